@@ -1,0 +1,47 @@
+# The two commands: `make run` starts Kalan with its own PostgreSQL and demo data;
+# `make test` runs the whole test suite. Both install what is missing first.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian packages Kalan needs to build, run and test.
+APT_PACKAGES := libpq-dev postgresql postgresql-contrib python3 python3-pip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+KALAN := .build/debug/kalan
+
+.PHONY: help deps embed build run test bench clean
+
+help:
+	@echo "make run    start Kalan (embedded PostgreSQL, demo data) on http://127.0.0.1:8080"
+	@echo "make test   run the whole test suite against a throwaway PostgreSQL"
+	@echo "make bench  run the benchmarks (release build)"
+
+# Installs missing Debian packages once; does nothing when all are present.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+	@python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install -q jsonschema
+
+embed:
+	@python3 scripts/embed-migrations.py
+
+build: deps embed
+	swift build
+
+run: build
+	$(KALAN) serve
+
+test: deps embed
+	swift build --build-tests
+	swift test
+
+bench: deps embed
+	swift build -c release
+	@echo "Benchmarks: see bench/ (added with the features they measure)."
+
+clean:
+	rm -rf .build

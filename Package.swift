@@ -1,0 +1,111 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Every target shares these settings: explicit existentials and strict member imports.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "kalan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kalan", targets: ["kalan"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "KalanCore",
+            dependencies: [],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "KalanStore",
+            dependencies: [
+                "KalanCore", "Postgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "KalanCertificates",
+            dependencies: ["KalanCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "KalanServer",
+            dependencies: [
+                "KalanCore", "KalanStore", "KalanCertificates", "Postgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "kalan",
+            dependencies: [
+                "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres", "EmbeddedPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        // Test support: a throwaway PostgreSQL server per test run, a fresh database per test.
+        .target(
+            name: "KalanTestSupport",
+            dependencies: ["Postgres", "EmbeddedPostgres", "KalanStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/KalanTestSupport",
+            swiftSettings: settings
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "KalanTestSupport"], swiftSettings: settings),
+        .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres", "KalanTestSupport"], swiftSettings: settings),
+        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
+        .testTarget(name: "KalanStoreTests", dependencies: ["KalanStore", "KalanCore", "Postgres", "KalanTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "KalanCertificatesTests",
+            dependencies: ["KalanCertificates", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "KalanServerTests",
+            dependencies: [
+                "KalanServer", "KalanStore", "Postgres", "KalanTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: settings
+        ),
+    ]
+)

@@ -1,0 +1,4 @@
+#ifndef KALAN_CLIBPQ_SHIM_H
+#define KALAN_CLIBPQ_SHIM_H
+#include <libpq-fe.h>
+#endif

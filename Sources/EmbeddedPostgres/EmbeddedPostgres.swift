@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import Postgres
+
+/// A private PostgreSQL server started from the installed binaries, in a data folder of its own,
+/// listening on a Unix socket in that folder (and on 127.0.0.1 only when a port is asked for).
+///
+/// Under root the server runs as the `postgres` user, as PostgreSQL requires.
+public struct EmbeddedPostgres: Sendable {
+    public struct Options: Sendable {
+        /// Also listen on 127.0.0.1 at this TCP port.
+        public var tcpPort: Int?
+        /// Trade durability for speed (throwaway test servers).
+        public var durable: Bool
+        public init(tcpPort: Int? = nil, durable: Bool = true) {
+            self.tcpPort = tcpPort
+            self.durable = durable
+        }
+    }
+
+    public let dataDirectory: URL
+    public let options: Options
+    let logger: Logger
+
+    /// The cluster lives in `<dataDirectory>/postgres`, its log beside it.
+    public var clusterDirectory: URL { dataDirectory.appendingPathComponent("postgres") }
+    public var logFile: URL { dataDirectory.appendingPathComponent("postgres.log") }
+
+    public init(dataDirectory: URL, options: Options = Options(), logger: Logger = Logger(label: "kalan.embedded-postgres")) {
+        self.dataDirectory = dataDirectory.standardizedFileURL
+        self.options = options
+        self.logger = logger
+    }
+
+    /// The folder holding the server's socket: the cluster folder, or a short one under /tmp when
+    /// that path would pass the 107-byte limit of a Unix socket path.
+    public var socketDirectory: String {
+        let preferred = clusterDirectory.path
+        if preferred.utf8.count + 20 < 100 { return preferred }
+        var hash: UInt64 = 14_695_981_039_346_656_037
+        for byte in preferred.utf8 { hash = (hash ^ UInt64(byte)) &* 1_099_511_628_211 }
+        return "/tmp/kalan-pg-\(String(hash, radix: 36))"
+    }
+
+    static let port = 5432
+
+    /// A libpq URL for a database on this server.
+    public func url(database: String = "postgres") -> String {
+        let host = socketDirectory.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-._~"))) ?? socketDirectory
+        return "postgresql:///\(database)?host=\(host)&port=\(Self.port)&user=postgres"
+    }
+
+    // MARK: - Start and stop
+
+    /// Initialises the cluster if needed and starts the server; a server already running on this
+    /// folder is reused. Returns once it accepts connections: true when this call started it.
+    @discardableResult
+    public func start() throws -> Bool {
+        let binaries = try Self.binaries()
+        let fm = FileManager.default
+        try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        let runAs = Self.isRoot ? "postgres" : nil
+        if runAs != nil { try checkReachableByPostgresUser() }
+
+        if !fm.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) {
+            try fm.createDirectory(at: clusterDirectory, withIntermediateDirectories: true)
+            try chownToServerUser(clusterDirectory)
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: clusterDirectory.path)
+            logger.info("initialising PostgreSQL cluster", metadata: ["folder": "\(clusterDirectory.path)"])
+            try run(
+                binaries.appendingPathComponent("initdb"),
+                ["-D", clusterDirectory.path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"],
+                as: runAs)
+            let conf = clusterDirectory.appendingPathComponent("postgresql.conf")
+            let handle = try FileHandle(forWritingTo: conf)
+            handle.seekToEndOfFile()
+            handle.write(Data("\ninclude_if_exists = 'kalan.conf'\n".utf8))
+            try handle.close()
+        }
+        try writeSettings()
+        if try isRunning(binaries: binaries) {
+            logger.info("reusing running PostgreSQL", metadata: ["folder": "\(clusterDirectory.path)"])
+            return false
+        }
+        if socketDirectory != clusterDirectory.path {
+            try fm.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+            try chownToServerUser(URL(fileURLWithPath: socketDirectory))
+        }
+        if !fm.fileExists(atPath: logFile.path) { _ = fm.createFile(atPath: logFile.path, contents: nil) }
+        try chownToServerUser(logFile)
+        try run(
+            binaries.appendingPathComponent("pg_ctl"),
+            ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"],
+            as: runAs, failure: "PostgreSQL did not start; see \(logFile.path)")
+        return true
+    }
+
+    /// Stops the server (fast shutdown: open transactions roll back).
+    public func stop() throws {
+        let binaries = try Self.binaries()
+        guard try isRunning(binaries: binaries) else { return }
+        try run(
+            binaries.appendingPathComponent("pg_ctl"),
+            ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"],
+            as: Self.isRoot ? "postgres" : nil)
+    }
+
+    public func isRunning() throws -> Bool { try isRunning(binaries: Self.binaries()) }
+
+    private func isRunning(binaries: URL) throws -> Bool {
+        guard FileManager.default.fileExists(atPath: clusterDirectory.appendingPathComponent("postmaster.pid").path) else {
+            return false
+        }
+        let status = try Self.execute(
+            binaries.appendingPathComponent("pg_ctl"), ["-D", clusterDirectory.path, "status"],
+            as: Self.isRoot ? "postgres" : nil)
+        return status.code == 0
+    }
+
+    /// Creates a database unless it exists.
+    public func createDatabase(_ name: String, template: String? = nil) async throws {
+        let pool = PostgresPool(configuration: .init(url: url()), maxConnections: 1, logger: logger)
+        do {
+            let exists = try await pool.query("SELECT 1 FROM pg_database WHERE datname = \(name)")
+            if exists.isEmpty {
+                var sql = "CREATE DATABASE \(Self.quoted(name))"
+                if let template { sql += " TEMPLATE \(Self.quoted(template))" }
+                try await pool.withConnection { try await $0.run(sql) }
+            }
+        } catch {
+            await pool.close()
+            throw error
+        }
+        await pool.close()
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private func writeSettings() throws {
+        var lines = [
+            "# Written by Kalan at each start.",
+            "listen_addresses = '\(options.tcpPort == nil ? "" : "127.0.0.1")'",
+            "port = \(options.tcpPort ?? Self.port)",
+            "unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'",
+            "max_connections = 200",
+            "timezone = 'UTC'",
+        ]
+        if !options.durable {
+            lines += ["fsync = off", "synchronous_commit = off", "full_page_writes = off"]
+        }
+        let file = clusterDirectory.appendingPathComponent("kalan.conf")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: file)
+        try chownToServerUser(file)
+    }
+
+    // MARK: - Running as the postgres user
+
+    static var isRoot: Bool { geteuid() == 0 }
+
+    private func chownToServerUser(_ url: URL) throws {
+        guard Self.isRoot else { return }
+        guard let user = getpwnam("postgres") else {
+            throw EmbeddedPostgresError(
+                "Running as root needs a 'postgres' system user to run PostgreSQL; install it with: apt-get install postgresql")
+        }
+        if chown(url.path, user.pointee.pw_uid, user.pointee.pw_gid) != 0 {
+            throw EmbeddedPostgresError("Cannot give \(url.path) to the postgres user (chown failed).")
+        }
+    }
+
+    /// The postgres user must be able to walk down to the data folder.
+    private func checkReachableByPostgresUser() throws {
+        let test = try Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", dataDirectory.path], as: "postgres")
+        guard test.code != 0 else { return }
+        var blocking = dataDirectory
+        var candidate = dataDirectory
+        while candidate.path != "/" {
+            candidate.deleteLastPathComponent()
+            let probe = try Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", candidate.path], as: "postgres")
+            if probe.code == 0 { break }
+            blocking = candidate
+        }
+        throw EmbeddedPostgresError(
+            """
+            PostgreSQL runs as the 'postgres' user, which cannot reach \(dataDirectory.path): \
+            the folder \(blocking.path) is closed to other users. Either run `chmod o+x \(blocking.path)`, \
+            or set KALAN_DATA_DIR to a folder it can reach, such as /var/lib/kalan.
+            """)
+    }
+
+    // MARK: - Binaries
+
+    /// Finds `initdb`, `pg_ctl` and `postgres`: `pg_config --bindir`, then /usr/lib/postgresql/*/bin.
+    public static func binaries() throws -> URL {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let configured = ProcessInfo.processInfo.environment["KALAN_PG_BINDIR"] { candidates.append(configured) }
+        for pgConfig in ["/usr/bin/pg_config", "/usr/local/bin/pg_config"] where fm.isExecutableFile(atPath: pgConfig) {
+            if let result = try? execute(URL(fileURLWithPath: pgConfig), ["--bindir"], as: nil), result.code == 0 {
+                candidates.append(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        let versions = (try? fm.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        for version in versions.sorted(by: { (Int($0) ?? 0) > (Int($1) ?? 0) }) {
+            candidates.append("/usr/lib/postgresql/\(version)/bin")
+        }
+        for directory in candidates {
+            if fm.isExecutableFile(atPath: directory + "/initdb"), fm.isExecutableFile(atPath: directory + "/pg_ctl"),
+                fm.isExecutableFile(atPath: directory + "/postgres")
+            {
+                return URL(fileURLWithPath: directory)
+            }
+        }
+        throw EmbeddedPostgresError(
+            "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them with: apt-get install postgresql (or set KALAN_DATABASE_URL to use an existing server).")
+    }
+
+    private func run(_ executable: URL, _ arguments: [String], as user: String?, failure: String? = nil) throws {
+        let result = try Self.execute(executable, arguments, as: user)
+        guard result.code == 0 else {
+            let tail = result.output.split(separator: "\n").suffix(5).joined(separator: "\n")
+            throw EmbeddedPostgresError((failure ?? "\(executable.lastPathComponent) failed") + ":\n" + tail)
+        }
+    }
+
+    static func execute(_ executable: URL, _ arguments: [String], as user: String?) throws -> (code: Int32, output: String) {
+        let result =
+            if let user {
+                try Subprocess.run("/usr/sbin/runuser", ["-u", user, "--", executable.path] + arguments)
+            } else {
+                try Subprocess.run(executable.path, arguments)
+            }
+        return (result.code, result.output)
+    }
+}
+
+public struct EmbeddedPostgresError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

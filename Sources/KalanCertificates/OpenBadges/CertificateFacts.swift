@@ -1,0 +1,123 @@
+import Foundation
+
+/// What Kalan knows about one certificate, in plain values, before it becomes a credential.
+public struct CertificateFacts: Sendable, Equatable {
+    /// A part of the course and its length.
+    public struct Module: Sendable, Equatable {
+        public var title: String
+        public var hours: Double
+
+        public init(title: String, hours: Double) {
+            self.title = title
+            self.hours = hours
+        }
+    }
+
+    /// The certificate's printed serial number, e.g. "KLN-2026-000123".
+    public var serial: String
+    /// `urn:uuid:…` or an https URL where the credential can be fetched.
+    public var credentialId: String
+    /// The ministry: an https URL identifying it, and its name.
+    public var issuerId: String
+    public var issuerName: String
+    /// The partner institution that co-delivers the course.
+    public var partnerName: String
+    public var partnerCountry: String
+    public var traineeGivenName: String
+    public var traineeFamilyName: String
+    public var traineeStaffNumber: String
+    public var courseCode: String
+    public var titleFrench: String
+    public var titleEnglish: String
+    /// The field of study, e.g. "Santé publique".
+    public var domain: String
+    public var hours: Double
+    public var modules: [Module]
+    public var sessionStart: Date
+    public var sessionEnd: Date
+    public var issuedAt: Date
+    public var expiresAt: Date?
+    /// BCP 47 code of the credential's language: "fr" (default) or "en".
+    public var language: String
+
+    public init(
+        serial: String, credentialId: String, issuerId: String, issuerName: String,
+        partnerName: String, partnerCountry: String,
+        traineeGivenName: String, traineeFamilyName: String, traineeStaffNumber: String,
+        courseCode: String, titleFrench: String, titleEnglish: String, domain: String,
+        hours: Double, modules: [Module],
+        sessionStart: Date, sessionEnd: Date, issuedAt: Date, expiresAt: Date? = nil,
+        language: String = "fr"
+    ) {
+        self.serial = serial
+        self.credentialId = credentialId
+        self.issuerId = issuerId
+        self.issuerName = issuerName
+        self.partnerName = partnerName
+        self.partnerCountry = partnerCountry
+        self.traineeGivenName = traineeGivenName
+        self.traineeFamilyName = traineeFamilyName
+        self.traineeStaffNumber = traineeStaffNumber
+        self.courseCode = courseCode
+        self.titleFrench = titleFrench
+        self.titleEnglish = titleEnglish
+        self.domain = domain
+        self.hours = hours
+        self.modules = modules
+        self.sessionStart = sessionStart
+        self.sessionEnd = sessionEnd
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+        self.language = language
+    }
+
+    /// True for English; every other code gets French, Kalan's default.
+    var isEnglish: Bool { language.lowercased().hasPrefix("en") }
+
+    var title: String { isEnglish ? titleEnglish : titleFrench }
+    var traineeFullName: String { "\(traineeGivenName) \(traineeFamilyName)" }
+}
+
+/// Why facts cannot become a credential.
+public enum CertificateFactsError: Error, Sendable, Equatable {
+    /// The credential id must be `urn:uuid:<uuid>` or an http(s) URL.
+    case invalidCredentialId
+    /// The issuer id must be an http(s) URL.
+    case invalidIssuerId
+    case missingField(String)
+    case sessionEndsBeforeItStarts
+    case expiryNotAfterIssue
+    case invalidHours
+}
+
+extension CertificateFacts {
+    func validate() throws(CertificateFactsError) {
+        let required: [(String, String)] = [
+            ("serial", serial), ("issuerName", issuerName), ("partnerName", partnerName),
+            ("partnerCountry", partnerCountry), ("traineeGivenName", traineeGivenName),
+            ("traineeFamilyName", traineeFamilyName), ("traineeStaffNumber", traineeStaffNumber),
+            ("courseCode", courseCode), ("titleFrench", titleFrench), ("titleEnglish", titleEnglish), ("domain", domain),
+        ]
+        for (name, value) in required where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw .missingField(name)
+        }
+        guard Self.isHTTPURL(credentialId) || Self.isUUIDURN(credentialId) else { throw .invalidCredentialId }
+        guard Self.isHTTPURL(issuerId) else { throw .invalidIssuerId }
+        guard sessionEnd >= sessionStart else { throw .sessionEndsBeforeItStarts }
+        if let expiresAt, expiresAt <= issuedAt { throw .expiryNotAfterIssue }
+        guard hours.isFinite, hours > 0, modules.allSatisfy({ $0.hours.isFinite && $0.hours >= 0 }) else {
+            throw .invalidHours
+        }
+    }
+
+    static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host else { return false }
+        return (scheme == "https" || scheme == "http") && !host.isEmpty
+    }
+
+    static func isUUIDURN(_ text: String) -> Bool {
+        let prefix = "urn:uuid:"
+        guard text.lowercased().hasPrefix(prefix) else { return false }
+        return UUID(uuidString: String(text.dropFirst(prefix.count))) != nil
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// A Swift value that can be sent as a query parameter (in text format, with its type OID).
+public protocol PostgresEncodable: Sendable {
+    static var postgresType: PostgresType { get }
+    /// The text form of the value, or nil for SQL NULL.
+    var postgresText: String? { get }
+}
+
+/// A Swift value that can be read from a result column (text format).
+public protocol PostgresDecodable {
+    /// Decodes a non-NULL value.
+    init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure)
+    /// The value for SQL NULL; nil when NULL is not acceptable.
+    static var postgresNull: Self? { get }
+}
+
+extension PostgresDecodable {
+    public static var postgresNull: Self? { nil }
+}
+
+/// Why a value did not decode; row decoding adds the column name.
+public struct PostgresDecodingFailure: Error, Sendable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+}
+
+public typealias PostgresCodable = PostgresEncodable & PostgresDecodable
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public static var postgresType: PostgresType { Wrapped.postgresType }
+    public var postgresText: String? { self?.postgresText }
+}
+
+extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        self = try Wrapped(postgresText: text, type: type)
+    }
+    public static var postgresNull: Self? { .some(nil) }
+}
+
+extension String: PostgresCodable {
+    public static var postgresType: PostgresType { .text }
+    public var postgresText: String? { self }
+    public init(postgresText text: String, type: PostgresType) { self = text }
+}
+
+extension Bool: PostgresCodable {
+    public static var postgresType: PostgresType { .bool }
+    public var postgresText: String? { self ? "t" : "f" }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        switch text {
+        case "t", "true": self = true
+        case "f", "false": self = false
+        default: throw PostgresDecodingFailure("not a boolean")
+        }
+    }
+}
+
+/// Integers decode from any integer column whose value fits.
+public protocol PostgresInteger: FixedWidthInteger, PostgresCodable {}
+
+extension PostgresInteger {
+    public var postgresText: String? { String(self) }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        guard let value = Self(text) else { throw PostgresDecodingFailure("not an integer of this width") }
+        self = value
+    }
+}
+
+extension Int: PostgresInteger { public static var postgresType: PostgresType { .int8 } }
+extension Int64: PostgresInteger { public static var postgresType: PostgresType { .int8 } }
+extension Int32: PostgresInteger { public static var postgresType: PostgresType { .int4 } }
+extension Int16: PostgresInteger { public static var postgresType: PostgresType { .int2 } }
+
+extension Double: PostgresCodable {
+    public static var postgresType: PostgresType { .float8 }
+    public var postgresText: String? {
+        if isNaN { return "NaN" }
+        if isInfinite { return self > 0 ? "Infinity" : "-Infinity" }
+        return "\(self)"
+    }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        switch text {
+        case "NaN": self = .nan
+        case "Infinity": self = .infinity
+        case "-Infinity": self = -.infinity
+        default:
+            guard let value = Double(text) else { throw PostgresDecodingFailure("not a number") }
+            self = value
+        }
+    }
+}
+
+extension UUID: PostgresCodable {
+    public static var postgresType: PostgresType { .uuid }
+    public var postgresText: String? { uuidString.lowercased() }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        guard let value = UUID(uuidString: text) else { throw PostgresDecodingFailure("not a UUID") }
+        self = value
+    }
+}
+
+extension Data: PostgresCodable {
+    public static var postgresType: PostgresType { .bytea }
+    public var postgresText: String? {
+        let digits = Array("0123456789abcdef".utf8)
+        var bytes = [UInt8](repeating: 0, count: 2 + count * 2)
+        bytes[0] = UInt8(ascii: "\\")
+        bytes[1] = UInt8(ascii: "x")
+        for (index, byte) in enumerated() {
+            bytes[2 + index * 2] = digits[Int(byte >> 4)]
+            bytes[3 + index * 2] = digits[Int(byte & 0x0f)]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        let utf8 = Array(text.utf8)
+        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else {
+            throw PostgresDecodingFailure("not a hex bytea")
+        }
+        func nibble(_ c: UInt8) throws(PostgresDecodingFailure) -> UInt8 {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            default: throw PostgresDecodingFailure("not a hex bytea")
+            }
+        }
+        var out = Data(capacity: (utf8.count - 2) / 2)
+        var i = 2
+        while i < utf8.count {
+            out.append(try nibble(utf8[i]) << 4 | nibble(utf8[i + 1]))
+            i += 2
+        }
+        self = out
+    }
+}
+
+/// A `jsonb` value, kept as its JSON text.
+public struct PostgresJSON: PostgresCodable, Hashable {
+    public var text: String
+    public init(text: String) { self.text = text }
+    public init<T: Encodable>(encoding value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        text = String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+    public func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(T.self, from: Data(text.utf8))
+    }
+    public static var postgresType: PostgresType { .jsonb }
+    public var postgresText: String? { text }
+    public init(postgresText text: String, type: PostgresType) { self.text = text }
+}

@@ -1,0 +1,192 @@
+import DequeModule
+import Logging
+import NIOPosix
+import ServiceLifecycle
+
+/// A fixed-size pool of connections. It is a `Service`: run it in a service group and it closes
+/// its connections on graceful shutdown. Each connection gets its own thread in the pool's
+/// thread pool, so blocking libpq calls never queue behind one another.
+public final class PostgresPool: Service, Sendable {
+    public let configuration: PostgresConfiguration
+    public let maxConnections: Int
+    public let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let state: PoolState
+
+    public init(
+        configuration: PostgresConfiguration, maxConnections: Int = 10, acquireTimeout: Duration = .seconds(30),
+        logger: Logger = Logger(label: "kalan.postgres")
+    ) {
+        precondition(maxConnections > 0, "a pool needs at least one connection")
+        self.configuration = configuration
+        self.maxConnections = maxConnections
+        self.logger = logger
+        let threadPool = NIOThreadPool(numberOfThreads: maxConnections)
+        threadPool.start()
+        self.threadPool = threadPool
+        self.state = PoolState(
+            maxConnections: maxConnections, acquireTimeout: acquireTimeout,
+            connect: { try await PostgresConnection.connect(configuration, threadPool: threadPool, logger: logger) })
+    }
+
+    /// Waits for graceful shutdown, then closes every connection.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    public func close() async {
+        await state.close()
+        try? await threadPool.shutdownGracefully()
+    }
+
+    /// Lends a connection to `body` and always takes it back; broken ones are replaced.
+    @discardableResult
+    public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        let connection = try await state.acquire()
+        do {
+            let value = try await body(connection)
+            await state.release(connection)
+            return value
+        } catch {
+            await state.release(connection)
+            throw error
+        }
+    }
+
+    /// A transaction on a pooled connection: committed when `body` returns, rolled back when it throws.
+    @discardableResult
+    public func withTransaction<T>(
+        isolation: PostgresConnection.IsolationLevel = .readCommitted, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await withConnection { try await $0.withTransaction(isolation: isolation, body) }
+    }
+
+    /// Runs the transaction again when PostgreSQL reports a serialization failure or deadlock.
+    @discardableResult
+    public func withRetryingTransaction<T>(
+        isolation: PostgresConnection.IsolationLevel = .readCommitted, maxAttempts: Int = 8,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await withTransaction(isolation: isolation, body)
+            } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts {
+                logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)"])
+                try await Task.sleep(for: .milliseconds(Int.random(in: 2...10) * attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    /// Runs one statement on a pooled connection.
+    @discardableResult
+    public func query(_ query: PostgresQuery) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(query) }
+    }
+
+    public struct Usage: Sendable {
+        public var open: Int
+        public var inUse: Int
+        public var waiting: Int
+    }
+
+    public func usage() async -> Usage { await state.usage() }
+}
+
+actor PoolState {
+    typealias Waiter = CheckedContinuation<PostgresConnection, any Error>
+
+    private let maxConnections: Int
+    private let acquireTimeout: Duration
+    private let connect: @Sendable () async throws -> PostgresConnection
+    private var idle: [PostgresConnection] = []
+    private var open = 0
+    private var waiters: Deque<(id: Int, continuation: Waiter)> = []
+    private var nextWaiterID = 0
+    private var isClosed = false
+
+    init(
+        maxConnections: Int, acquireTimeout: Duration,
+        connect: @escaping @Sendable () async throws -> PostgresConnection
+    ) {
+        self.maxConnections = maxConnections
+        self.acquireTimeout = acquireTimeout
+        self.connect = connect
+    }
+
+    func usage() -> PostgresPool.Usage {
+        .init(open: open, inUse: open - idle.count, waiting: waiters.count)
+    }
+
+    func acquire() async throws -> PostgresConnection {
+        guard !isClosed else { throw PostgresError(kind: .client, reason: "the pool is closed") }
+        while let connection = idle.popLast() {
+            if !connection.isBroken { return connection }
+            connection.close()
+            open -= 1
+        }
+        if open < maxConnections {
+            open += 1
+            do {
+                return try await connect()
+            } catch {
+                open -= 1
+                throw error
+            }
+        }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        let timeout = acquireTimeout
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            await self?.expire(waiter: id)
+        }
+        defer { timer.cancel() }
+        return try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
+    }
+
+    private func expire(waiter id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        let waiter = waiters.remove(at: index)
+        waiter.continuation.resume(
+            throwing: PostgresError(kind: .connection, reason: "no database connection became free in time"))
+    }
+
+    func release(_ connection: PostgresConnection) {
+        if isClosed || connection.isBroken {
+            connection.close()
+            open -= 1
+            if !isClosed, let waiter = waiters.popFirst() {
+                open += 1
+                Task { await self.replace(for: waiter.continuation) }
+            }
+            return
+        }
+        if let waiter = waiters.popFirst() {
+            waiter.continuation.resume(returning: connection)
+        } else {
+            idle.append(connection)
+        }
+    }
+
+    private func replace(for waiter: Waiter) async {
+        do {
+            waiter.resume(returning: try await connect())
+        } catch {
+            open -= 1
+            waiter.resume(throwing: error)
+        }
+    }
+
+    func close() {
+        isClosed = true
+        idle.forEach { $0.close() }
+        open -= idle.count
+        idle.removeAll()
+        while let waiter = waiters.popFirst() {
+            waiter.continuation.resume(throwing: PostgresError(kind: .client, reason: "the pool is closed"))
+        }
+    }
+}

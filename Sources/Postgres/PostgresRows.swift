@@ -1,0 +1,70 @@
+/// A query's result, read fully into memory, in text format.
+public struct PostgresRows: Sendable, Sequence {
+    public let columns: [String]
+    public let types: [PostgresType]
+    let cells: [[String?]]
+    /// Rows affected by INSERT/UPDATE/DELETE/COPY.
+    public let affectedRows: Int
+
+    init(columns: [String], types: [PostgresType], cells: [[String?]], affectedRows: Int) {
+        self.columns = columns
+        self.types = types
+        self.cells = cells
+        self.affectedRows = affectedRows
+    }
+
+    public var count: Int { cells.count }
+    public var isEmpty: Bool { cells.isEmpty }
+    public var first: PostgresRow? { cells.isEmpty ? nil : self[0] }
+
+    public subscript(index: Int) -> PostgresRow {
+        PostgresRow(columns: columns, types: types, values: cells[index])
+    }
+
+    public func makeIterator() -> some IteratorProtocol<PostgresRow> {
+        var index = 0
+        return AnyIterator {
+            guard index < cells.count else { return nil }
+            defer { index += 1 }
+            return self[index]
+        }
+    }
+}
+
+/// One row; values are decoded by column name.
+public struct PostgresRow: Sendable {
+    public let columns: [String]
+    let types: [PostgresType]
+    let values: [String?]
+
+    /// Decodes a column; the error names the column and both types, never the value.
+    public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
+        guard let index = columns.firstIndex(of: column) else {
+            throw PostgresError(kind: .decoding, column: column, reason: "no such column in the result")
+        }
+        return try decode(at: index, as: T.self)
+    }
+
+    public func decode<T: PostgresDecodable>(at index: Int, as type: T.Type = T.self) throws(PostgresError) -> T {
+        guard let text = values[index] else {
+            guard let null = T.postgresNull else {
+                throw PostgresError(
+                    kind: .decoding, column: columns[index], reason: "NULL where \(T.self) was expected")
+            }
+            return null
+        }
+        do {
+            return try T(postgresText: text, type: types[index])
+        } catch {
+            throw PostgresError(
+                kind: .decoding, column: columns[index],
+                reason: "cannot read \(types[index]) as \(T.self): \(error.reason)")
+        }
+    }
+
+    /// The raw text of a column (nil for NULL or unknown column).
+    public subscript(column: String) -> String? {
+        guard let index = columns.firstIndex(of: column) else { return nil }
+        return values[index]
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import KalanServer
+import KalanStore
+import Logging
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (API, pages, verification).")
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on (env KALAN_HOST; default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (env KALAN_PORT; default 8080).") var port: Int?
+    @Option(name: .customLong("public-url"), help: "URL used in QR codes and credentials (env KALAN_PUBLIC_URL).")
+    var publicURL: String?
+    @Option(name: .customLong("pool-size"), help: "Database connections (env KALAN_POOL_SIZE; default 10).")
+    var poolSize: Int?
+
+    func run() async throws {
+        let env = GlobalOptions.environment
+        let logger = global.bootstrapLogging()
+        guard let port = port ?? Int(env["KALAN_PORT"] ?? "8080"), (1...65535).contains(port) else {
+            throw ValidationError("KALAN_PORT: expected a port number between 1 and 65535")
+        }
+        let configuration = ServerConfiguration(
+            host: host ?? env["KALAN_HOST"] ?? "127.0.0.1", port: port,
+            publicURL: publicURL ?? env["KALAN_PUBLIC_URL"])
+        let size = poolSize ?? Int(env["KALAN_POOL_SIZE"] ?? "") ?? 10
+        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
+        do {
+            try await Migrator(logger: logger).migrate(database.pool)
+            let app = buildApplication(configuration: configuration, pool: database.pool, logger: logger)
+            logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Kalan: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kalan",
+        abstract: "Kalan: training programmes and capacity building for the ministry.",
+        discussion: "Without KALAN_DATABASE_URL, Kalan runs its own PostgreSQL server in KALAN_DATA_DIR (.kalan/).",
+        subcommands: [Serve.self, DatabaseCommand.self]
+    )
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import KalanCore
+import Logging
+
+/// Options every command takes; each falls back to its environment variable, then its default.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env KALAN_DATABASE_URL; unset: embedded server).")
+    var databaseURL: String?
+
+    @Option(name: .customLong("data-dir"), help: "Embedded server's data and signing key (env KALAN_DATA_DIR; default .kalan/).")
+    var dataDir: String?
+
+    @Option(name: .customLong("lang"), help: "Language of messages: fr or en (env KALAN_LANG; default fr).")
+    var lang: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env KALAN_LOG_LEVEL; default info).")
+    var logLevel: String?
+
+    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    var resolvedDatabaseURL: String? {
+        (databaseURL ?? Self.environment["KALAN_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    var resolvedDataDirectory: URL {
+        let path = dataDir ?? Self.environment["KALAN_DATA_DIR"] ?? ".kalan"
+        return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
+    }
+
+    var language: Language {
+        (lang ?? Self.environment["KALAN_LANG"]).flatMap(Language.init(code:)) ?? .fr
+    }
+
+    func validate() throws {
+        if let lang, Language(code: lang) == nil {
+            throw ValidationError("--lang: expected fr or en, got \(lang.debugDescription)")
+        }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level: expected trace, debug, info, notice, warning, error or critical")
+        }
+    }
+
+    /// Sets up swift-log once: key=value lines on standard error.
+    func bootstrapLogging() -> Logger {
+        let level = (logLevel ?? Self.environment["KALAN_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingBootstrap.once(level: level)
+        var logger = Logger(label: "kalan")
+        logger.logLevel = level
+        return logger
+    }
+}
+
+enum LoggingBootstrap {
+    nonisolated(unsafe) private static var done = false
+    static func once(level: Logger.Level) {
+        guard !done else { return }
+        done = true
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}

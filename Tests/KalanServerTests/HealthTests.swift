@@ -1,0 +1,50 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import KalanServer
+import KalanStore
+import KalanTestSupport
+import Logging
+import Postgres
+import Testing
+
+@Suite("Server health: process up, database reachable and migrated")
+struct HealthTests {
+    @Test func readyWhenDatabaseIsMigrated() async throws {
+        try await TestDatabase.withPool { pool in
+            let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+            }
+        }
+    }
+
+    @Test func notReadyWithProblemJSONWhenMigrationsArePending() async throws {
+        try await TestDatabase.withPool(migrated: false) { pool in
+            let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/readyz", method: .get, headers: [.acceptLanguage: "en"]) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(response.headers[.contentType] == "application/problem+json")
+                    let problem = try JSONDecoder().decode(Problem.self, from: Data(String(buffer: response.body).utf8))
+                    #expect(problem.title == "Database not migrated")
+                }
+            }
+        }
+    }
+
+    @Test func notReadyWhenDatabaseIsUnreachable() async throws {
+        let pool = PostgresPool(
+            configuration: .init(url: "postgresql:///nowhere?host=/nonexistent-kalan-socket&user=postgres", connectTimeoutSeconds: 1),
+            maxConnections: 1)
+        let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.contentType] == "application/problem+json")
+            }
+        }
+        await pool.close()
+    }
+}

@@ -1,0 +1,84 @@
+import EmbeddedPostgres
+import Foundation
+import KalanStore
+import Logging
+import Postgres
+
+/// One throwaway PostgreSQL server per test run, and a fresh database per test, copied from a
+/// migrated template so that tests are isolated and fast. The server stops when the run exits.
+public actor TestDatabase {
+    public static let shared = TestDatabase()
+
+    public let server: EmbeddedPostgres
+    private var ready: Task<Void, any Error>?
+    private var counter = 0
+
+    init() {
+        let base = ProcessInfo.processInfo.environment["KALAN_TEST_DIR"] ?? NSTemporaryDirectory()
+        let folder = URL(fileURLWithPath: base).appendingPathComponent("kalan-tests-\(getpid())")
+        var logger = Logger(label: "kalan.tests")
+        logger.logLevel = .warning
+        server = EmbeddedPostgres(dataDirectory: folder, options: .init(durable: false), logger: logger)
+    }
+
+    public static let templateName = "kalan_template"
+
+    /// Starts the server and migrates the template, once per run.
+    public func start() async throws {
+        if ready == nil {
+            let server = server
+            ready = Task {
+                try? server.stop()
+                try server.start()
+                TestDatabase.stopAtExit(server)
+                try await server.createDatabase(TestDatabase.templateName)
+                let pool = PostgresPool(configuration: .init(url: server.url(database: TestDatabase.templateName)), maxConnections: 1)
+                do {
+                    try await Migrator().migrate(pool)
+                    await pool.close()
+                } catch {
+                    await pool.close()
+                    throw error
+                }
+            }
+        }
+        try await ready!.value
+    }
+
+    /// A new, migrated database; its URL.
+    public func freshDatabaseURL(migrated: Bool = true) async throws -> String {
+        try await start()
+        counter += 1
+        let name = "kalan_test_\(counter)"
+        try await server.createDatabase(name, template: migrated ? Self.templateName : "template0")
+        return server.url(database: name)
+    }
+
+    /// Lends `body` a pool on a fresh database and closes it afterwards.
+    @discardableResult
+    public static func withPool<T>(
+        maxConnections: Int = 4, migrated: Bool = true, _ body: (PostgresPool) async throws -> T
+    ) async throws -> T {
+        let url = try await shared.freshDatabaseURL(migrated: migrated)
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections)
+        do {
+            let value = try await body(pool)
+            await pool.close()
+            return value
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    nonisolated(unsafe) private static var serverToStop: EmbeddedPostgres?
+
+    private static func stopAtExit(_ server: EmbeddedPostgres) {
+        serverToStop = server
+        atexit {
+            guard let server = TestDatabase.serverToStop else { return }
+            try? server.stop()
+            try? FileManager.default.removeItem(at: server.dataDirectory)
+        }
+    }
+}
