@@ -218,7 +218,10 @@ CREATE TABLE enrolment (
     EXCLUDE USING gist (trainee_id WITH =, period WITH &&)
         WHERE (status IN ('approved', 'enrolled', 'waitlisted', 'completed') AND override_reason IS NULL)
 );
-CREATE UNIQUE INDEX enrolment_waitlist_key ON enrolment (session_id, waitlist_position) WHERE waitlist_position IS NOT NULL;
+-- Waitlist positions are distinct per session; deferred so that a promotion can renumber them.
+ALTER TABLE enrolment ADD CONSTRAINT enrolment_waitlist_position_excl
+    EXCLUDE USING gist (session_id WITH =, waitlist_position WITH =)
+    WHERE (waitlist_position IS NOT NULL) DEFERRABLE INITIALLY DEFERRED;
 CREATE INDEX enrolment_trainee_idx ON enrolment (trainee_id);
 CREATE INDEX enrolment_session_status_idx ON enrolment (session_id, status);
 

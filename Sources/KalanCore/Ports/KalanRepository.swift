@@ -1,0 +1,141 @@
+import Foundation
+
+/// The storage behind the use cases. Every use case runs in one transaction: either all of a
+/// change (with its history and audit entry) is kept, or nothing is.
+public protocol KalanRepository: Sendable {
+    /// Runs `body` in a transaction, again when the database reports a serialization failure.
+    func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T
+}
+
+/// Filters for lists; nil means "any".
+public struct TraineeFilter: Sendable {
+    public var search: String?
+    public var departmentCode: String?
+    public var active: Bool?
+    public var limit: Int
+    /// Staff number after which the page starts (keyset pagination).
+    public var after: String?
+
+    public init(search: String? = nil, departmentCode: String? = nil, active: Bool? = nil, limit: Int = 100, after: String? = nil) {
+        self.search = search
+        self.departmentCode = departmentCode
+        self.active = active
+        self.limit = limit
+        self.after = after
+    }
+}
+
+/// One row of a session's roster.
+public struct RosterLine: Sendable, Codable, Hashable {
+    public var enrolment: Enrolment
+    public var trainee: Trainee
+    public var departmentCode: String?
+    public var presentDays: Int
+    public var excusedDays: Int
+    public var preScore: Double?
+    public var postScore: Double?
+
+    public init(
+        enrolment: Enrolment, trainee: Trainee, departmentCode: String?, presentDays: Int, excusedDays: Int, preScore: Double?,
+        postScore: Double?
+    ) {
+        self.enrolment = enrolment
+        self.trainee = trainee
+        self.departmentCode = departmentCode
+        self.presentDays = presentDays
+        self.excusedDays = excusedDays
+        self.preScore = preScore
+        self.postScore = postScore
+    }
+
+    /// Attendance in percent over the session's training days, excused days left out.
+    public func attendanceRate(trainingDays: Int) -> Double {
+        let counted = trainingDays - excusedDays
+        return counted > 0 ? Double(presentDays) * 100 / Double(counted) : 100
+    }
+}
+
+/// What the audit log keeps of a change.
+public struct AuditEntry: Sendable {
+    public var actor: Actor
+    public var action: String
+    public var entity: KalanError.Entity
+    public var entityID: String
+    public var before: String?
+    public var after: String?
+
+    public init(actor: Actor, action: String, entity: KalanError.Entity, entityID: String, before: (any Encodable)? = nil, after: (any Encodable)? = nil) {
+        self.actor = actor
+        self.action = action
+        self.entity = entity
+        self.entityID = entityID
+        self.before = before.flatMap(AuditEntry.json)
+        self.after = after.flatMap(AuditEntry.json)
+    }
+
+    static func json(_ value: any Encodable) -> String? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
+/// Reads and writes inside one transaction.
+public protocol KalanUnitOfWork: Sendable {
+    // Organisation
+    func departments() async throws -> [Department]
+    func department(code: String) async throws -> Department?
+    func insert(_ department: Department) async throws
+    func trainee(staffNumber: String) async throws -> Trainee?
+    func trainee(id: UUID) async throws -> Trainee?
+    func trainees(_ filter: TraineeFilter) async throws -> [Trainee]
+    func insert(_ trainee: Trainee) async throws
+    /// Saves the trainee when its version is still `trainee.version`; returns the new version.
+    func update(_ trainee: Trainee) async throws -> Trainee
+
+    // Partners and catalogue
+    func partners() async throws -> [Partner]
+    func partner(code: String) async throws -> Partner?
+    func partner(id: UUID) async throws -> Partner?
+    func insert(_ partner: Partner) async throws
+    func programmes() async throws -> [Programme]
+    func programme(code: String) async throws -> Programme?
+    func insert(_ programme: Programme) async throws
+    func courses() async throws -> [Course]
+    func course(code: String) async throws -> Course?
+    func course(id: UUID) async throws -> Course?
+    func insert(_ course: Course) async throws
+
+    // Sessions
+    func sessions(from: Day?, to: Day?) async throws -> [TrainingSession]
+    func session(code: String) async throws -> TrainingSession?
+    /// The session, locked until the transaction ends: seat decisions are serialised per session.
+    func lockSession(id: UUID) async throws -> TrainingSession
+    func insert(_ session: TrainingSession) async throws
+    func updateStatus(ofSession id: UUID, to status: SessionStatus) async throws
+    func assignTrainer(userID: UUID, toSession id: UUID) async throws
+
+    // Enrolment
+    func enrolment(sessionID: UUID, traineeID: UUID) async throws -> Enrolment?
+    func seatsTaken(sessionID: UUID) async throws -> Int
+    func lastWaitlistPosition(sessionID: UUID) async throws -> Int
+    func waitlist(sessionID: UUID) async throws -> [Enrolment]
+    func completedCourseIDs(traineeID: UUID) async throws -> Set<UUID>
+    /// The code of a session overlapping these dates where the trainee holds or awaits a seat.
+    func overlappingSessionCode(traineeID: UUID, startsOn: Day, endsOn: Day, excluding sessionID: UUID) async throws -> String?
+    func insert(_ enrolment: Enrolment, period: ClosedRange<Day>) async throws
+    func update(_ enrolment: Enrolment) async throws
+    func append(_ event: EnrolmentEvent, to enrolmentID: UUID) async throws
+    func history(of enrolmentID: UUID) async throws -> [EnrolmentEvent]
+    func roster(sessionID: UUID) async throws -> [RosterLine]
+
+    // Results
+    func record(attendance status: AttendanceStatus, on day: Day, for enrolmentID: UUID, by actor: String) async throws
+    func attendance(of enrolmentID: UUID) async throws -> [Day: AttendanceStatus]
+    func record(score: Double, kind: AssessmentKind, for enrolmentID: UUID, by actor: String) async throws
+    func scores(of enrolmentID: UUID) async throws -> [AssessmentKind: Double]
+
+    // Audit
+    func audit(_ entry: AuditEntry) async throws
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Field checks shared by every use case; each failure names its field.
+public enum Validate {
+    static var codePattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z0-9][A-Z0-9_-]{0,31}$") }
+    static var sessionCodePattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z0-9][A-Z0-9_-]{0,39}$") }
+    static var countryPattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z]{2}$") }
+    static var domainPattern: Regex<AnyRegexOutput> { try! Regex("^[a-z0-9_]{2,32}$") }
+
+    /// An uppercase code such as `DNT` or `TEL-FOND`.
+    public static func code(_ value: String, field: String = "code", session: Bool = false) throws -> String {
+        let code = value.normalisedText.uppercased()
+        guard !code.isEmpty else { throw KalanError.invalid(field: field, problem: .required) }
+        guard code.wholeMatch(of: session ? sessionCodePattern : codePattern) != nil else {
+            throw KalanError.invalid(field: field, problem: .format(expected: "A-Z, 0-9, _ -; \(session ? 40 : 32) max"))
+        }
+        return code
+    }
+
+    public static func text(_ value: String?, field: String, max: Int = 200, required: Bool = true) throws -> String? {
+        guard let text = value?.nonEmptyNormalisedText else {
+            if required { throw KalanError.invalid(field: field, problem: .required) }
+            return nil
+        }
+        guard text.count <= max else { throw KalanError.invalid(field: field, problem: .tooLong(max: max)) }
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw KalanError.invalid(field: field, problem: .format(expected: "text without control characters"))
+        }
+        return text
+    }
+
+    public static func required(_ value: String?, field: String, max: Int = 200) throws -> String {
+        try text(value, field: field, max: max, required: true)!
+    }
+
+    public static func country(_ value: String?, field: String = "country") throws -> String {
+        let code = (value ?? "").normalisedText.uppercased()
+        guard code.wholeMatch(of: countryPattern) != nil else { throw KalanError.invalid(field: field, problem: .format(expected: "ISO 3166-1 alpha-2 (ML, IR, RU…)")) }
+        return code
+    }
+
+    public static func domain(_ value: String, field: String = "domain") throws -> String {
+        let domain = value.normalisedText.lowercased()
+        guard domain.wholeMatch(of: domainPattern) != nil else { throw KalanError.invalid(field: field, problem: .format(expected: "telecoms, cybersecurity, 5g, e_governance…")) }
+        return domain
+    }
+
+    public static func integer(_ value: Int, field: String, in range: ClosedRange<Int>) throws -> Int {
+        guard range.contains(value) else { throw KalanError.invalid(field: field, problem: .range(min: range.lowerBound, max: range.upperBound)) }
+        return value
+    }
+
+    public static func day(_ value: String?, field: String) throws -> Day {
+        guard let text = value?.nonEmptyNormalisedText else { throw KalanError.invalid(field: field, problem: .required) }
+        guard let day = Day(text) else { throw KalanError.invalid(field: field, problem: .format(expected: "YYYY-MM-DD")) }
+        return day
+    }
+
+    public static func period(_ start: Day, _ end: Day, endField: String, startField: String) throws {
+        guard end >= start else { throw KalanError.invalid(field: endField, problem: .order(mustFollow: startField)) }
+    }
+
+    public static func choice<T: RawRepresentable & CaseIterable>(_ value: String, as type: T.Type, field: String) throws -> T where T.RawValue == String {
+        guard let choice = T(rawValue: value.normalisedText.lowercased()) else {
+            throw KalanError.invalid(field: field, problem: .oneOf(T.allCases.map(\.rawValue)))
+        }
+        return choice
+    }
+}

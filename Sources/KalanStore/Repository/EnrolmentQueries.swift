@@ -1,0 +1,150 @@
+import Foundation
+import KalanCore
+import Postgres
+
+extension PostgresUnitOfWork {
+    static let enrolmentColumns = "e.id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at, e.version"
+
+    func enrolment(sessionID: UUID, traineeID: UUID) async throws -> Enrolment? {
+        try await query(
+            "SELECT \(unescaped: Self.enrolmentColumns) FROM enrolment e WHERE e.session_id = \(sessionID) AND e.trainee_id = \(traineeID) FOR UPDATE"
+        ).first.map { try Self.enrolment($0) }
+    }
+
+    func seatsTaken(sessionID: UUID) async throws -> Int {
+        try await query(
+            "SELECT count(*) AS n FROM enrolment WHERE session_id = \(sessionID) AND status = ANY(\(EnrolmentStatus.seatHolders.map(\.rawValue)))"
+        ).first!.decode("n")
+    }
+
+    func lastWaitlistPosition(sessionID: UUID) async throws -> Int {
+        try await query("SELECT coalesce(max(waitlist_position), 0) AS n FROM enrolment WHERE session_id = \(sessionID)").first!.decode("n")
+    }
+
+    func waitlist(sessionID: UUID) async throws -> [Enrolment] {
+        try await query(
+            """
+            SELECT \(unescaped: Self.enrolmentColumns) FROM enrolment e
+            WHERE e.session_id = \(sessionID) AND e.status = 'waitlisted' ORDER BY e.waitlist_position FOR UPDATE
+            """
+        ).map { try Self.enrolment($0) }
+    }
+
+    func completedCourseIDs(traineeID: UUID) async throws -> Set<UUID> {
+        let rows = try await query(
+            """
+            SELECT DISTINCT s.course_id FROM enrolment e JOIN training_session s ON s.id = e.session_id
+            WHERE e.trainee_id = \(traineeID) AND e.status = 'completed'
+            """)
+        return Set(try rows.map { try $0.decode("course_id", as: UUID.self) })
+    }
+
+    func overlappingSessionCode(traineeID: UUID, startsOn: Day, endsOn: Day, excluding sessionID: UUID) async throws -> String? {
+        try await query(
+            """
+            SELECT s.code FROM enrolment e JOIN training_session s ON s.id = e.session_id
+            WHERE e.trainee_id = \(traineeID) AND e.session_id <> \(sessionID)
+              AND e.status IN ('approved', 'enrolled', 'waitlisted', 'completed')
+              AND s.starts_on <= \(endsOn) AND s.ends_on >= \(startsOn)
+            ORDER BY s.starts_on LIMIT 1
+            """
+        ).first?.decode("code")
+    }
+
+    func insert(_ e: Enrolment, period: ClosedRange<Day>) async throws {
+        try await query(
+            """
+            INSERT INTO enrolment (id, session_id, trainee_id, status, waitlist_position, override_reason, period)
+            VALUES (\(e.id), \(e.sessionID), \(e.traineeID), \(e.status.rawValue), \(e.waitlistPosition), \(e.overrideReason),
+                    daterange(\(period.lowerBound), \(period.upperBound), '[]'))
+            """)
+    }
+
+    func update(_ e: Enrolment) async throws {
+        let rows = try await query(
+            """
+            UPDATE enrolment SET status = \(e.status.rawValue), waitlist_position = \(e.waitlistPosition),
+                override_reason = \(e.overrideReason), version = version + 1, updated_at = now()
+            WHERE id = \(e.id) AND version = \(e.version)
+            """)
+        if rows.affectedRows == 0 { throw KalanError.stale(.enrolment) }
+    }
+
+    func append(_ event: EnrolmentEvent, to enrolmentID: UUID) async throws {
+        try await query(
+            """
+            INSERT INTO enrolment_event (enrolment_id, from_status, to_status, actor, reason)
+            VALUES (\(enrolmentID), \(event.from?.rawValue), \(event.to.rawValue), \(event.actor), \(event.reason))
+            """)
+    }
+
+    func history(of enrolmentID: UUID) async throws -> [EnrolmentEvent] {
+        try await query("SELECT from_status, to_status, actor, reason, at FROM enrolment_event WHERE enrolment_id = \(enrolmentID) ORDER BY id")
+            .map { row in
+                EnrolmentEvent(
+                    from: try row.decode("from_status", as: String?.self).flatMap(EnrolmentStatus.init(rawValue:)),
+                    to: EnrolmentStatus(rawValue: try row.decode("to_status")) ?? .nominated, actor: try row.decode("actor"),
+                    reason: try row.decode("reason"), at: try row.decode("at"))
+            }
+    }
+
+    func roster(sessionID: UUID) async throws -> [RosterLine] {
+        let rows = try await query(
+            """
+            SELECT e.id AS enrolment_id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at,
+                   e.version AS enrolment_version, \(unescaped: Self.traineeColumns), d.code AS department_code,
+                   (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'present') AS present_days,
+                   (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'excused') AS excused_days,
+                   (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'pre') AS pre_score,
+                   (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'post') AS post_score
+            FROM enrolment e JOIN trainee t ON t.id = e.trainee_id LEFT JOIN department d ON d.id = t.department_id
+            WHERE e.session_id = \(sessionID)
+            ORDER BY CASE e.status WHEN 'waitlisted' THEN 1 ELSE 0 END, e.waitlist_position, t.family_name, t.given_name
+            """)
+        return try rows.map { row in
+            RosterLine(
+                enrolment: try Self.enrolment(row, id: "enrolment_id", version: "enrolment_version"), trainee: try Self.trainee(row), departmentCode: try row.decode("department_code"),
+                presentDays: try row.decode("present_days"), excusedDays: try row.decode("excused_days"),
+                preScore: try row.decode("pre_score"), postScore: try row.decode("post_score"))
+        }
+    }
+
+    static func enrolment(_ row: PostgresRow, id: String = "id", version: String = "version") throws -> Enrolment {
+        Enrolment(
+            id: try row.decode(id), sessionID: try row.decode("session_id"), traineeID: try row.decode("trainee_id"),
+            status: EnrolmentStatus(rawValue: try row.decode("status")) ?? .nominated, waitlistPosition: try row.decode("waitlist_position"),
+            overrideReason: try row.decode("override_reason"), requestedAt: try row.decode("requested_at"), version: try row.decode(version))
+    }
+
+    func record(attendance status: AttendanceStatus, on day: Day, for enrolmentID: UUID, by actor: String) async throws {
+        try await query(
+            """
+            INSERT INTO attendance (enrolment_id, day, status, recorded_by) VALUES (\(enrolmentID), \(day), \(status.rawValue), \(actor))
+            ON CONFLICT (enrolment_id, day) DO UPDATE SET status = excluded.status, recorded_by = excluded.recorded_by, recorded_at = now()
+            """)
+    }
+
+    func attendance(of enrolmentID: UUID) async throws -> [Day: AttendanceStatus] {
+        var result: [Day: AttendanceStatus] = [:]
+        for row in try await query("SELECT day, status FROM attendance WHERE enrolment_id = \(enrolmentID)") {
+            result[try row.decode("day")] = AttendanceStatus(rawValue: try row.decode("status"))
+        }
+        return result
+    }
+
+    func record(score: Double, kind: AssessmentKind, for enrolmentID: UUID, by actor: String) async throws {
+        try await query(
+            """
+            INSERT INTO assessment (enrolment_id, kind, score, recorded_by) VALUES (\(enrolmentID), \(kind.rawValue), \(score), \(actor))
+            ON CONFLICT (enrolment_id, kind) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, recorded_at = now()
+            """)
+    }
+
+    func scores(of enrolmentID: UUID) async throws -> [AssessmentKind: Double] {
+        var result: [AssessmentKind: Double] = [:]
+        for row in try await query("SELECT kind, score::float8 AS score FROM assessment WHERE enrolment_id = \(enrolmentID)") {
+            if let kind = AssessmentKind(rawValue: try row.decode("kind")) { result[kind] = try row.decode("score") }
+        }
+        return result
+    }
+}

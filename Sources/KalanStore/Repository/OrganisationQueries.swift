@@ -1,0 +1,87 @@
+import Foundation
+import KalanCore
+import Postgres
+
+extension PostgresUnitOfWork {
+    static let departmentColumns = "id, code, name_fr, name_en, kind, parent_id"
+
+    func departments() async throws -> [Department] {
+        try await query("SELECT \(unescaped: Self.departmentColumns) FROM department ORDER BY code").map(Self.department)
+    }
+
+    func department(code: String) async throws -> Department? {
+        try await query("SELECT \(unescaped: Self.departmentColumns) FROM department WHERE code = \(code)").first.map(Self.department)
+    }
+
+    func insert(_ d: Department) async throws {
+        try await query(
+            """
+            INSERT INTO department (id, code, name_fr, name_en, kind, parent_id)
+            VALUES (\(d.id), \(d.code), \(d.nameFR), \(d.nameEN), \(d.kind.rawValue), \(d.parentID))
+            """)
+    }
+
+    static func department(_ row: PostgresRow) throws -> Department {
+        Department(
+            id: try row.decode("id"), code: try row.decode("code"), nameFR: try row.decode("name_fr"), nameEN: try row.decode("name_en"),
+            kind: DepartmentKind(rawValue: try row.decode("kind")) ?? .other, parentID: try row.decode("parent_id"))
+    }
+
+    static let traineeColumns =
+        "t.id, t.staff_number, t.given_name, t.family_name, t.sex, t.category, t.position, t.department_id, t.email, t.phone, t.active, t.version"
+
+    func trainee(staffNumber: String) async throws -> Trainee? {
+        try await query("SELECT \(unescaped: Self.traineeColumns) FROM trainee t WHERE t.staff_number = \(staffNumber)").first.map(Self.trainee)
+    }
+
+    func trainee(id: UUID) async throws -> Trainee? {
+        try await query("SELECT \(unescaped: Self.traineeColumns) FROM trainee t WHERE t.id = \(id)").first.map(Self.trainee)
+    }
+
+    func trainees(_ filter: TraineeFilter) async throws -> [Trainee] {
+        var sql: PostgresQuery = "SELECT \(unescaped: Self.traineeColumns) FROM trainee t LEFT JOIN department d ON d.id = t.department_id WHERE true"
+        if let search = filter.search?.nonEmptyNormalisedText {
+            let pattern = "%" + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            sql.append(
+                " AND (lower(t.family_name) LIKE \(pattern) OR lower(t.given_name) LIKE \(pattern) OR lower(t.staff_number) LIKE \(pattern))")
+        }
+        if let code = filter.departmentCode { sql.append(" AND d.code = \(code)") }
+        if let active = filter.active { sql.append(" AND t.active = \(active)") }
+        if let after = filter.after { sql.append(" AND t.staff_number > \(after)") }
+        sql.append(" ORDER BY t.staff_number LIMIT \(filter.limit)")
+        return try await query(sql).map(Self.trainee)
+    }
+
+    func insert(_ t: Trainee) async throws {
+        try await query(
+            """
+            INSERT INTO trainee (id, staff_number, given_name, family_name, sex, category, position, department_id, email, phone, active)
+            VALUES (\(t.id), \(t.staffNumber), \(t.givenName), \(t.familyName), \(t.sex), \(t.category), \(t.position),
+                    \(t.departmentID), \(t.email), \(t.phone), \(t.active))
+            """)
+    }
+
+    func update(_ t: Trainee) async throws -> Trainee {
+        let rows = try await query(
+            """
+            UPDATE trainee SET given_name = \(t.givenName), family_name = \(t.familyName), sex = \(t.sex), category = \(t.category),
+                position = \(t.position), department_id = \(t.departmentID), email = \(t.email), phone = \(t.phone), active = \(t.active),
+                version = version + 1, updated_at = now()
+            WHERE id = \(t.id) AND version = \(t.version)
+            RETURNING version
+            """)
+        guard let row = rows.first else { throw KalanError.stale(.trainee) }
+        var saved = t
+        saved.version = try row.decode("version")
+        return saved
+    }
+
+    static func trainee(_ row: PostgresRow) throws -> Trainee {
+        Trainee(
+            id: try row.decode("id"), staffNumber: try row.decode("staff_number"), givenName: try row.decode("given_name"),
+            familyName: try row.decode("family_name"), sex: try row.decode("sex"), category: try row.decode("category"),
+            position: try row.decode("position"), departmentID: try row.decode("department_id"), email: try row.decode("email"),
+            phone: try row.decode("phone"), active: try row.decode("active"), version: try row.decode("version"))
+    }
+}

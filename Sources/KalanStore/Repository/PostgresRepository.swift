@@ -1,0 +1,96 @@
+import Foundation
+import KalanCore
+import Postgres
+
+/// KalanCore's repository in PostgreSQL. Rules that need coordination hold here across
+/// processes: session rows are locked for seat decisions, constraints refuse the rest.
+public struct PostgresRepository: KalanRepository {
+    public let pool: PostgresPool
+
+    public init(pool: PostgresPool) { self.pool = pool }
+
+    public func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
+        do {
+            return try await pool.withRetryingTransaction { connection in
+                try await body(PostgresUnitOfWork(connection: connection))
+            }
+        } catch let error as PostgresError {
+            throw Self.domainError(error) ?? error
+        }
+    }
+
+    /// Constraint violations that a user can cause, as the rule or field they break.
+    static func domainError(_ error: PostgresError) -> KalanError? {
+        guard let constraint = error.constraint else { return nil }
+        switch (error.sqlState, constraint) {
+        case ("23P01", "enrolment_trainee_id_period_excl"):
+            return .rule(.overlappingSession(session: "?"))
+        case ("23505", "enrolment_session_id_trainee_id_key"):
+            return .rule(.alreadyInSession(staffNumber: "?", session: "?"))
+        case ("23505", let name):
+            let table = name.split(separator: "_").first.map(String.init) ?? name
+            return .duplicate(KalanError.Entity(table: table), key: error.column ?? "")
+        case ("23514", let name), ("23502", let name):
+            return .invalid(field: Self.field(ofConstraint: name, table: error.table), problem: .format(expected: name))
+        case ("23503", let name):
+            return .invalid(field: Self.field(ofConstraint: name, table: error.table), problem: .unknownReference(""))
+        default:
+            return nil
+        }
+    }
+
+    /// `trainee_email_check` → `email`.
+    static func field(ofConstraint name: String, table: String?) -> String {
+        var field = name
+        if let table, field.hasPrefix(table + "_") { field.removeFirst(table.count + 1) }
+        for suffix in ["_check", "_fkey", "_key", "_excl"] where field.hasSuffix(suffix) { field.removeLast(suffix.count) }
+        return field
+    }
+}
+
+extension KalanError.Entity {
+    init(table: String) {
+        self =
+            switch table {
+            case "department": .department
+            case "partner": .partner
+            case "programme": .programme
+            case "course": .course
+            case "training": .session
+            case "enrolment": .enrolment
+            case "app": .user
+            case "api": .token
+            case "certificate": .certificate
+            default: .trainee
+            }
+    }
+}
+
+/// One transaction's reads and writes; lives only inside `PostgresRepository.transaction`.
+final class PostgresUnitOfWork: KalanUnitOfWork, @unchecked Sendable {
+    let connection: PostgresConnection
+
+    init(connection: PostgresConnection) { self.connection = connection }
+
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> PostgresRows { try await connection.query(query) }
+
+    func audit(_ entry: AuditEntry) async throws {
+        try await query(
+            """
+            INSERT INTO audit_event (actor, source, action, entity, entity_id, before, after)
+            VALUES (\(entry.actor.name), \(entry.actor.source), \(entry.action), \(entry.entity.rawValue), \(entry.entityID),
+                    \(entry.before.map(PostgresJSON.init(text:))), \(entry.after.map(PostgresJSON.init(text:))))
+            """)
+    }
+}
+
+/// Days travel as PostgreSQL `date`.
+extension Day: PostgresCodable {
+    public static var postgresType: PostgresType { .date }
+    public var postgresText: String? { description }
+    public init(postgresText text: String, type: PostgresType) throws(PostgresDecodingFailure) {
+        guard let date = CalendarDate(text) else { throw PostgresDecodingFailure("not a date") }
+        self.init(ordinal: date.daysSinceEpoch)
+    }
+}
