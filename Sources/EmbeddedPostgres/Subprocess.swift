@@ -6,13 +6,13 @@ import Foundation
 
 /// Runs a program to completion with posix_spawn and waitpid. Foundation's `Process` can hang
 /// in `waitUntilExit` when called from Swift concurrency's few threads, so it is not used.
-enum Subprocess {
-    struct Result {
-        let code: Int32
-        let output: String
+public enum Subprocess {
+    public struct Result: Sendable {
+        public let code: Int32
+        public let output: String
     }
 
-    static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+    public static func run(_ executable: String, _ arguments: [String]) throws -> Result {
         var pipe: [Int32] = [0, 0]
         guard Glibc.pipe(&pipe) == 0 else { throw EmbeddedPostgresError("cannot create a pipe to run \(executable)") }
         var actions = posix_spawn_file_actions_t()

@@ -1,0 +1,99 @@
+import ArgumentParser
+import Foundation
+import KalanCore
+import KalanStore
+
+struct SessionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session", abstract: "Sessions (cohorts): schedule, status, roster.",
+        subcommands: [Add.self, List.self, Status.self, Roster.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Schedule a session of a course.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var code: String
+        @Option var course: String
+        @Option var partner: String
+        @Option var programme: String?
+        @Option(name: .customLong("from"), help: "YYYY-MM-DD") var startsOn: String
+        @Option(name: .customLong("to"), help: "YYYY-MM-DD") var endsOn: String
+        @Option(help: "in_person, online, hybrid.") var mode = "in_person"
+        @Option var city: String?
+        @Option var country: String?
+        @Option var capacity: Int
+        @Option(help: "Enrolment deadline, YYYY-MM-DD.") var deadline: String?
+        @Option var status = "planned"
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let s = try await ctx.register.addSession(
+                    .init(code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
+                        city: city, country: country, capacity: capacity, enrolmentDeadline: deadline, status: status),
+                    actor: ctx.actor)
+                ctx.say("Session \(s.code) ajoutée (\(s.capacity) places).", "Session \(s.code) added (\(s.capacity) seats).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List sessions.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let (sessions, courses) = try await ctx.repository.transaction { work in
+                    (try await work.sessions(from: nil, to: nil), try await work.courses())
+                }
+                let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
+                ctx.print(
+                    Listing(
+                        columns: ["code", "course", "from", "to", "place", "capacity", "status"],
+                        rows: sessions.map {
+                            [$0.code, codes[$0.courseID] ?? "", "\($0.startsOn)", "\($0.endsOn)", $0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))",
+                             "\($0.capacity)", $0.status.rawValue]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Move a session: open, in_progress, completed or cancelled.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var code: String
+        @Argument(help: "open, in_progress, completed, cancelled.") var status: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let next = try Validate.choice(status.replacingOccurrences(of: "-", with: "_"), as: SessionStatus.self, field: "status")
+                let s = try await ctx.register.moveSession(code: code, to: next, actor: ctx.actor)
+                ctx.say("Session \(s.code) : \(s.status.rawValue).", "Session \(s.code): \(s.status.rawValue).")
+            }
+        }
+    }
+
+    struct Roster: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A session's roster: status, attendance, scores.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument var code: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let (session, lines) = try await ctx.results.roster(sessionCode: code, actor: ctx.actor)
+                let days = session.trainingDays.count
+                func score(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
+                ctx.print(
+                    Listing(
+                        columns: ["staff_number", "name", "department", "status", "waitlist", "attendance_%", "pre", "post"],
+                        rows: lines.map {
+                            [$0.trainee.staffNumber, $0.trainee.fullName, $0.departmentCode ?? "", $0.enrolment.status.rawValue,
+                             $0.enrolment.waitlistPosition.map(String.init) ?? "", String(format: "%.0f", $0.attendanceRate(trainingDays: days)),
+                             score($0.preScore), score($0.postScore)]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import KalanCore
+import KalanStore
+import Logging
+import Postgres
+
+/// What every data command shares: the database, the repository and the use cases, plus
+/// one place that turns any failure into a one-line message and a non-zero exit.
+struct CommandContext {
+    let runtime: DatabaseRuntime
+    let repository: PostgresRepository
+    let actor: Actor
+    let language: Language
+    let logger: Logger
+
+    var register: Register { Register(repository: repository) }
+    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository) }
+    var results: ResultsRecording { ResultsRecording(repository: repository) }
+    var fr: Bool { language == .fr }
+
+    /// Opens the database (migrating it), runs `body`, closes, and reports failures plainly.
+    static func run(_ global: GlobalOptions, maxConnections: Int = 4, _ body: (CommandContext) async throws -> Void) async throws {
+        let logger = global.bootstrapLogging()
+        let language = global.language
+        do {
+            try await DatabaseRuntime.with(global, logger: logger, maxConnections: maxConnections) { runtime in
+                try await Migrator(logger: logger).migrate(runtime.pool)
+                let context = CommandContext(
+                    runtime: runtime, repository: PostgresRepository(pool: runtime.pool), actor: .commandLine(), language: language, logger: logger)
+                try await body(context)
+            }
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data(("kalan: " + Self.message(for: error, in: language) + "\n").utf8))
+            throw ExitCode(Self.exitCode(for: error))
+        }
+    }
+
+    static func message(for error: any Error, in language: Language) -> String {
+        switch error {
+        case let error as KalanError: return error.message(in: language)
+        case let error as PostgresError where error.kind == .connection:
+            return (language == .fr ? "base de données injoignable : " : "database unreachable: ") + (error.reason ?? "")
+        case let error as PostgresError: return error.description
+        case let error as any CustomStringConvertible: return error.description
+        default: return String(describing: error)
+        }
+    }
+
+    /// 2 bad input, 3 not found, 4 conflict or rule, 5 database, 1 anything else.
+    static func exitCode(for error: any Error) -> Int32 {
+        switch error {
+        case KalanError.invalid: 2
+        case KalanError.notFound: 3
+        case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden: 4
+        case is PostgresError, is EmbeddedPostgresError: 5
+        default: 1
+        }
+    }
+
+    func print(_ text: String) { Swift.print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
+
+    func say(_ french: String, _ english: String) { print(fr ? french : english) }
+}
+
+/// Options every listing command takes.
+struct FormatOption: ParsableArguments {
+    @Option(name: .customLong("format"), help: "table, json or csv.") var format: OutputFormat = .table
+}
