@@ -93,7 +93,10 @@ let package = Package(
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "KalanTestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres", "KalanTestSupport"], swiftSettings: settings),
         .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
-        .testTarget(name: "KalanStoreTests", dependencies: ["KalanStore", "KalanCore", "Postgres", "KalanTestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "KalanStoreTests", dependencies: ["KalanStore", "KalanCore", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "KalanCertificatesTests",
             dependencies: ["KalanCertificates", .product(name: "Crypto", package: "swift-crypto")],
