@@ -91,7 +91,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// calls `write` with chunks in the COPY format named by the statement.
     @discardableResult
     public func copyIn(
-        _ statement: String, produce: @escaping @Sendable (_ write: (ArraySlice<UInt8>) throws -> Void) throws -> Void
+        _ statement: String, produce: @escaping @Sendable (_ write: @escaping (ArraySlice<UInt8>) throws -> Void) throws -> Void
     ) async throws -> Int {
         try await threadPool.runIfActive { try self.copyInBlocking(statement, produce: produce) }
     }
@@ -199,7 +199,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     private func copyInBlocking(
-        _ statement: String, produce: (_ write: (ArraySlice<UInt8>) throws -> Void) throws -> Void
+        _ statement: String, produce: (_ write: @escaping (ArraySlice<UInt8>) throws -> Void) throws -> Void
     ) throws -> Int {
         let start = PQexec(handle, statement)
         let status = PQresultStatus(start)
@@ -212,9 +212,9 @@ public final class PostgresConnection: @unchecked Sendable {
         do {
             try produce { chunk in
                 let sent = chunk.withUnsafeBufferPointer { buffer in
-                    buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
+                    buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(self.handle, $0.baseAddress, Int32($0.count)) }
                 }
-                if sent != 1 { throw PostgresError.from(result: nil, connection: handle) }
+                if sent != 1 { throw PostgresError.from(result: nil, connection: self.handle) }
             }
         } catch {
             _ = PQputCopyEnd(handle, "aborted by the client")

@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import KalanCore
+import Logging
 import KalanStore
 
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Schema migrations and data.",
-        subcommands: [Migrate.self, Status.self])
+        subcommands: [Migrate.self, Status.self, Seed.self])
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations, one transaction each.")
@@ -36,6 +37,35 @@ struct DatabaseCommand: AsyncParsableCommand {
                 let state = status.appliedAt.map { (fr ? "appliquée le " : "applied ") + ISO8601DateFormatter().string(from: $0) }
                     ?? (fr ? "en attente" : "pending")
                 print(String(format: "%04d", status.migration.version) + "  \(status.migration.name)  \(state)")
+            }
+        }
+    }
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load demo data (--demo, from fixtures/) or generate a large register (--synthetic N).")
+        @OptionGroup var global: GlobalOptions
+        @Flag(help: "The ministry's departments, partners, programmes, courses, 300+ staff and sessions with results.") var demo = false
+        @Flag(name: .customLong("if-empty"), help: "With --demo: do nothing when the register already has staff.") var ifEmpty = false
+        @Option(help: "Folder of the demo fixtures (default: fixtures/ here or in the source tree).") var fixtures: String?
+        @Option(help: "Generate this many trainees, N/20 sessions and 10 enrolments each.") var synthetic: Int?
+
+        func validate() throws {
+            if !demo && synthetic == nil { throw ValidationError("--demo or --synthetic N") }
+            if let synthetic, !(1...10_000_000).contains(synthetic) { throw ValidationError("--synthetic: between 1 and 10000000") }
+        }
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                if demo { try await DemoSeedCommand.seed(ctx, fixtures: fixtures, ifEmpty: ifEmpty) }
+                if let synthetic {
+                    let outcome = try await SyntheticSeed(trainees: synthetic).run(ctx.runtime.pool) { step in
+                        ctx.logger.info("seeding", metadata: ["step": "\(step)"])
+                    }
+                    ctx.say(
+                        "Données synthétiques : \(outcome.trainees) agents, \(outcome.sessions) sessions, \(outcome.enrolments) inscriptions en \(String(format: "%.1f", outcome.seconds)) s.",
+                        "Synthetic data: \(outcome.trainees) trainees, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments in \(String(format: "%.1f", outcome.seconds)) s.")
+                }
             }
         }
     }
