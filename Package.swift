@@ -80,6 +80,7 @@ let package = Package(
                 "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres", "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: settings
         ),
@@ -94,7 +95,8 @@ let package = Package(
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres", "KalanTestSupport"], swiftSettings: settings),
         .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
         .testTarget(
-            name: "KalanStoreTests", dependencies: ["KalanStore", "KalanCore", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
+            name: "KalanStoreTests",
+            dependencies: ["KalanStore", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(

@@ -9,7 +9,8 @@ struct Kalan: AsyncParsableCommand {
         subcommands: [
             Serve.self, DatabaseCommand.self, DepartmentCommand.self, PartnerCommand.self, ProgrammeCommand.self,
             CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
-            History.self, Attendance.self, Scores.self, Complete.self,
+            History.self, Attendance.self, Scores.self, Complete.self, CertificateCommand.self, KeysCommand.self,
+            CredentialCommand.self,
         ]
     )
 }

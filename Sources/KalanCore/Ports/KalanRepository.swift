@@ -82,7 +82,7 @@ public struct AuditEntry: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: Sendable {
+public protocol KalanUnitOfWork: CertificateStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?
@@ -110,6 +110,7 @@ public protocol KalanUnitOfWork: Sendable {
     // Sessions
     func sessions(from: Day?, to: Day?) async throws -> [TrainingSession]
     func session(code: String) async throws -> TrainingSession?
+    func session(id: UUID) async throws -> TrainingSession?
     /// The session, locked until the transaction ends: seat decisions are serialised per session.
     func lockSession(id: UUID) async throws -> TrainingSession
     func insert(_ session: TrainingSession) async throws
@@ -138,4 +139,20 @@ public protocol KalanUnitOfWork: Sendable {
 
     // Audit
     func audit(_ entry: AuditEntry) async throws
+}
+
+/// Certificates and the keys that signed them.
+public protocol CertificateStore: Sendable {
+    func certificate(enrolmentID: UUID) async throws -> Certificate?
+    func certificate(serial: String) async throws -> Certificate?
+    func certificates(sessionID: UUID) async throws -> [Certificate]
+    /// The next number for `prefix` and `year`, allocated in the database so that every process
+    /// gets a different one.
+    func nextSerialNumber(prefix: String, year: Int) async throws -> Int
+    func insert(_ certificate: Certificate) async throws
+    func revoke(certificateID: UUID, by actor: String, reason: String) async throws
+    /// Lists the key (idempotent); old keys stay listed.
+    func publish(signingKeyID: String, publicKeyMultibase: String) async throws
+    func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)]
+    func enrolment(id: UUID) async throws -> Enrolment?
 }

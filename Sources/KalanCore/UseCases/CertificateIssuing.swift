@@ -1,0 +1,162 @@
+import Foundation
+
+/// Rule 5: certificates for completed enrolments only, once each (issuing again returns the
+/// same serial); revocation needs a reason and shows wherever the certificate is checked.
+public struct CertificateIssuing: Sendable {
+    let repository: any KalanRepository
+    let issuer: any CredentialIssuer
+    let serialPrefix: String
+    let publicURL: String
+    let today: @Sendable () -> Day
+
+    public init(
+        repository: any KalanRepository, issuer: any CredentialIssuer, serialPrefix: String = "MCENMA", publicURL: String,
+        today: @escaping @Sendable () -> Day = { Day.today() }
+    ) {
+        self.repository = repository
+        self.issuer = issuer
+        self.serialPrefix = serialPrefix
+        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        self.today = today
+    }
+
+    public func verificationURL(serial: String) -> String { "\(publicURL)/verify/\(serial)" }
+
+    public struct Issued: Sendable {
+        public var certificate: Certificate
+        public var content: CertificateContent
+        /// False when the enrolment already had this certificate.
+        public var isNew: Bool
+    }
+
+    @discardableResult
+    public func issue(staffNumber: String, sessionCode: String, language: Language = .fr, actor: Actor) async throws -> Issued {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        return try await repository.transaction { work in
+            guard let session = try await work.session(code: sessionCode) else { throw KalanError.notFound(.session, key: sessionCode) }
+            guard let trainee = try await work.trainee(staffNumber: staffNumber),
+                let enrolment = try await work.enrolment(sessionID: session.id, traineeID: trainee.id)
+            else { throw KalanError.notFound(.enrolment, key: "\(staffNumber) / \(sessionCode)") }
+            return try await issue(enrolment, session: session, trainee: trainee, language: language, actor: actor, in: work)
+        }
+    }
+
+    /// Issues every completed enrolment of a session that has none yet; `progress` sees each.
+    public func issueSession(code: String, language: Language = .fr, actor: Actor, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [Issued] {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let (session, lines) = try await repository.transaction { work in
+            guard let session = try await work.session(code: code) else { throw KalanError.notFound(.session, key: code) }
+            return (session, try await work.roster(sessionID: session.id).filter { $0.enrolment.status == .completed })
+        }
+        var issued: [Issued] = []
+        for (index, line) in lines.enumerated() {
+            issued.append(
+                try await repository.transaction { work in
+                    try await issue(line.enrolment, session: session, trainee: line.trainee, language: language, actor: actor, in: work)
+                })
+            progress?(index + 1, lines.count)
+        }
+        return issued
+    }
+
+    func issue(_ enrolment: Enrolment, session: TrainingSession, trainee: Trainee, language: Language, actor: Actor, in work: any KalanUnitOfWork) async throws -> Issued {
+        guard let course = try await work.course(id: session.courseID), let partner = try await work.partner(id: session.partnerID) else {
+            throw KalanError.notFound(.course, key: session.code)
+        }
+        if let existing = try await work.certificate(enrolmentID: enrolment.id) {
+            return Issued(certificate: existing, content: content(existing, trainee, course, session, partner, language), isNew: false)
+        }
+        guard enrolment.status == .completed else { throw KalanError.rule(.notCompleted) }
+        let issuedOn = today()
+        let year = issuedOn.components.year
+        let number = try await work.nextSerialNumber(prefix: serialPrefix, year: year)
+        let serial = "\(serialPrefix)-\(year)-\(String(format: "%06d", number))"
+        let expiresOn = course.validityMonths.map { issuedOn.adding(months: $0) }
+        var certificate = Certificate(enrolmentID: enrolment.id, serial: serial, issuedOn: issuedOn, expiresOn: expiresOn, credential: "", signingKeyID: issuer.keyID)
+        let content = content(certificate, trainee, course, session, partner, language)
+        certificate.credential = try issuer.signedCredential(for: content)
+        try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
+        try await work.insert(certificate)
+        try await work.audit(
+            AuditEntry(actor: actor, action: "certificate.issue", entity: .certificate, entityID: serial,
+                after: ["serial": serial, "enrolment": enrolment.id.uuidString, "issued_on": issuedOn.description]))
+        return Issued(certificate: certificate, content: content, isNew: true)
+    }
+
+    func content(_ c: Certificate, _ trainee: Trainee, _ course: Course, _ session: TrainingSession, _ partner: Partner, _ language: Language) -> CertificateContent {
+        CertificateContent(
+            serial: c.serial, issuedOn: c.issuedOn, expiresOn: c.expiresOn, trainee: trainee, course: course, session: session, partner: partner,
+            language: language, verificationURL: verificationURL(serial: c.serial))
+    }
+
+    /// Admins only, with a reason.
+    @discardableResult
+    public func revoke(serial: String, reason: String, actor: Actor) async throws -> Certificate {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        guard let reason = reason.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
+        return try await repository.transaction { work in
+            guard var certificate = try await work.certificate(serial: serial) else { throw KalanError.notFound(.certificate, key: serial) }
+            guard certificate.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
+            try await work.revoke(certificateID: certificate.id, by: actor.name, reason: reason)
+            try await work.audit(AuditEntry(actor: actor, action: "certificate.revoke", entity: .certificate, entityID: serial, after: ["reason": reason]))
+            certificate.revokedAt = Date()
+            certificate.revokedBy = actor.name
+            certificate.revokedReason = reason
+            return certificate
+        }
+    }
+
+    /// What anyone may learn about a certificate: no more than the certificate itself shows.
+    public struct Verification: Sendable, Codable, Equatable {
+        public var serial: String
+        public var genuine: Bool
+        public var status: Certificate.Status
+        public var holder: String
+        public var courseCode: String
+        public var courseTitle: String
+        public var hours: Int
+        public var partner: String
+        public var sessionStart: Day
+        public var sessionEnd: Day
+        public var issuedOn: Day
+        public var expiresOn: Day?
+        public var revokedOn: Day?
+        public var revocationReason: String?
+        public var verificationURL: String
+    }
+
+    /// Public check by serial: nil when no such certificate.
+    public func verify(serial: String, language: Language) async throws -> Verification? {
+        try await repository.transaction { work in
+            guard let certificate = try await work.certificate(serial: serial),
+                let enrolment = try await work.enrolment(id: certificate.enrolmentID),
+                let trainee = try await work.trainee(id: enrolment.traineeID),
+                let session = try await work.session(id: enrolment.sessionID),
+                let course = try await work.course(id: session.courseID),
+                let partner = try await work.partner(id: session.partnerID)
+            else { return nil }
+            let key = try await work.signingKeys().first { $0.id == certificate.signingKeyID }
+            let genuine = key.map { issuer.verify(credential: certificate.credential, publicKeyMultibase: $0.publicKeyMultibase) } ?? false
+            return Verification(
+                serial: certificate.serial, genuine: genuine, status: certificate.status(on: today()), holder: trainee.fullName,
+                courseCode: course.code, courseTitle: course.title(in: language), hours: course.hours, partner: partner.name,
+                sessionStart: session.startsOn, sessionEnd: session.endsOn, issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn,
+                revokedOn: certificate.revokedAt.map { Day.today($0) }, revocationReason: certificate.revokedReason,
+                verificationURL: verificationURL(serial: certificate.serial))
+        }
+    }
+
+    /// The certificate's content again (for the PDF), by serial.
+    public func content(serial: String, language: Language, actor: Actor) async throws -> (Certificate, CertificateContent) {
+        try await repository.transaction { work in
+            guard let certificate = try await work.certificate(serial: serial),
+                let enrolment = try await work.enrolment(id: certificate.enrolmentID),
+                let trainee = try await work.trainee(id: enrolment.traineeID),
+                let session = try await work.session(id: enrolment.sessionID),
+                let course = try await work.course(id: session.courseID),
+                let partner = try await work.partner(id: session.partnerID)
+            else { throw KalanError.notFound(.certificate, key: serial) }
+            return (certificate, content(certificate, trainee, course, session, partner, language))
+        }
+    }
+}

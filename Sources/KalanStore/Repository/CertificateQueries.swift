@@ -1,0 +1,75 @@
+import Foundation
+import KalanCore
+import Postgres
+
+extension PostgresUnitOfWork {
+    static let certificateColumns =
+        "id, enrolment_id, serial, issued_on, expires_on, credential::text AS credential, signing_key_id, revoked_at, revoked_by, revoked_reason"
+
+    func certificate(enrolmentID: UUID) async throws -> Certificate? {
+        try await query("SELECT \(unescaped: Self.certificateColumns) FROM certificate WHERE enrolment_id = \(enrolmentID)").first.map(Self.certificate)
+    }
+
+    func certificate(serial: String) async throws -> Certificate? {
+        try await query("SELECT \(unescaped: Self.certificateColumns) FROM certificate WHERE serial = \(serial)").first.map(Self.certificate)
+    }
+
+    func certificates(sessionID: UUID) async throws -> [Certificate] {
+        try await query(
+            """
+            SELECT \(unescaped: Self.certificateColumns) FROM certificate
+            WHERE enrolment_id IN (SELECT id FROM enrolment WHERE session_id = \(sessionID)) ORDER BY serial
+            """
+        ).map(Self.certificate)
+    }
+
+    func nextSerialNumber(prefix: String, year: Int) async throws -> Int {
+        // The counter row is locked until commit: two processes never get the same number.
+        try await query(
+            """
+            INSERT INTO certificate_serial_counter (prefix, year, last_number) VALUES (\(prefix), \(year), 1)
+            ON CONFLICT (prefix, year) DO UPDATE SET last_number = certificate_serial_counter.last_number + 1
+            RETURNING last_number
+            """
+        ).first!.decode("last_number")
+    }
+
+    func insert(_ c: Certificate) async throws {
+        try await query(
+            """
+            INSERT INTO certificate (id, enrolment_id, serial, issued_on, expires_on, credential, signing_key_id)
+            VALUES (\(c.id), \(c.enrolmentID), \(c.serial), \(c.issuedOn), \(c.expiresOn), \(PostgresJSON(text: c.credential)), \(c.signingKeyID))
+            """)
+    }
+
+    func revoke(certificateID: UUID, by actor: String, reason: String) async throws {
+        try await query(
+            "UPDATE certificate SET revoked_at = now(), revoked_by = \(actor), revoked_reason = \(reason) WHERE id = \(certificateID) AND revoked_at IS NULL")
+    }
+
+    func publish(signingKeyID: String, publicKeyMultibase: String) async throws {
+        try await query(
+            "INSERT INTO signing_key (id, public_key_multibase) VALUES (\(signingKeyID), \(publicKeyMultibase)) ON CONFLICT (id) DO NOTHING")
+    }
+
+    func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)] {
+        try await query("SELECT id, public_key_multibase, retired_at IS NOT NULL AS retired FROM signing_key ORDER BY created_at").map {
+            (try $0.decode("id"), try $0.decode("public_key_multibase"), try $0.decode("retired"))
+        }
+    }
+
+    func enrolment(id: UUID) async throws -> Enrolment? {
+        try await query("SELECT \(unescaped: Self.enrolmentColumns) FROM enrolment e WHERE e.id = \(id)").first.map { try Self.enrolment($0) }
+    }
+
+    func session(id: UUID) async throws -> TrainingSession? {
+        try await query("\(unescaped: Self.sessionSelect) WHERE s.id = \(id)").first.map(Self.session)
+    }
+
+    static func certificate(_ row: PostgresRow) throws -> Certificate {
+        Certificate(
+            id: try row.decode("id"), enrolmentID: try row.decode("enrolment_id"), serial: try row.decode("serial"), issuedOn: try row.decode("issued_on"),
+            expiresOn: try row.decode("expires_on"), credential: try row.decode("credential"), signingKeyID: try row.decode("signing_key_id"),
+            revokedAt: try row.decode("revoked_at"), revokedBy: try row.decode("revoked_by"), revokedReason: try row.decode("revoked_reason"))
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Foundation
+import KalanCertificates
+import KalanCore
+
+extension GlobalOptions {
+    /// KALAN_SIGNING_KEY, else `signing-key.json` in the data folder.
+    var signingKeyPath: String {
+        Self.environment["KALAN_SIGNING_KEY"] ?? resolvedDataDirectory.appendingPathComponent("signing-key.json").path
+    }
+
+    var publicURL: String {
+        Self.environment["KALAN_PUBLIC_URL"]
+            ?? "http://\(Self.environment["KALAN_HOST"] ?? "127.0.0.1"):\(Self.environment["KALAN_PORT"] ?? "8080")"
+    }
+
+    var serialPrefix: String { Self.environment["KALAN_SERIAL_PREFIX"] ?? "MCENMA" }
+}
+
+extension CommandContext {
+    func certificates(_ global: GlobalOptions) throws -> CertificateIssuing {
+        let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: global.publicURL)
+        return CertificateIssuing(repository: repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: global.publicURL)
+    }
+}
+
+struct KeysCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "keys", abstract: "The issuer's Ed25519 signing key.", subcommands: [Generate.self])
+
+    struct Generate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a new key (Multikey JSON, mode 0600); never overwrites.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Key file (default KALAN_SIGNING_KEY or <data dir>/signing-key.json).") var out: String?
+
+        func run() async throws {
+            let path = out ?? global.signingKeyPath
+            do {
+                let key = try IssuerKeyFile.generate(at: path)
+                print(key.publicKeyMultibase)
+                FileHandle.standardError.write(Data("\(path)\n\(key.didKeyVerificationMethod)\n".utf8))
+            } catch {
+                FileHandle.standardError.write(Data("kalan: \(error)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}
+
+struct CertificateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate", abstract: "Issue, show, verify and revoke certificates.",
+        subcommands: [Issue.self, Show.self, Revoke.self])
+
+    struct Issue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue for completed enrolments: STAFF --session CODE, or a whole --session.")
+        @OptionGroup var global: GlobalOptions
+        @Option var session: String
+        @Argument(help: "Staff numbers; none means every completed enrolment of the session.") var staff: [String] = []
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let issuing = try ctx.certificates(global)
+                if staff.isEmpty {
+                    let terminal = isatty(STDERR_FILENO) == 1
+                    let issued = try await issuing.issueSession(code: session, language: ctx.language, actor: ctx.actor) { done, total in
+                        if terminal { ProgressBar.draw(done: done, total: total) }
+                    }
+                    if terminal { ProgressBar.finish() }
+                    for item in issued { ctx.print("\(item.content.trainee.staffNumber): \(item.certificate.serial)\(item.isNew ? "" : ctx.fr ? " (déjà délivré)" : " (already issued)")") }
+                    ctx.say("\(issued.filter(\.isNew).count) certificat(s) délivré(s).", "\(issued.filter(\.isNew).count) certificate(s) issued.")
+                } else {
+                    try await forEachStaff(staff, concurrency: 1, in: ctx) { number in
+                        let item = try await issuing.issue(staffNumber: number, sessionCode: session, language: ctx.language, actor: ctx.actor)
+                        return "\(number): \(item.certificate.serial)\(item.isNew ? "" : ctx.fr ? " (déjà délivré)" : " (already issued)")"
+                    }
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "What the public verification page says about a serial; --credential prints the signed JSON.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var serial: String
+        @Flag(help: "Print the signed credential (JSON).") var credential = false
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let issuing = try ctx.certificates(global)
+                if credential {
+                    let (certificate, _) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
+                    ctx.print(certificate.credential)
+                    return
+                }
+                guard let v = try await issuing.verify(serial: serial, language: ctx.language) else { throw KalanError.notFound(.certificate, key: serial) }
+                var rows = [
+                    ["serial", v.serial], ["genuine", "\(v.genuine)"], ["status", v.status.rawValue], ["holder", v.holder],
+                    ["course", "\(v.courseCode) – \(v.courseTitle) (\(v.hours) h)"], ["partner", v.partner], ["session", "\(v.sessionStart) → \(v.sessionEnd)"],
+                    ["issued_on", "\(v.issuedOn)"], ["expires_on", v.expiresOn.map(\.description) ?? ""], ["verify", v.verificationURL],
+                ]
+                if let revoked = v.revokedOn { rows.append(["revoked_on", "\(revoked)"]); rows.append(["reason", v.revocationReason ?? ""]) }
+                ctx.print(Listing(columns: ["field", "value"], rows: rows).table())
+                if !v.genuine || v.status != .valid { throw ExitCode(1) }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a certificate (admin), with a reason.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var serial: String
+        @Option var reason: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let c = try await ctx.certificates(global).revoke(serial: serial, reason: reason, actor: ctx.actor)
+                ctx.say("Certificat \(c.serial) révoqué.", "Certificate \(c.serial) revoked.")
+            }
+        }
+    }
+}
+
+/// A one-line progress bar on standard error, drawn only on a terminal.
+enum ProgressBar {
+    static func draw(done: Int, total: Int) {
+        let width = 30, filled = total == 0 ? width : done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)".utf8))
+    }
+
+    static func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+}
