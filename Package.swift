@@ -107,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "KalanServerTests",
             dependencies: [
-                "KalanServer", "KalanStore", "Postgres", "KalanTestSupport",
+                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "Postgres", "KalanTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: settings

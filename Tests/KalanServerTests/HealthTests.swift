@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import KalanCertificates
 import KalanServer
 import KalanStore
 import KalanTestSupport
@@ -12,7 +13,7 @@ import Testing
 struct HealthTests {
     @Test func readyWhenDatabaseIsMigrated() async throws {
         try await TestDatabase.withPool { pool in
-            let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+            let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
                 try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
@@ -22,7 +23,7 @@ struct HealthTests {
 
     @Test func notReadyWithProblemJSONWhenMigrationsArePending() async throws {
         try await TestDatabase.withPool(migrated: false) { pool in
-            let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+            let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/readyz", method: .get, headers: [.acceptLanguage: "en"]) { response in
                     #expect(response.status == .serviceUnavailable)
@@ -38,7 +39,7 @@ struct HealthTests {
         let pool = PostgresPool(
             configuration: .init(url: "postgresql:///nowhere?host=/nonexistent-kalan-socket&user=postgres", connectTimeoutSeconds: 1),
             maxConnections: 1)
-        let app = buildApplication(configuration: .init(), pool: pool, logger: Logger(label: "test"))
+        let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
         try await app.test(.router) { client in
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)

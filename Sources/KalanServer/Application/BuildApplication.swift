@@ -1,15 +1,22 @@
 import Hummingbird
+import KalanCertificates
+import KalanCore
 import KalanStore
 import Logging
 import Postgres
 
 /// Wires the router, its middleware and the services (the database pool) into one application.
 public func buildApplication(
-    configuration: ServerConfiguration, pool: PostgresPool, logger: Logger
+    configuration: ServerConfiguration, pool: PostgresPool, issuer: OpenBadgeIssuer, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
+    router.add(middleware: SecurityHeadersMiddleware())
+    let repository = PostgresRepository(pool: pool)
     HealthController(pool: pool, migrator: Migrator(logger: logger)).addRoutes(to: router)
+    let issuing = CertificateIssuing(
+        repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL)
+    VerificationController(issuing: issuing, issuer: issuer, repository: repository).addRoutes(to: router)
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),

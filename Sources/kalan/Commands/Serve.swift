@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import KalanCertificates
 import KalanServer
 import KalanStore
 import Logging
@@ -24,12 +25,13 @@ struct Serve: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(
             host: host ?? env["KALAN_HOST"] ?? "127.0.0.1", port: port,
-            publicURL: publicURL ?? env["KALAN_PUBLIC_URL"])
+            publicURL: publicURL ?? env["KALAN_PUBLIC_URL"], serialPrefix: global.serialPrefix)
         let size = poolSize ?? Int(env["KALAN_POOL_SIZE"] ?? "") ?? 10
         let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
-            let app = buildApplication(configuration: configuration, pool: database.pool, logger: logger)
+            let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: configuration.publicURL)
+            let app = buildApplication(configuration: configuration, pool: database.pool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             try await app.runService()
         } catch {
