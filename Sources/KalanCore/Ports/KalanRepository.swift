@@ -82,7 +82,7 @@ public struct AuditEntry: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?
@@ -155,4 +155,51 @@ public protocol CertificateStore: Sendable {
     func publish(signingKeyID: String, publicKeyMultibase: String) async throws
     func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)]
     func enrolment(id: UUID) async throws -> Enrolment?
+}
+
+/// One validated spreadsheet line, ready for the register.
+public struct TraineeImportRow: Sendable, Hashable {
+    public var line: Int
+    public var staffNumber: String
+    public var givenName: String
+    public var familyName: String
+    public var sex: String
+    public var category: String?
+    public var position: String?
+    public var departmentCode: String?
+    public var email: String?
+    public var phone: String?
+    public var active: Bool
+
+    public init(
+        line: Int, staffNumber: String, givenName: String, familyName: String, sex: String, category: String?, position: String?,
+        departmentCode: String?, email: String?, phone: String?, active: Bool
+    ) {
+        (self.line, self.staffNumber, self.givenName, self.familyName, self.sex) = (line, staffNumber, givenName, familyName, sex)
+        (self.category, self.position, self.departmentCode, self.email, self.phone, self.active) = (category, position, departmentCode, email, phone, active)
+    }
+}
+
+public struct TraineeImportSummary: Sendable, Equatable {
+    public var inserted: Int
+    public var updated: Int
+    public var unchanged: Int
+    /// Lines whose department code is not in the register (nothing is kept then).
+    public var unknownDepartments: [(line: Int, code: String)]
+
+    public init(inserted: Int, updated: Int, unchanged: Int, unknownDepartments: [(line: Int, code: String)]) {
+        (self.inserted, self.updated, self.unchanged, self.unknownDepartments) = (inserted, updated, unchanged, unknownDepartments)
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.inserted == b.inserted && a.updated == b.updated && a.unchanged == b.unchanged
+            && a.unknownDepartments.map(\.line) == b.unknownDepartments.map(\.line)
+    }
+}
+
+/// Bulk loading of the staff register.
+public protocol TraineeBulkStore: Sendable {
+    /// Upserts by staff number through COPY into a staging table, auditing each change. When any
+    /// department code is unknown, nothing is written and the lines are returned.
+    func importTrainees(_ rows: [TraineeImportRow], actor: Actor) async throws -> TraineeImportSummary
 }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// An account with one role; trainers belong to a partner institution.
+public struct User: Sendable, Codable, Hashable {
+    public var id: UUID
+    public var username: String
+    public var displayName: String
+    public var email: String?
+    public var role: Role
+    public var partnerID: UUID?
+    public var active: Bool
+
+    public init(id: UUID = UUID(), username: String, displayName: String, email: String? = nil, role: Role, partnerID: UUID? = nil, active: Bool = true) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.email = email
+        self.role = role
+        self.partnerID = partnerID
+        self.active = active
+    }
+
+    public var actor: Actor { Actor(name: "user:\(username)", role: role, userID: id, partnerID: partnerID) }
+}
+
+/// An API token's public part; the secret is shown once and only its hash is kept.
+public struct APIToken: Sendable, Codable, Hashable {
+    public var id: UUID
+    public var userID: UUID
+    public var name: String
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var revokedAt: Date?
+    public var lastUsedAt: Date?
+
+    public init(id: UUID, userID: UUID, name: String, createdAt: Date, expiresAt: Date?, revokedAt: Date?, lastUsedAt: Date?) {
+        (self.id, self.userID, self.name, self.createdAt) = (id, userID, name, createdAt)
+        (self.expiresAt, self.revokedAt, self.lastUsedAt) = (expiresAt, revokedAt, lastUsedAt)
+    }
+}
+
+/// Hashes and checks passwords (bcrypt in the server).
+public protocol PasswordHasher: Sendable {
+    func hash(_ password: String) -> String
+    func verify(_ password: String, hash: String) -> Bool
+}
+
+/// Accounts and tokens in storage.
+public protocol AccountStore: Sendable {
+    func user(username: String) async throws -> User?
+    func user(id: UUID) async throws -> User?
+    func users() async throws -> [User]
+    func insert(_ user: User, passwordHash: String) async throws
+    func setPassword(userID: UUID, hash: String) async throws
+    func setActive(userID: UUID, active: Bool) async throws
+    func passwordHash(userID: UUID) async throws -> String?
+    func insert(token: APIToken, hash: [UInt8]) async throws
+    func tokens(userID: UUID?) async throws -> [APIToken]
+    /// The active, unexpired token with this hash and its user; marks it used.
+    func useToken(hash: [UInt8], now: Date) async throws -> (APIToken, User)?
+    func revoke(tokenID: UUID, at: Date) async throws -> Bool
+    func recordLoginFailure(username: String, address: String) async throws
+    func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int)
+}

@@ -1,0 +1,139 @@
+import Crypto
+import Foundation
+
+/// Users, passwords and API tokens.
+public struct Accounts: Sendable {
+    let repository: any KalanRepository
+    let hasher: any PasswordHasher
+
+    public init(repository: any KalanRepository, hasher: any PasswordHasher) {
+        self.repository = repository
+        self.hasher = hasher
+    }
+
+    static let minimumPasswordLength = 10
+
+    @discardableResult
+    public func addUser(
+        username: String, displayName: String, email: String?, role: Role, partnerCode: String?, password: String, actor: Actor
+    ) async throws -> User {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        let name = username.normalisedText.lowercased()
+        guard name.wholeMatch(of: try! Regex("^[a-z0-9][a-z0-9._-]{1,63}$")) != nil else {
+            throw KalanError.invalid(field: "username", problem: .format(expected: "a-z, 0-9, . _ - (2–64)"))
+        }
+        try Self.check(password: password)
+        if role == .trainer, partnerCode?.nonEmptyNormalisedText == nil { throw KalanError.invalid(field: "partner", problem: .required) }
+        let display = try Validate.required(displayName, field: "display_name", max: 100)
+        let mail = try Validate.text(email, field: "email", max: 200, required: false)?.lowercased()
+        if let mail, mail.wholeMatch(of: try! Regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) == nil {
+            throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
+        }
+        let hash = hasher.hash(password)
+        return try await repository.transaction { work in
+            if try await work.user(username: name) != nil { throw KalanError.duplicate(.user, key: name) }
+            var partnerID: UUID?
+            if role == .trainer, let code = partnerCode {
+                guard let partner = try await work.partner(code: code.normalisedText.uppercased()) else {
+                    throw KalanError.invalid(field: "partner", problem: .unknownReference(code))
+                }
+                partnerID = partner.id
+            }
+            let user = User(username: name, displayName: display, email: mail, role: role, partnerID: partnerID)
+            try await work.insert(user, passwordHash: hash)
+            try await work.audit(AuditEntry(actor: actor, action: "user.create", entity: .user, entityID: name, after: user))
+            return user
+        }
+    }
+
+    static func check(password: String) throws {
+        guard password.count >= minimumPasswordLength else { throw KalanError.invalid(field: "password", problem: .range(min: minimumPasswordLength, max: 200)) }
+        guard password.count <= 200 else { throw KalanError.invalid(field: "password", problem: .tooLong(max: 200)) }
+    }
+
+    public func users(actor: Actor) async throws -> [User] {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        return try await repository.transaction { try await $0.users() }
+    }
+
+    public func setActive(username: String, active: Bool, actor: Actor) async throws {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        try await repository.transaction { work in
+            guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
+            try await work.setActive(userID: user.id, active: active)
+            try await work.audit(AuditEntry(actor: actor, action: active ? "user.enable" : "user.disable", entity: .user, entityID: user.username))
+        }
+    }
+
+    public func resetPassword(username: String, password: String, actor: Actor) async throws {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        try Self.check(password: password)
+        let hash = hasher.hash(password)
+        try await repository.transaction { work in
+            guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
+            try await work.setPassword(userID: user.id, hash: hash)
+            try await work.audit(AuditEntry(actor: actor, action: "user.reset-password", entity: .user, entityID: user.username))
+        }
+    }
+
+    /// The user when the password matches and the account is active; nil otherwise (same answer
+    /// for an unknown user, a wrong password and a disabled account).
+    public func authenticate(username: String, password: String) async throws -> User? {
+        let name = username.normalisedText.lowercased()
+        let found = try await repository.transaction { work -> (User, String)? in
+            guard let user = try await work.user(username: name), user.active, let hash = try await work.passwordHash(userID: user.id) else { return nil }
+            return (user, hash)
+        }
+        guard let (user, hash) = found, hasher.verify(password, hash: hash) else { return nil }
+        return user
+    }
+
+    /// A new token: the secret is returned once, only its SHA-256 is stored.
+    public func createToken(username: String, name: String, expiresInDays: Int?, actor: Actor) async throws -> (APIToken, secret: String) {
+        guard actor.isAdmin || actor.name == "user:\(username.lowercased())" else { throw KalanError.forbidden }
+        let label = try Validate.required(name, field: "name", max: 100)
+        if let days = expiresInDays { _ = try Validate.integer(days, field: "expires_in_days", in: 1...3650) }
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = "kalan_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        let now = Date()
+        return try await repository.transaction { work in
+            guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
+            let token = APIToken(
+                id: UUID(), userID: user.id, name: label, createdAt: now, expiresAt: expiresInDays.map { now.addingTimeInterval(Double($0) * 86_400) },
+                revokedAt: nil, lastUsedAt: nil)
+            try await work.insert(token: token, hash: Self.digest(secret))
+            try await work.audit(AuditEntry(actor: actor, action: "token.create", entity: .token, entityID: token.id.uuidString, after: ["name": label, "user": user.username]))
+            return (token, secret)
+        }
+    }
+
+    public func tokens(username: String?, actor: Actor) async throws -> [APIToken] {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        return try await repository.transaction { work in
+            var userID: UUID?
+            if let username {
+                guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
+                userID = user.id
+            }
+            return try await work.tokens(userID: userID)
+        }
+    }
+
+    public func revokeToken(id: UUID, actor: Actor) async throws {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        try await repository.transaction { work in
+            guard try await work.revoke(tokenID: id, at: Date()) else { throw KalanError.notFound(.token, key: id.uuidString) }
+            try await work.audit(AuditEntry(actor: actor, action: "token.revoke", entity: .token, entityID: id.uuidString))
+        }
+    }
+
+    public func authenticate(token secret: String) async throws -> User? {
+        guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
+        return try await repository.transaction { try await $0.useToken(hash: Self.digest(secret), now: Date())?.1 }
+    }
+
+    static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }
+}

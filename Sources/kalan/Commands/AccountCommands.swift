@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import KalanCore
+import KalanServer
+
+extension CommandContext {
+    var accounts: Accounts { Accounts(repository: repository, hasher: BcryptPasswordHasher()) }
+}
+
+/// Reads a password from KALAN_PASSWORD or, on a terminal, without echo.
+func readPassword(_ prompt: String) throws -> String {
+    if let password = ProcessInfo.processInfo.environment["KALAN_PASSWORD"] { return password }
+    guard isatty(STDIN_FILENO) == 1, let pointer = getpass(prompt) else {
+        throw ValidationError("password: set KALAN_PASSWORD or run on a terminal")
+    }
+    return String(cString: pointer)
+}
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Accounts: admin, hr, trainer (of a partner), viewer.",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetPassword.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user; the password comes from KALAN_PASSWORD or a prompt.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var username: String
+        @Option(help: "admin, hr, trainer, viewer.") var role: String
+        @Option(name: .customLong("name")) var displayName: String
+        @Option var email: String?
+        @Option(help: "Partner code (trainers).") var partner: String?
+
+        func run() async throws {
+            let password = try readPassword("Mot de passe / password: ")
+            try await CommandContext.run(global) { ctx in
+                let role = try Validate.choice(role, as: Role.self, field: "role")
+                let user = try await ctx.accounts.addUser(
+                    username: username, displayName: displayName, email: email, role: role, partnerCode: partner, password: password, actor: ctx.actor)
+                ctx.say("Utilisateur \(user.username) (\(user.role.rawValue)) ajouté.", "User \(user.username) (\(user.role.rawValue)) added.")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let users = try await ctx.accounts.users(actor: ctx.actor)
+                ctx.print(
+                    Listing(columns: ["username", "name", "role", "email", "active"], rows: users.map { [$0.username, $0.displayName, $0.role.rawValue, $0.email ?? "", "\($0.active)"] })
+                        .render(output.format))
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable an account (its web sessions end).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var username: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                try await ctx.accounts.setActive(username: username, active: false, actor: ctx.actor)
+                ctx.say("\(username) désactivé.", "\(username) disabled.")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable an account again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var username: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                try await ctx.accounts.setActive(username: username, active: true, actor: ctx.actor)
+                ctx.say("\(username) réactivé.", "\(username) enabled.")
+            }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "Set a new password (KALAN_PASSWORD or prompt).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var username: String
+
+        func run() async throws {
+            let password = try readPassword("Nouveau mot de passe / new password: ")
+            try await CommandContext.run(global) { ctx in
+                try await ctx.accounts.resetPassword(username: username, password: password, actor: ctx.actor)
+                ctx.say("Mot de passe de \(username) changé.", "Password of \(username) changed.")
+            }
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "token", abstract: "API tokens: shown once, stored hashed.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token for a user and print it once.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var username: String
+        @Option var name: String
+        @Option(name: .customLong("expires-in-days")) var expiresInDays: Int?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let (token, secret) = try await ctx.accounts.createToken(username: username, name: name, expiresInDays: expiresInDays, actor: ctx.actor)
+                ctx.print(secret)
+                FileHandle.standardError.write(Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secret).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option var user: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let formatter = ISO8601DateFormatter()
+                let tokens = try await ctx.accounts.tokens(username: user, actor: ctx.actor)
+                ctx.print(
+                    Listing(
+                        columns: ["id", "name", "created", "expires", "revoked", "last_used"],
+                        rows: tokens.map {
+                            [$0.id.uuidString.lowercased(), $0.name, formatter.string(from: $0.createdAt), $0.expiresAt.map(formatter.string) ?? "",
+                             $0.revokedAt.map(formatter.string) ?? "", $0.lastUsedAt.map(formatter.string) ?? ""]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by id.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var id: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                guard let uuid = UUID(uuidString: id) else { throw KalanError.invalid(field: "id", problem: .format(expected: "UUID")) }
+                try await ctx.accounts.revokeToken(id: uuid, actor: ctx.actor)
+                ctx.say("Jeton révoqué.", "Token revoked.")
+            }
+        }
+    }
+}
