@@ -7,7 +7,7 @@ struct Kalan: AsyncParsableCommand {
         abstract: "Kalan: training programmes and capacity building for the ministry.",
         discussion: "Without KALAN_DATABASE_URL, Kalan runs its own PostgreSQL server in KALAN_DATA_DIR (.kalan/).",
         subcommands: [
-            Serve.self, DatabaseCommand.self, DepartmentCommand.self, PartnerCommand.self, ProgrammeCommand.self,
+            Serve.self, DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
             CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
             History.self, Attendance.self, Scores.self, Complete.self, CertificateCommand.self, KeysCommand.self,
             CredentialCommand.self, UserCommand.self, TokenCommand.self,

@@ -1,0 +1,122 @@
+import Foundation
+
+/// Turns a staff spreadsheet into validated register rows, reporting every bad line and field.
+/// Headers may be French or English, in any case, with or without accents.
+public enum TraineeSheet {
+    enum Column: String, CaseIterable {
+        case staffNumber = "staff_number", givenName = "given_name", familyName = "family_name", sex, category, position
+        case department, email, phone, active
+
+        var isRequired: Bool { [.staffNumber, .givenName, .familyName, .sex].contains(self) }
+
+        /// Header spellings, folded (lowercase, no accents, single spaces).
+        var spellings: [String] {
+            switch self {
+            case .staffNumber: ["staff_number", "staff number", "matricule", "n matricule", "no matricule", "numero matricule", "employee id"]
+            case .givenName: ["given_name", "given name", "prenom", "prenoms", "first name", "firstname"]
+            case .familyName: ["family_name", "family name", "nom", "nom de famille", "last name", "lastname", "surname"]
+            case .sex: ["sex", "sexe", "genre", "gender"]
+            case .category: ["category", "categorie", "grade"]
+            case .position: ["position", "poste", "fonction", "job title", "emploi"]
+            case .department: ["department", "department_code", "department code", "direction", "service", "code direction", "departement"]
+            case .email: ["email", "e-mail", "courriel", "mail", "adresse email"]
+            case .phone: ["phone", "telephone", "tel", "numero de telephone", "mobile"]
+            case .active: ["active", "actif", "statut", "status"]
+            }
+        }
+    }
+
+    static func fold(_ text: String) -> String {
+        text.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+            .replacingOccurrences(of: "°", with: "").replacingOccurrences(of: "º", with: "").replacingOccurrences(of: ".", with: "")
+            .split(separator: " ").joined(separator: " ")
+    }
+
+    public static func read(_ data: Data) -> (rows: [TraineeImportRow], problems: [ImportProblem]) {
+        let records: [CSVRecord]
+        do { records = try CSVReader.read(data) } catch { return ([], [ImportProblem(line: error.line, column: nil, value: nil, reason: .file(error))]) }
+        guard let header = records.first else { return ([], [ImportProblem(line: 1, column: nil, value: nil, reason: .file(CSVError(line: 1, reason: .empty)))]) }
+
+        var problems: [ImportProblem] = []
+        var positions: [Column: Int] = [:]
+        for (index, name) in header.fields.enumerated() {
+            let folded = fold(name)
+            if folded.isEmpty { continue }
+            guard let column = Column.allCases.first(where: { $0.spellings.contains(folded) }) else {
+                problems.append(ImportProblem(line: 1, column: name, value: nil, reason: .unknownColumn))
+                continue
+            }
+            positions[column] = index
+        }
+        for column in Column.allCases where column.isRequired && positions[column] == nil {
+            problems.append(ImportProblem(line: 1, column: column.rawValue, value: nil, reason: .missingColumn))
+        }
+        guard problems.isEmpty else { return ([], problems) }
+
+        var rows: [TraineeImportRow] = []
+        var firstLine: [String: Int] = [:]
+        for record in records.dropFirst() {
+            var lineProblems: [ImportProblem] = []
+            func value(_ column: Column) -> String? {
+                guard let index = positions[column], index < record.fields.count else { return nil }
+                return record.fields[index].nonEmptyNormalisedText
+            }
+            func fail(_ column: Column, _ reason: ImportProblem.Reason) {
+                lineProblems.append(ImportProblem(line: record.line, column: column.rawValue, value: value(column), reason: reason))
+            }
+            func name(_ column: Column) -> String {
+                guard let text = value(column) else { fail(column, .required); return "" }
+                let collapsed = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                if collapsed.count > 100 { fail(column, .tooLong(max: 100)) }
+                if !collapsed.contains(where: \.isLetter) || collapsed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+                    || collapsed.contains(where: { "<>{}[]|\\;=@#$%^*_~`\"".contains($0) })
+                {
+                    fail(column, .format(expected: "letters, spaces, ' -"))
+                }
+                return collapsed
+            }
+            let number = value(.staffNumber) ?? ""
+            if number.isEmpty {
+                fail(.staffNumber, .required)
+            } else if number.wholeMatch(of: try! Regex("^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$")) == nil {
+                fail(.staffNumber, .format(expected: "A-Z 0-9 . / _ - (32 max)"))
+            } else if let first = firstLine[number] {
+                fail(.staffNumber, .duplicate(firstLine: first))
+            } else {
+                firstLine[number] = record.line
+            }
+            let given = name(.givenName), family = name(.familyName)
+            var sex = ""
+            switch value(.sex).map(fold) {
+            case "f", "femme", "female", "feminin", "w": sex = "F"
+            case "m", "h", "homme", "male", "masculin": sex = "M"
+            case nil: fail(.sex, .required)
+            default: fail(.sex, .format(expected: "F/M, Femme/Homme"))
+            }
+            let category = value(.category)?.uppercased()
+            if let category, category.wholeMatch(of: try! Regex("^[A-Z][0-9]?$")) == nil { fail(.category, .format(expected: "A, B1, B2, C…")) }
+            let position = value(.position)
+            if let position, position.count > 200 { fail(.position, .tooLong(max: 200)) }
+            let department = value(.department)?.uppercased()
+            if let department, department.wholeMatch(of: try! Regex("^[A-Z0-9][A-Z0-9_-]{0,31}$")) == nil { fail(.department, .format(expected: "DNT, AGETIC…")) }
+            let email = value(.email)?.lowercased()
+            if let email, email.wholeMatch(of: try! Regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) == nil { fail(.email, .format(expected: "nom@exemple.ml")) }
+            let phone = value(.phone)
+            if let phone, phone.wholeMatch(of: try! Regex("^\\+?[0-9 ().-]{6,24}$")) == nil { fail(.phone, .format(expected: "+223 76 12 34 56")) }
+            var active = true
+            switch value(.active).map(fold) {
+            case nil, "oui", "yes", "true", "1", "actif", "active", "o", "y": active = true
+            case "non", "no", "false", "0", "inactif", "inactive", "n": active = false
+            default: fail(.active, .format(expected: "oui/non"))
+            }
+            if lineProblems.isEmpty {
+                rows.append(
+                    TraineeImportRow(
+                        line: record.line, staffNumber: number, givenName: given, familyName: family, sex: sex, category: category, position: position,
+                        departmentCode: department, email: email, phone: phone, active: active))
+            }
+            problems += lineProblems
+        }
+        return (rows, problems)
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// The staff register: one staff member at a time, or a whole spreadsheet, all or nothing.
+public struct TraineeRegister: Sendable {
+    let repository: any KalanRepository
+
+    public init(repository: any KalanRepository) { self.repository = repository }
+
+    /// Not an error: a dry run's way out of its transaction, carrying what would have happened.
+    struct DryRun: Error { let summary: TraineeImportSummary }
+
+    /// Validates the whole file, then upserts by staff number. Any bad line rejects the file with
+    /// a report of every problem and nothing stored. A dry run validates against the register too.
+    @discardableResult
+    public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor) async throws -> TraineeImportSummary {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let (rows, problems) = TraineeSheet.read(data)
+        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+        guard !rows.isEmpty else { throw ImportRejected(problems: [ImportProblem(line: 2, column: nil, value: nil, reason: .required)]) }
+        do {
+            return try await repository.transaction { work in
+                let summary = try await work.importTrainees(rows, actor: actor)
+                if !summary.unknownDepartments.isEmpty {
+                    throw ImportRejected(
+                        problems: summary.unknownDepartments.map {
+                            ImportProblem(line: $0.line, column: "department", value: $0.code, reason: .unknownDepartment)
+                        })
+                }
+                if dryRun { throw DryRun(summary: summary) }
+                return summary
+            }
+        } catch let done as DryRun {
+            return done.summary
+        }
+    }
+
+    /// Adds one staff member through the same checks as a spreadsheet line.
+    @discardableResult
+    public func add(fields: [String: String], actor: Actor) async throws -> Trainee {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let columns = TraineeSheet.Column.allCases.map(\.rawValue)
+        let csv = ([columns] + [columns.map { fields[$0] ?? "" }]).map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
+        let (rows, problems) = TraineeSheet.read(Data(csv.utf8))
+        if let problem = problems.first { throw KalanError.invalid(field: problem.column ?? "?", problem: .format(expected: problem.message(in: .en))) }
+        guard let row = rows.first else { throw KalanError.invalid(field: "staff_number", problem: .required) }
+        return try await repository.transaction { work in
+            if try await work.trainee(staffNumber: row.staffNumber) != nil { throw KalanError.duplicate(.trainee, key: row.staffNumber) }
+            var departmentID: UUID?
+            if let code = row.departmentCode {
+                guard let department = try await work.department(code: code) else { throw KalanError.invalid(field: "department", problem: .unknownReference(code)) }
+                departmentID = department.id
+            }
+            let trainee = Trainee(
+                staffNumber: row.staffNumber, givenName: row.givenName, familyName: row.familyName, sex: row.sex, category: row.category,
+                position: row.position, departmentID: departmentID, email: row.email, phone: row.phone, active: row.active)
+            try await work.insert(trainee)
+            try await work.audit(AuditEntry(actor: actor, action: "trainee.create", entity: .trainee, entityID: trainee.staffNumber, after: trainee))
+            return trainee
+        }
+    }
+
+    /// Marks a staff member active or inactive (inactive staff cannot be nominated).
+    @discardableResult
+    public func setActive(staffNumber: String, active: Bool, actor: Actor) async throws -> Trainee {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        return try await repository.transaction { work in
+            guard var trainee = try await work.trainee(staffNumber: staffNumber) else { throw KalanError.notFound(.trainee, key: staffNumber) }
+            let before = trainee
+            trainee.active = active
+            trainee = try await work.update(trainee)
+            try await work.audit(AuditEntry(actor: actor, action: active ? "trainee.activate" : "trainee.deactivate", entity: .trainee, entityID: staffNumber, before: before, after: trainee))
+            return trainee
+        }
+    }
+
+    static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+}

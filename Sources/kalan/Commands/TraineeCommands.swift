@@ -1,0 +1,140 @@
+import ArgumentParser
+import Foundation
+import KalanCore
+import KalanStore
+
+struct TraineeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trainee", abstract: "The staff register: add, list, import a spreadsheet, export.",
+        subcommands: [Add.self, List.self, Import.self, Export.self, Deactivate.self, Activate.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add one staff member.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Staff number (matricule).") var staffNumber: String
+        @Option(name: .customLong("given-name")) var givenName: String
+        @Option(name: .customLong("family-name")) var familyName: String
+        @Option(help: "F or M.") var sex: String
+        @Option var category: String?
+        @Option var position: String?
+        @Option(help: "Department code.") var department: String?
+        @Option var email: String?
+        @Option var phone: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let fields = [
+                    "staff_number": staffNumber, "given_name": givenName, "family_name": familyName, "sex": sex, "category": category ?? "",
+                    "position": position ?? "", "department": department ?? "", "email": email ?? "", "phone": phone ?? "",
+                ]
+                let t = try await TraineeRegister(repository: ctx.repository).add(fields: fields, actor: ctx.actor)
+                ctx.say("Agent \(t.staffNumber) ajouté : \(t.fullName).", "Staff member \(t.staffNumber) added: \(t.fullName).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List staff (by staff number), with filters.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Option(help: "Part of a name or staff number.") var search: String?
+        @Option var department: String?
+        @Option(help: "true or false.") var active: Bool?
+        @Option var limit = 100
+        @Option(help: "Start after this staff number.") var after: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let filter = TraineeFilter(search: search, departmentCode: department?.uppercased(), active: active, limit: min(max(limit, 1), 100_000), after: after)
+                let (trainees, departments) = try await ctx.repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
+                ctx.print(TraineeCommand.listing(trainees, departments).render(output.format))
+            }
+        }
+    }
+
+    static func listing(_ trainees: [Trainee], _ departments: [Department]) -> Listing {
+        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        return Listing(
+            columns: ["staff_number", "given_name", "family_name", "sex", "category", "position", "department", "email", "phone", "active"],
+            rows: trainees.map {
+                [$0.staffNumber, $0.givenName, $0.familyName, $0.sex, $0.category ?? "", $0.position ?? "", $0.departmentID.flatMap { codes[$0] } ?? "",
+                 $0.email ?? "", $0.phone ?? "", $0.active ? "true" : "false"]
+            })
+    }
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a staff spreadsheet (CSV: comma or semicolon, UTF-8 with or without BOM, French or English headers).",
+            discussion: "Upserts by staff number. All or nothing: any bad line rejects the file with a report of every problem.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "CSV file, or - for standard input.") var file: String
+        @Flag(name: .customLong("dry-run"), help: "Validate only; store nothing.") var dryRun = false
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+                guard let data else { throw KalanError.invalid(field: file, problem: .unknownReference(file)) }
+                let start = Date()
+                do {
+                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor)
+                    let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+                    let prefix = dryRun ? (ctx.fr ? "Vérification seule (rien n'est enregistré) : " : "Dry run (nothing stored): ") : ""
+                    ctx.say(
+                        prefix + "\(summary.inserted) ajouté(s), \(summary.updated) mis à jour, \(summary.unchanged) inchangé(s) en \(seconds) s.",
+                        prefix + "\(summary.inserted) added, \(summary.updated) updated, \(summary.unchanged) unchanged in \(seconds) s.")
+                } catch let rejected as ImportRejected {
+                    FileHandle.standardError.write(Data((rejected.report(in: ctx.language) + "\n").utf8))
+                    throw ExitCode(2)
+                }
+            }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export the register as CSV (the import format) or JSON.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "csv or json.") var format: OutputFormat = .csv
+        @Option(help: "Write to this file instead of standard output.") var output: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let (trainees, departments) = try await ctx.repository.transaction { work in
+                    (try await work.trainees(TraineeFilter(limit: Int(Int32.max))), try await work.departments())
+                }
+                let text = TraineeCommand.listing(trainees, departments).render(format == .table ? .csv : format)
+                if let output {
+                    try Data(text.utf8).write(to: URL(fileURLWithPath: output))
+                    ctx.say("\(trainees.count) agents exportés dans \(output).", "\(trainees.count) staff exported to \(output).")
+                } else {
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }
+            }
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark a staff member inactive (cannot be nominated).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var staffNumber: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: false, actor: ctx.actor)
+                ctx.say("\(staffNumber) inactif.", "\(staffNumber) inactive.")
+            }
+        }
+    }
+
+    struct Activate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Mark a staff member active again.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var staffNumber: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: true, actor: ctx.actor)
+                ctx.say("\(staffNumber) actif.", "\(staffNumber) active.")
+            }
+        }
+    }
+}

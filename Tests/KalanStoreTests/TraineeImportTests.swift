@@ -1,0 +1,70 @@
+import Foundation
+import KalanCore
+import KalanStore
+import KalanTestSupport
+import Postgres
+import Testing
+
+@Suite("Staff import: all or nothing through COPY, upsert by staff number, audited")
+struct TraineeImportTests {
+    static let good = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Direction\r\nMCE-001;Aminata;Touré;F;DNT\r\nMCE-002;Mohamed;Ag Ilyène;M;DNT\r\nMCE-003;Djénéba;N'Diaye;F;\r\n"
+
+    @Test func goodFileIsStoredWithAccentsAndAudited() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let summary = try await TraineeRegister(repository: f.repository).importSheet(Data(Self.good.utf8), actor: f.hr)
+            #expect(summary == TraineeImportSummary(inserted: 3, updated: 0, unchanged: 0, unknownDepartments: []))
+            let names = try await pool.query("SELECT family_name FROM trainee ORDER BY staff_number").map { try $0.decode("family_name", as: String.self) }
+            #expect(names == ["Touré", "Ag Ilyène", "N'Diaye"])
+            #expect(try await f.count("audit_event WHERE action = 'trainee.import.create' AND actor = 'user:awa.hr'") == 3)
+        }
+    }
+
+    @Test func reimportUpdatesChangedLinesOnlyByStaffNumber() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let register = TraineeRegister(repository: f.repository)
+            try await register.importSheet(Data(Self.good.utf8), actor: f.hr)
+            let changed = Self.good.replacingOccurrences(of: "MCE-002;Mohamed", with: "MCE-002;Mohamed Lamine")
+            let summary = try await register.importSheet(Data(changed.utf8), actor: f.hr)
+            #expect(summary == TraineeImportSummary(inserted: 0, updated: 1, unchanged: 2, unknownDepartments: []))
+            #expect(try await f.count("trainee") == 3)
+            let audit = try await pool.query("SELECT before->>'given_name' AS b, after->>'given_name' AS a FROM audit_event WHERE action = 'trainee.import.update'")
+            #expect(audit.first?["b"] == "Mohamed" && audit.first?["a"] == "Mohamed Lamine")
+        }
+    }
+
+    @Test func oneBadLineRejectsTheWholeFileAndKeepsNothing() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let bad = Self.good + "MCE-004;Oumar;Maïga;X;DNT\r\n"
+            let error = await #expect(throws: ImportRejected.self) {
+                try await TraineeRegister(repository: f.repository).importSheet(Data(bad.utf8), actor: f.hr)
+            }
+            #expect(error?.problems == [ImportProblem(line: 5, column: "sex", value: "X", reason: .format(expected: "F/M, Femme/Homme"))])
+            #expect(try await f.count("trainee") == 0)
+            #expect(try await f.count("audit_event WHERE entity = 'trainee'") == 0)
+        }
+    }
+
+    @Test func unknownDepartmentRejectsTheFileWithItsLine() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let bad = Self.good.replacingOccurrences(of: "MCE-002;Mohamed;Ag Ilyène;M;DNT", with: "MCE-002;Mohamed;Ag Ilyène;M;NOPE")
+            let error = await #expect(throws: ImportRejected.self) {
+                try await TraineeRegister(repository: f.repository).importSheet(Data(bad.utf8), actor: f.hr)
+            }
+            #expect(error?.problems == [ImportProblem(line: 3, column: "department", value: "NOPE", reason: .unknownDepartment)])
+            #expect(try await f.count("trainee") == 0)
+        }
+    }
+
+    @Test func dryRunValidatesAgainstTheRegisterButStoresNothing() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let summary = try await TraineeRegister(repository: f.repository).importSheet(Data(Self.good.utf8), dryRun: true, actor: f.hr)
+            #expect(summary.inserted == 3)
+            #expect(try await f.count("trainee") == 0)
+        }
+    }
+}
