@@ -33,6 +33,7 @@ build: deps embed
 	swift build
 
 run: build
+	$(KALAN) db seed --demo --if-empty --log-level warning
 	$(KALAN) serve
 
 test: deps embed

@@ -57,7 +57,7 @@ struct DatabaseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                if demo { try await DemoSeedCommand.seed(ctx, fixtures: fixtures, ifEmpty: ifEmpty) }
+                if demo { try await DemoSeedCommand.seed(ctx, fixtures: fixtures, ifEmpty: ifEmpty, global: global) }
                 if let synthetic {
                     let outcome = try await SyntheticSeed(trainees: synthetic).run(ctx.runtime.pool) { step in
                         ctx.logger.info("seeding", metadata: ["step": "\(step)"])

@@ -1,9 +1,69 @@
+import ArgumentParser
 import Foundation
+import KalanCertificates
 import KalanCore
+import KalanServer
+import KalanStore
+import Logging
 
-/// Placeholder until the fixtures loader lands.
+/// `kalan db seed --demo`: the fixtures, demo accounts for every role, certificates for the
+/// completed sessions.
 enum DemoSeedCommand {
-    static func seed(_ ctx: CommandContext, fixtures: String?, ifEmpty: Bool) async throws {
-        throw KalanError.invalid(field: "--demo", problem: .required)
+    static let logins: [(username: String, role: Role, name: String, password: String)] = [
+        ("admin", .admin, "Administrateur Kalan", "kalan-admin-2026"),
+        ("drh", .hr, "Awa Traoré (DRH)", "kalan-drh-2026"),
+        ("formateur", .trainer, "Reza Ahmadi (ITRC)", "kalan-formateur-2026"),
+        ("direction", .viewer, "Cabinet du Ministre", "kalan-direction-2026"),
+    ]
+
+    /// `--fixtures`, then KALAN_FIXTURES_DIR, then ./fixtures, then the source tree's.
+    static func folder(_ flag: String?) throws -> URL {
+        let candidates = [flag, GlobalOptions.environment["KALAN_FIXTURES_DIR"], "fixtures",
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("fixtures").path].compactMap { $0 }
+        for path in candidates where FileManager.default.fileExists(atPath: path + "/trainees.csv") { return URL(fileURLWithPath: path) }
+        throw ValidationError("fixtures: no folder with trainees.csv; pass --fixtures or set KALAN_FIXTURES_DIR")
+    }
+
+    static func seed(_ ctx: CommandContext, fixtures: String?, ifEmpty: Bool, global: GlobalOptions) async throws {
+        let existing = try await ctx.repository.transaction { try await $0.trainees(TraineeFilter(limit: 1)) }
+        if !existing.isEmpty {
+            guard ifEmpty else { throw KalanError.duplicate(.trainee, key: "demo") }
+            ctx.say("Données de démonstration déjà présentes.", "Demo data already loaded.")
+            printLogins(ctx)
+            return
+        }
+        let start = Date()
+        let outcome = try await DemoSeed(repository: ctx.repository, folder: try folder(fixtures)).run { step in
+            ctx.logger.debug("demo seed", metadata: ["step": "\(step)"])
+        }
+        let accounts = Accounts(repository: ctx.repository, hasher: BcryptPasswordHasher(cost: 10))
+        for login in logins {
+            let user = try await accounts.addUser(
+                username: login.username, displayName: login.name, email: "\(login.username)@communication.gouv.ml", role: login.role,
+                partnerCode: login.role == .trainer ? "ITRC" : nil, password: login.password, actor: ctx.actor)
+            if login.role == .trainer {
+                try await ctx.repository.transaction { work in
+                    guard let partner = try await work.partner(code: "ITRC") else { return }
+                    for session in try await work.sessions(from: nil, to: nil) where session.partnerID == partner.id {
+                        try await work.assignTrainer(userID: user.id, toSession: session.id)
+                    }
+                }
+            }
+        }
+        var certificates = 0
+        let issuing = try ctx.certificates(global)
+        for session in try await ctx.repository.transaction({ try await $0.sessions(from: nil, to: nil) }) where session.status == .completed {
+            certificates += try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor).count
+        }
+        ctx.say(
+            "Démonstration chargée en \(String(format: "%.1f", Date().timeIntervalSince(start))) s : \(outcome.trainees) agents, \(outcome.sessions) sessions, \(outcome.enrolments) inscriptions, \(outcome.completed) réussites, \(certificates) certificats.",
+            "Demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(outcome.trainees) staff, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments, \(outcome.completed) passed, \(certificates) certificates.")
+        printLogins(ctx)
+    }
+
+    static func printLogins(_ ctx: CommandContext) {
+        ctx.say("Comptes de démonstration :", "Demo accounts:")
+        ctx.print(Listing(columns: ["username", "role", "password"], rows: logins.map { [$0.username, $0.role.rawValue, $0.password] }).table())
     }
 }
