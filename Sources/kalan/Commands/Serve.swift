@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import KalanCertificates
+import KalanCore
 import KalanServer
 import KalanStore
 import Logging
