@@ -29,6 +29,8 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .target(
             name: "Postgres",
             dependencies: [
@@ -62,7 +64,7 @@ let package = Package(
         ),
         .target(
             name: "KalanCertificates",
-            dependencies: ["KalanCore", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KalanCore", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
         .target(
@@ -103,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KalanCertificatesTests",
-            dependencies: ["KalanCertificates", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KalanCertificates", "KalanCore", "EmbeddedPostgres", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
         .testTarget(

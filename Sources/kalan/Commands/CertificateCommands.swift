@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KalanCertificates
 import KalanCore
+import KalanStore
 
 extension GlobalOptions {
     /// KALAN_SIGNING_KEY, else `signing-key.json` in the data folder.
@@ -49,7 +50,7 @@ struct KeysCommand: AsyncParsableCommand {
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "Issue, show, verify and revoke certificates.",
-        subcommands: [Issue.self, Show.self, Revoke.self])
+        subcommands: [Issue.self, Show.self, Revoke.self, PDF.self, Zip.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue for completed enrolments: STAFF --session CODE, or a whole --session.")
@@ -115,6 +116,52 @@ struct CertificateCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let c = try await ctx.certificates(global).revoke(serial: serial, reason: reason, actor: ctx.actor)
                 ctx.say("Certificat \(c.serial) révoqué.", "Certificate \(c.serial) revoked.")
+            }
+        }
+    }
+}
+
+extension CertificateCommand {
+    struct PDF: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "pdf", abstract: "Write a certificate as PDF (A4 landscape, QR code).")
+        @OptionGroup var global: GlobalOptions
+        @Argument var serial: String
+        @Option(help: "Output file (default SERIAL.pdf).") var out: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let (_, content) = try await ctx.certificates(global).content(serial: serial, language: ctx.language, actor: ctx.actor)
+                let path = out ?? "\(serial).pdf"
+                try CertificateRenderer().render(content).write(to: URL(fileURLWithPath: path))
+                ctx.print(path)
+            }
+        }
+    }
+
+    struct Zip: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write every certificate of a session as PDFs in one ZIP.")
+        @OptionGroup var global: GlobalOptions
+        @Option var session: String
+        @Option(help: "Output file (default SESSION.zip).") var out: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let issuing = try ctx.certificates(global)
+                let serials = try await ctx.repository.transaction { work -> [String] in
+                    guard let found = try await work.session(code: session) else { throw KalanError.notFound(.session, key: session) }
+                    return try await work.certificates(sessionID: found.id).map(\.serial)
+                }
+                var archive = ZipArchive()
+                let terminal = isatty(STDERR_FILENO) == 1
+                for (index, serial) in serials.enumerated() {
+                    let (_, content) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
+                    archive.add(name: "\(serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: try CertificateRenderer().render(content))
+                    if terminal { ProgressBar.draw(done: index + 1, total: serials.count) }
+                }
+                if terminal { ProgressBar.finish() }
+                let path = out ?? "\(session).zip"
+                try archive.data.write(to: URL(fileURLWithPath: path))
+                ctx.say("\(serials.count) certificat(s) dans \(path).", "\(serials.count) certificate(s) in \(path).")
             }
         }
     }
