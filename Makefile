@@ -41,9 +41,14 @@ test: deps embed
 	swift build --build-tests
 	swift test
 
+# Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
 bench: deps embed
+	@dpkg-query -W -f='$${Status}' php-tcpdf 2>/dev/null | grep -q "install ok installed" || \
+	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq php-cli php-tcpdf)
 	swift build -c release
-	@echo "Benchmarks: see bench/ (added with the features they measure)."
+	bench/certificates.sh
+	bench/import.sh
+	bench/synthetic.sh
 
 clean:
 	rm -rf .build
