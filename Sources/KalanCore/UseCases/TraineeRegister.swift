@@ -75,3 +75,43 @@ public struct TraineeRegister: Sendable {
 
     static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
+
+extension TraineeRegister {
+    public struct Changes: Sendable {
+        public var givenName, familyName, position, email, phone: String?
+        public var active: Bool?
+        public init(givenName: String? = nil, familyName: String? = nil, position: String? = nil, email: String? = nil, phone: String? = nil, active: Bool? = nil) {
+            (self.givenName, self.familyName, self.position, self.email, self.phone, self.active) = (givenName, familyName, position, email, phone, active)
+        }
+    }
+
+    /// Saves changes when the record is still at `expectedVersion` (else `stale`: someone saved first).
+    public func update(staffNumber: String, expectedVersion: Int, changes: Changes, actor: Actor) async throws -> Trainee {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        return try await repository.transaction { work in
+            guard var trainee = try await work.trainee(staffNumber: staffNumber) else { throw KalanError.notFound(.trainee, key: staffNumber) }
+            guard trainee.version == expectedVersion else { throw KalanError.stale(.trainee) }
+            let before = trainee
+            var fields: [String: String] = [
+                "staff_number": trainee.staffNumber, "given_name": changes.givenName ?? trainee.givenName, "family_name": changes.familyName ?? trainee.familyName,
+                "sex": trainee.sex, "position": changes.position ?? trainee.position ?? "", "email": changes.email ?? trainee.email ?? "",
+                "phone": changes.phone ?? trainee.phone ?? "",
+            ]
+            fields["category"] = trainee.category ?? ""
+            let columns = ["staff_number", "given_name", "family_name", "sex", "category", "position", "email", "phone"]
+            let csv = [columns, columns.map { fields[$0] ?? "" }].map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
+            let (rows, problems) = TraineeSheet.read(Data(csv.utf8))
+            if let problem = problems.first { throw KalanError.invalid(field: problem.column ?? "?", problem: .format(expected: problem.message(in: .en))) }
+            guard let row = rows.first else { throw KalanError.invalid(field: "body", problem: .required) }
+            trainee.givenName = row.givenName
+            trainee.familyName = row.familyName
+            trainee.position = row.position
+            trainee.email = row.email
+            trainee.phone = row.phone
+            if let active = changes.active { trainee.active = active }
+            trainee = try await work.update(trainee)
+            try await work.audit(AuditEntry(actor: actor, action: "trainee.update", entity: .trainee, entityID: staffNumber, before: before, after: trainee))
+            return trainee
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import Hummingbird
+import OpenAPIHummingbird
 import KalanCertificates
 import KalanCore
 import KalanStore
@@ -17,6 +18,18 @@ public func buildApplication(
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL)
     VerificationController(issuing: issuing, issuer: issuer, repository: repository).addRoutes(to: router)
+    router.get("openapi.yaml") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
+    }
+    router.get("openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
+    }
+    let api = router.group().add(middleware: MalformedRequestMiddleware())
+    let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher())
+    // The routes come from openapi.yaml: the server cannot drift from its contract.
+    try! KalanAPI(repository: repository, issuing: issuing).registerHandlers(
+        on: api, serverURL: try! Servers.Server1.url(),
+        middlewares: [BearerAuthenticationMiddleware(accounts: accounts), IdempotencyMiddleware(store: IdempotencyStore(pool: pool))])
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),

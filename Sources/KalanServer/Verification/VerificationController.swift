@@ -24,7 +24,6 @@ struct VerificationController<Context: RequestContext>: Sendable {
         }
         router.get("verify/:serial") { request, context in try await page(request, context) }
         router.post("verify") { request, _ in try await pasted(request) }
-        router.get("api/v1/certificates/:serial/verification") { request, context in try await json(request, context) }
         router.get("issuer") { _, _ in try await profile() }
     }
 

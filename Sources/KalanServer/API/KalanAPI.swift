@@ -1,0 +1,167 @@
+import Foundation
+import KalanCore
+import KalanStore
+import OpenAPIRuntime
+import Postgres
+
+/// The `/api/v1` operations of openapi.yaml, each calling the same use cases as the CLI.
+struct KalanAPI: APIProtocol {
+    let repository: any KalanRepository
+    let issuing: CertificateIssuing
+
+    var actor: Actor { RequestPrincipal.actor ?? Actor(name: "anonymous", role: .viewer) }
+    var language: Language { RequestPrincipal.language }
+
+    func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
+            return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(rawValue: user.role.rawValue)!))))
+        }
+    }
+
+    func listTrainees(_ input: Operations.ListTrainees.Input) async throws -> Operations.ListTrainees.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard actor.role != .trainer else { throw KalanError.forbidden }
+            let q = input.query
+            let limit = min(max(q.limit ?? 50, 1), 500)
+            var after: String?
+            if let cursor = q.cursor {
+                guard let decoded = Cursor.decode(cursor) else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "a nextCursor value")) }
+                after = decoded
+            }
+            let filter = TraineeFilter(search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, after: after)
+            let (trainees, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
+            let page = Array(trainees.prefix(limit))
+            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(items: page.map { Self.schema($0, codes) }, nextCursor: trainees.count > limit ? page.last.map { Cursor.encode($0.staffNumber) } : nil))))
+        }
+    }
+
+    func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            let fields = [
+                "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
+                "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
+                "phone": body.phone ?? "",
+            ]
+            let trainee = try await TraineeRegister(repository: repository).add(fields: fields, actor: actor)
+            return .created(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, [:], department: body.department?.uppercased()))))
+        }
+    }
+
+    func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard actor.role != .trainer else { throw KalanError.forbidden }
+            let (found, departments) = try await repository.transaction { work in
+                (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
+            }
+            guard let trainee = found else { throw KalanError.notFound(.trainee, key: input.path.staffNumber) }
+            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+            return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        }
+    }
+
+    func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            guard let version = Self.version(fromETag: input.headers.ifMatch) else {
+                throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
+            }
+            let trainee = try await TraineeRegister(repository: repository).update(
+                staffNumber: input.path.staffNumber, expectedVersion: version,
+                changes: .init(givenName: body.givenName, familyName: body.familyName, position: body.position, email: body.email, phone: body.phone, active: body.active),
+                actor: actor)
+            let departments = try await repository.transaction { try await $0.departments() }
+            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+            return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        }
+    }
+
+    func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(from: nil, to: nil), try await work.courses()) }
+            let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
+            return .ok(.init(body: .json(.init(items: sessions.filter(actor.canSee).map { Self.schema($0, codes[$0.courseID] ?? "") }))))
+        }
+    }
+
+    func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
+            let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+            let days = session.trainingDays.count
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            session: Self.schema(session, course?.code ?? ""),
+                            lines: lines.map {
+                                .init(
+                                    staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
+                                    waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,
+                                    postScore: $0.postScore)
+                            }))))
+        }
+    }
+
+    func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            let e = try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
+            return .created(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: body.staffNumber))))
+        }
+    }
+
+    func withdraw(_ input: Operations.Withdraw.Input) async throws -> Operations.Withdraw.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            let e = try await EnrolmentWorkflow(repository: repository).withdraw(
+                staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
+            return .ok(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: input.path.staffNumber))))
+        }
+    }
+
+    func recordAttendance(_ input: Operations.RecordAttendance.Input) async throws -> Operations.RecordAttendance.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+            let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
+            try await ResultsRecording(repository: repository).recordAttendance(sessionCode: input.path.code, marks: marks, actor: actor)
+            return .noContent(.init())
+        }
+    }
+
+    func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            var override: (outcome: CompletionRule.Outcome, reason: String)?
+            if let outcome = body.outcome {
+                guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
+                override = (CompletionRule.Outcome(rawValue: outcome.rawValue)!, reason)
+            }
+            let done = try await ResultsRecording(repository: repository).complete(
+                sessionCode: input.path.code, staffNumber: input.path.staffNumber, actor: actor, override: override)
+            return .ok(.init(body: .json(Self.schema(done.enrolment, session: input.path.code, staffNumber: input.path.staffNumber))))
+        }
+    }
+
+    func verifyCertificate(_ input: Operations.VerifyCertificate.Input) async throws -> Operations.VerifyCertificate.Output {
+        await answer({ .default(statusCode: $0, $1) }) {
+            guard let v = try await issuing.verify(serial: input.path.serial, language: language) else {
+                throw KalanError.notFound(.certificate, key: input.path.serial)
+            }
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            serial: v.serial, genuine: v.genuine, status: .init(rawValue: v.status.rawValue)!, holder: v.holder, courseCode: v.courseCode,
+                            courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
+                            issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
+                            revocationReason: v.revocationReason, verificationURL: v.verificationURL))))
+        }
+    }
+}
