@@ -1,0 +1,191 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KalanCertificates
+import KalanCore
+import KalanServer
+import KalanStore
+import KalanTestSupport
+import Logging
+import Postgres
+import Testing
+
+/// A small register with one account per role and a token each.
+struct APIFixture {
+    let pool: PostgresPool
+    var tokens: [String: String] = [:]
+
+    static func make(_ pool: PostgresPool) async throws -> APIFixture {
+        let repository = PostgresRepository(pool: pool)
+        let admin = Actor.commandLine(user: "test")
+        let register = Register(repository: repository)
+        try await register.addDepartment(code: "DNT", nameFR: "Télécoms", nameEN: "Telecoms", kind: "direction", parentCode: nil, actor: admin)
+        try await register.addPartner(code: "ITRC", name: "ITRC", kind: "government", country: "IR", actor: admin)
+        try await register.addCourse(.init(code: "TEL", titleFR: "Télécoms", titleEN: "Telecoms", domain: "telecoms", hours: 40), actor: admin)
+        try await register.addSession(
+            .init(code: "S-1", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2030-03-04", endsOn: "2030-03-08", mode: "online", capacity: 50,
+                enrolmentDeadline: "2030-02-01", status: "open"),
+            actor: admin)
+        try await repository.transaction { work in
+            for i in 1...40 {
+                try await work.insert(Trainee(staffNumber: "T-\(i)", givenName: "Awa", familyName: "Keïta", sex: "F"))
+            }
+        }
+        let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: 4))
+        var fixture = APIFixture(pool: pool)
+        for (name, role, partner) in [("admin", Role.admin, nil), ("hr", .hr, nil), ("trainer", .trainer, "ITRC"), ("stranger", .trainer, "ITRC"), ("viewer", .viewer, nil)] {
+            let user = try await accounts.addUser(username: name, displayName: name, email: nil, role: role, partnerCode: partner, password: "long-enough-1", actor: admin)
+            fixture.tokens[name] = try await accounts.createToken(username: name, name: "test", expiresInDays: nil, actor: admin).secret
+            if name == "trainer" {
+                try await repository.transaction { work in try await work.assignTrainer(userID: user.id, toSession: try await work.session(code: "S-1")!.id) }
+            }
+        }
+        // Enrolled trainees for the operations that need one: T-1… are taken in order.
+        let workflow = EnrolmentWorkflow(repository: repository)
+        for i in 1...20 { try await workflow.enrol(staffNumber: "T-\(i)", sessionCode: "S-1", actor: admin) }
+        return fixture
+    }
+
+    func app() -> some ApplicationProtocol {
+        buildApplication(
+            configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+            logger: Logger(label: "test"))
+    }
+
+    func headers(_ role: String?, json: Bool = false, extra: HTTPFields = [:]) -> HTTPFields {
+        var fields = extra
+        if let role, let token = tokens[role] { fields[.authorization] = "Bearer \(token)" }
+        if json { fields[.contentType] = "application/json" }
+        return fields
+    }
+}
+
+@Suite("API: every operation × every role, idempotency, If-Match, malformed input")
+struct APITests {
+    static let roles: [String?] = ["admin", "hr", "trainer", "stranger", "viewer", nil]
+
+    /// Expected status per role, in the order of `roles`: admin, hr, trainer, trainer of another
+    /// session, viewer, anonymous.
+    struct Case: Sendable {
+        let name: String
+        let method: HTTPRequest.Method
+        let path: @Sendable (Int) -> String
+        let body: (@Sendable (Int) -> String)?
+        let expected: [Int]
+    }
+
+    static let cases: [Case] = [
+        Case(name: "getMe", method: .get, path: { _ in "/api/v1/me" }, body: nil, expected: [200, 200, 200, 200, 200, 401]),
+        Case(name: "listTrainees", method: .get, path: { _ in "/api/v1/trainees?limit=5" }, body: nil, expected: [200, 200, 403, 403, 200, 401]),
+        Case(name: "getTrainee", method: .get, path: { _ in "/api/v1/trainees/T-30" }, body: nil, expected: [200, 200, 403, 403, 200, 401]),
+        Case(
+            name: "createTrainee", method: .post, path: { _ in "/api/v1/trainees" },
+            body: { i in #"{"staffNumber":"NEW-\#(i)","givenName":"Oumar","familyName":"Maïga","sex":"M"}"# }, expected: [201, 201, 403, 403, 403, 401]),
+        Case(name: "listSessions", method: .get, path: { _ in "/api/v1/sessions" }, body: nil, expected: [200, 200, 200, 200, 200, 401]),
+        Case(name: "getRoster", method: .get, path: { _ in "/api/v1/sessions/S-1/roster" }, body: nil, expected: [200, 200, 200, 404, 200, 401]),
+        Case(
+            name: "enrol", method: .post, path: { _ in "/api/v1/sessions/S-1/enrolments" }, body: { i in #"{"staffNumber":"T-\#(21 + i)"}"# },
+            expected: [201, 201, 403, 403, 403, 401]),
+        Case(
+            name: "recordAttendance", method: .put, path: { _ in "/api/v1/sessions/S-1/attendance" },
+            body: { i in #"{"day":"2030-03-04","marks":[{"staffNumber":"T-\#(1 + i)","status":"present"}]}"# }, expected: [204, 204, 204, 404, 403, 401]),
+        Case(
+            name: "complete", method: .post, path: { i in "/api/v1/sessions/S-1/enrolments/T-\(7 + i)/completion" },
+            body: { _ in #"{"outcome":"completed","reason":"oral exam"}"# }, expected: [200, 200, 200, 404, 403, 401]),
+        Case(
+            name: "withdraw", method: .post, path: { i in "/api/v1/sessions/S-1/enrolments/T-\(13 + i)/withdrawal" }, body: { _ in "{}" },
+            expected: [200, 200, 403, 403, 403, 401]),
+        Case(name: "verifyCertificate", method: .get, path: { _ in "/api/v1/certificates/NONE-1/verification" }, body: nil, expected: [404, 404, 404, 404, 404, 404]),
+    ]
+
+    @Test func roleMatrixAllowsAndDeniesEachOperationAsRule6Says() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                for c in Self.cases {
+                    for (index, role) in Self.roles.enumerated() {
+                        try await client.execute(
+                            uri: c.path(index), method: c.method, headers: f.headers(role, json: c.body != nil),
+                            body: c.body.map { ByteBuffer(string: $0(index)) }
+                        ) { response in
+                            #expect(response.status.code == c.expected[index], "\(c.name) as \(role ?? "anonymous"): \(String(buffer: response.body))")
+                            if response.status.code >= 400 { #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func idempotencyKeyReplaysTheFirstResponseAndCreatesNothingTwice() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let key: HTTPFields = [HTTPField.Name("Idempotency-Key")!: "create-oumar-1"]
+            let body = #"{"staffNumber":"IDEM-1","givenName":"Oumar","familyName":"Maïga","sex":"M"}"#
+            try await f.app().test(.router) { client in
+                for _ in 0..<2 {
+                    try await client.execute(uri: "/api/v1/trainees", method: .post, headers: f.headers("hr", json: true, extra: key), body: ByteBuffer(string: body)) {
+                        #expect($0.status == .created)
+                    }
+                }
+                let other = #"{"staffNumber":"IDEM-2","givenName":"Awa","familyName":"Maïga","sex":"F"}"#
+                try await client.execute(uri: "/api/v1/trainees", method: .post, headers: f.headers("hr", json: true, extra: key), body: ByteBuffer(string: other)) {
+                    #expect($0.status == .conflict)
+                }
+                let count = try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'IDEM-%'").first!.decode("n", as: Int.self)
+                #expect(count == 1)
+            }
+        }
+    }
+
+    @Test func staleIfMatchIsRefusedWith412() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let etag = try await client.execute(uri: "/api/v1/trainees/T-30", method: .get, headers: f.headers("hr")) { $0.headers[.eTag] }
+                let patch = ByteBuffer(string: #"{"position":"Chef de division"}"#)
+                try await client.execute(
+                    uri: "/api/v1/trainees/T-30", method: .patch, headers: f.headers("hr", json: true, extra: [.ifMatch: etag ?? ""]), body: patch
+                ) { #expect($0.status == .ok) }
+                try await client.execute(
+                    uri: "/api/v1/trainees/T-30", method: .patch, headers: f.headers("hr", json: true, extra: [.ifMatch: etag ?? ""]), body: patch
+                ) { #expect($0.status == .preconditionFailed) }
+            }
+        }
+    }
+
+    @Test func malformedAndHostileInputGetsAProblemNeverA500() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let bodies = [
+                "{not json", #"{"staffNumber": 5}"#, #"{"staffNumber":"'; DROP TABLE trainee; --","givenName":"A","familyName":"B","sex":"M"}"#,
+                #"{"staffNumber":"X-1","givenName":"<script>","familyName":"B","sex":"M"}"#, #"{"staffNumber":"X-2","givenName":"\u0000","familyName":"B","sex":"M"}"#,
+            ]
+            try await f.app().test(.router) { client in
+                for body in bodies {
+                    try await client.execute(uri: "/api/v1/trainees", method: .post, headers: f.headers("hr", json: true), body: ByteBuffer(string: body)) { response in
+                        #expect((400...499).contains(Int(response.status.code)), "\(body) → \(response.status)")
+                        #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                    }
+                }
+                try await client.execute(uri: "/api/v1/trainees?cursor=%%%", method: .get, headers: f.headers("hr")) { #expect($0.status.code < 500) }
+                let stored = try await pool.query("SELECT count(*) AS n FROM trainee").first!.decode("n", as: Int.self)
+                #expect(stored == 40)
+            }
+        }
+    }
+
+    @Test func servedSpecIsTheEmbeddedCopyOfOpenapiYaml() async throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/KalanServer/openapi.yaml")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try await TestDatabase.withPool { pool in
+            let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "t"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/openapi.yaml", method: .get) { #expect(String(buffer: $0.body) == text) }
+                try await client.execute(uri: "/openapi.json", method: .get) { #expect(String(buffer: $0.body).contains("\"openapi\": \"3.1.0\"")) }
+            }
+        }
+    }
+}
