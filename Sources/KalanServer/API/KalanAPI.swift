@@ -23,6 +23,10 @@ struct KalanAPI: APIProtocol {
         await answer({ .default(statusCode: $0, $1) }) {
             guard actor.role != .trainer else { throw KalanError.forbidden }
             let q = input.query
+            try ContractLimits.number(q.limit, "limit", in: 1...500)
+            try ContractLimits.text(q.cursor, "cursor", max: 200)
+            try ContractLimits.text(q.search, "search", max: 100)
+            try ContractLimits.text(q.department, "department", max: 32)
             let limit = min(max(q.limit ?? 50, 1), 500)
             var after: String?
             if let cursor = q.cursor {
@@ -43,6 +47,15 @@ struct KalanAPI: APIProtocol {
     func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
+            try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+            try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
+            try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
+            try ContractLimits.text(body.category, "category", max: 2)
+            try ContractLimits.text(body.position, "position", max: 200)
+            try ContractLimits.text(body.department, "department", max: 32)
+            try ContractLimits.text(body.email, "email", max: 200)
+            try ContractLimits.text(body.phone, "phone", max: 24)
             let fields = [
                 "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
                 "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
@@ -56,6 +69,7 @@ struct KalanAPI: APIProtocol {
     func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard actor.role != .trainer else { throw KalanError.forbidden }
+            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
             let (found, departments) = try await repository.transaction { work in
                 (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
             }
@@ -68,6 +82,13 @@ struct KalanAPI: APIProtocol {
     func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+            try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
+            try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
+            try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
+            try ContractLimits.text(body.position, "position", max: 200)
+            try ContractLimits.text(body.email, "email", max: 200)
+            try ContractLimits.text(body.phone, "phone", max: 24)
             guard let version = Self.version(fromETag: input.headers.ifMatch) else {
                 throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
             }
@@ -91,6 +112,7 @@ struct KalanAPI: APIProtocol {
 
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
         await answer({ .default(statusCode: $0, $1) }) {
+            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
             let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
             let course = try await repository.transaction { try await $0.course(id: session.courseID) }
             let days = session.trainingDays.count
@@ -111,6 +133,10 @@ struct KalanAPI: APIProtocol {
     func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+            try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+            try ContractLimits.text(body.override, "override", max: 500)
+            try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
             let e = try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
             return .created(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: body.staffNumber))))
         }
@@ -119,6 +145,9 @@ struct KalanAPI: APIProtocol {
     func withdraw(_ input: Operations.Withdraw.Input) async throws -> Operations.Withdraw.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+            try ContractLimits.text(body.reason, "reason", max: 500)
             let e = try await EnrolmentWorkflow(repository: repository).withdraw(
                 staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
             return .ok(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: input.path.staffNumber))))
@@ -128,6 +157,9 @@ struct KalanAPI: APIProtocol {
     func recordAttendance(_ input: Operations.RecordAttendance.Input) async throws -> Operations.RecordAttendance.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+            try ContractLimits.count(body.marks.count, "marks", in: 1...500)
+            for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
             guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
             let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
             try await ResultsRecording(repository: repository).recordAttendance(sessionCode: input.path.code, marks: marks, actor: actor)
@@ -138,6 +170,9 @@ struct KalanAPI: APIProtocol {
     func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {
         await answer({ .default(statusCode: $0, $1) }) {
             guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+            try ContractLimits.text(body.reason, "reason", max: 500)
             var override: (outcome: CompletionRule.Outcome, reason: String)?
             if let outcome = body.outcome {
                 guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
@@ -151,6 +186,7 @@ struct KalanAPI: APIProtocol {
 
     func verifyCertificate(_ input: Operations.VerifyCertificate.Input) async throws -> Operations.VerifyCertificate.Output {
         await answer({ .default(statusCode: $0, $1) }) {
+            try ContractLimits.text(input.path.serial, "serial", min: 1, max: 64)
             guard let v = try await issuing.verify(serial: input.path.serial, language: language) else {
                 throw KalanError.notFound(.certificate, key: input.path.serial)
             }

@@ -13,6 +13,7 @@ public func buildApplication(
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: MethodNotAllowedMiddleware())
     let repository = PostgresRepository(pool: pool)
     HealthController(pool: pool, migrator: Migrator(logger: logger)).addRoutes(to: router)
     let issuing = CertificateIssuing(
