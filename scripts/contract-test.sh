@@ -34,4 +34,4 @@ done
 schemathesis run "http://127.0.0.1:$port/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all --exclude-checks positive_data_acceptance \
-  --max-examples 40 --seed 2026 --no-color
+  --max-examples 40 --seed "${ST_SEED:-2026}" --no-color

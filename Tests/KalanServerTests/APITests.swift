@@ -159,7 +159,7 @@ struct APITests {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)
             let bodies = [
-                "{not json", #"{"staffNumber": 5}"#, #"{"staffNumber":"'; DROP TABLE trainee; --","givenName":"A","familyName":"B","sex":"M"}"#,
+                "{not json", #"{"staffNumber": 5}"#, #"{"staffNumber":"X-3","givenName":"A","familyName":"B","sex":"M","email":null}"#, #"{"staffNumber":"'; DROP TABLE trainee; --","givenName":"A","familyName":"B","sex":"M"}"#,
                 #"{"staffNumber":"X-1","givenName":"<script>","familyName":"B","sex":"M"}"#, #"{"staffNumber":"X-2","givenName":"\u0000","familyName":"B","sex":"M"}"#,
             ]
             try await f.app().test(.router) { client in

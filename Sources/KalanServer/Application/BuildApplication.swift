@@ -30,7 +30,9 @@ public func buildApplication(
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     try! KalanAPI(repository: repository, issuing: issuing).registerHandlers(
         on: api, serverURL: try! Servers.Server1.url(),
-        middlewares: [BearerAuthenticationMiddleware(accounts: accounts), IdempotencyMiddleware(store: IdempotencyStore(pool: pool))])
+        middlewares: [
+            BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(), IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+        ])
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),

@@ -1,10 +1,12 @@
 import HTTPTypes
 import Hummingbird
 
-/// Headers every response carries: no sniffing, no framing, a strict content policy.
+/// Headers every response carries: no sniffing, no framing, a strict content policy, and the
+/// request id that every log line of the request also carries.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Request-Id")!] = context.id
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
