@@ -96,6 +96,9 @@ struct APITests {
         Case(
             name: "withdraw", method: .post, path: { i in "/api/v1/sessions/S-1/enrolments/T-\(13 + i)/withdrawal" }, body: { _ in "{}" },
             expected: [200, 200, 403, 403, 403, 401]),
+        Case(name: "issueCertificates", method: .post, path: { _ in "/api/v1/sessions/S-1/certificates" }, body: nil, expected: [200, 200, 403, 403, 403, 401]),
+        Case(name: "getCertificateArchive", method: .get, path: { _ in "/api/v1/sessions/S-1/certificates/archive" }, body: nil, expected: [200, 200, 200, 404, 200, 401]),
+        Case(name: "getCertificatePDF", method: .get, path: { _ in "/api/v1/certificates/NONE-1/pdf" }, body: nil, expected: [404, 404, 404, 404, 404, 401]),
         Case(name: "verifyCertificate", method: .get, path: { _ in "/api/v1/certificates/NONE-1/verification" }, body: nil, expected: [404, 404, 404, 404, 404, 404]),
     ]
 
@@ -135,6 +138,31 @@ struct APITests {
                 }
                 let count = try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'IDEM-%'").first!.decode("n", as: Int.self)
                 #expect(count == 1)
+            }
+        }
+    }
+
+    @Test func certificatesIssuedOverTheAPIDownloadAsPDFAndAsASessionZIP() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await ResultsRecording(repository: PostgresRepository(pool: pool)).complete(
+                sessionCode: "S-1", staffNumber: "T-20", actor: .commandLine(user: "t"), override: (.completed, "test"))
+            try await f.app().test(.router) { client in
+                let serial = try await client.execute(uri: "/api/v1/sessions/S-1/certificates", method: .post, headers: f.headers("hr")) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body).split(separator: "\"").first { $0.hasPrefix("MCENMA-") }.map(String.init)
+                }
+                let found = try #require(serial)
+                try await client.execute(uri: "/api/v1/certificates/\(found)/pdf?lang=en", method: .get, headers: f.headers("viewer")) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "application/pdf")
+                    #expect(String(buffer: response.body).hasPrefix("%PDF-"))
+                }
+                try await client.execute(uri: "/api/v1/sessions/S-1/certificates/archive", method: .get, headers: f.headers("trainer")) { response in
+                    #expect(response.status == .ok)
+                    #expect(Array(response.body.readableBytesView.prefix(4)) == [0x50, 0x4B, 0x03, 0x04])
+                }
+                try await client.execute(uri: "/api/v1/certificates/\(found)/pdf", method: .get, headers: f.headers("stranger")) { #expect($0.status == .notFound) }
             }
         }
     }

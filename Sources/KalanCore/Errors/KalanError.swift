@@ -63,9 +63,9 @@ public enum KalanError: Error, Sendable, Equatable {
         case .invalid(let field, let problem):
             return "\(field): " + problem.message(in: language)
         case .notFound(let entity, let key):
-            return fr ? "\(entity.frenchName.capitalisedFirst) introuvable : \(key)" : "No \(entity.rawValue) \(key)"
+            return fr ? "\(entity.frenchNoun.capitalisedFirst) introuvable : \(key)" : "No \(entity.rawValue) \(key)"
         case .duplicate(let entity, let key):
-            return fr ? "\(entity.frenchName.capitalisedFirst) existe déjà : \(key)" : "\(entity.rawValue.capitalisedFirst) already exists: \(key)"
+            return fr ? "Doublon (\(entity.frenchNoun)) : \(key) existe déjà" : "\(entity.rawValue.capitalisedFirst) already exists: \(key)"
         case .rule(let violation):
             return violation.message(in: language)
         case .forbidden:
@@ -144,6 +144,23 @@ extension KalanError.Entity {
         case .user: "l'utilisateur"
         case .token: "le jeton"
         case .certificate: "le certificat"
+        }
+    }
+}
+
+extension KalanError.Entity {
+    var frenchNoun: String {
+        switch self {
+        case .department: "direction"
+        case .trainee: "agent"
+        case .partner: "partenaire"
+        case .programme: "programme"
+        case .course: "cours"
+        case .session: "session"
+        case .enrolment: "inscription"
+        case .user: "utilisateur"
+        case .token: "jeton"
+        case .certificate: "certificat"
         }
     }
 }

@@ -246,6 +246,61 @@ paths:
             application/json:
               schema: { $ref: "#/components/schemas/Enrolment" }
         default: { $ref: "#/components/responses/Problem" }
+  /sessions/{code}/certificates:
+    parameters:
+      - { $ref: "#/components/parameters/SessionCode" }
+    post:
+      operationId: issueCertificates
+      tags: [certificates]
+      summary: Issue certificates for every completed enrolment of a session (HR, admin); issuing again keeps the serials.
+      responses:
+        "200":
+          description: The session's certificates, new and existing.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [serial, staffNumber, isNew]
+                      properties:
+                        serial: { type: string }
+                        staffNumber: { type: string }
+                        isNew: { type: boolean }
+        default: { $ref: "#/components/responses/Problem" }
+  /sessions/{code}/certificates/archive:
+    parameters:
+      - { $ref: "#/components/parameters/SessionCode" }
+    get:
+      operationId: getCertificateArchive
+      tags: [certificates]
+      summary: Every certificate of a session as PDFs in one ZIP (not for trainers of other sessions).
+      responses:
+        "200":
+          description: A ZIP of PDFs.
+          content:
+            application/zip:
+              schema: { type: string, format: binary }
+        default: { $ref: "#/components/responses/Problem" }
+  /certificates/{serial}/pdf:
+    parameters:
+      - { name: serial, in: path, required: true, schema: { type: string, minLength: 1, maxLength: 64 } }
+      - { name: lang, in: query, schema: { type: string, enum: [fr, en] } }
+    get:
+      operationId: getCertificatePDF
+      tags: [certificates]
+      summary: The certificate as a PDF (A4 landscape, QR code to the verification page).
+      responses:
+        "200":
+          description: The PDF.
+          content:
+            application/pdf:
+              schema: { type: string, format: binary }
+        default: { $ref: "#/components/responses/Problem" }
   /certificates/{serial}/verification:
     parameters:
       - { name: serial, in: path, required: true, schema: { type: string, minLength: 1, maxLength: 64 } }
@@ -956,6 +1011,140 @@ components:
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrolment"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/sessions/{code}/certificates": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/SessionCode"
+        }
+      ],
+      "post": {
+        "operationId": "issueCertificates",
+        "tags": [
+          "certificates"
+        ],
+        "summary": "Issue certificates for every completed enrolment of a session (HR, admin); issuing again keeps the serials.",
+        "responses": {
+          "200": {
+            "description": "The session's certificates, new and existing.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "serial",
+                          "staffNumber",
+                          "isNew"
+                        ],
+                        "properties": {
+                          "serial": {
+                            "type": "string"
+                          },
+                          "staffNumber": {
+                            "type": "string"
+                          },
+                          "isNew": {
+                            "type": "boolean"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/sessions/{code}/certificates/archive": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/SessionCode"
+        }
+      ],
+      "get": {
+        "operationId": "getCertificateArchive",
+        "tags": [
+          "certificates"
+        ],
+        "summary": "Every certificate of a session as PDFs in one ZIP (not for trainers of other sessions).",
+        "responses": {
+          "200": {
+            "description": "A ZIP of PDFs.",
+            "content": {
+              "application/zip": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/certificates/{serial}/pdf": {
+      "parameters": [
+        {
+          "name": "serial",
+          "in": "path",
+          "required": true,
+          "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 64
+          }
+        },
+        {
+          "name": "lang",
+          "in": "query",
+          "schema": {
+            "type": "string",
+            "enum": [
+              "fr",
+              "en"
+            ]
+          }
+        }
+      ],
+      "get": {
+        "operationId": "getCertificatePDF",
+        "tags": [
+          "certificates"
+        ],
+        "summary": "The certificate as a PDF (A4 landscape, QR code to the verification page).",
+        "responses": {
+          "200": {
+            "description": "The PDF.",
+            "content": {
+              "application/pdf": {
+                "schema": {
+                  "type": "string",
+                  "format": "binary"
                 }
               }
             }
