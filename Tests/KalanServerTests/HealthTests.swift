@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KalanCertificates
@@ -47,5 +48,26 @@ struct HealthTests {
             }
         }
         await pool.close()
+    }
+}
+
+@Suite("Metrics: Prometheus text with routes, never raw values")
+struct MetricsTests {
+    @Test func metricsCountRequestsByRouteAndShowPoolUsage() async throws {
+        try await TestDatabase.withPool { pool in
+            let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/healthz", method: .get) { _ in }
+                try await client.execute(uri: "/verify/SECRET-SERIAL-1", method: .get) { _ in }
+                try await client.execute(uri: "/metrics", method: .get) { response in
+                    let text = String(buffer: response.body)
+                    #expect(text.contains("kalan_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))
+                    #expect(text.contains("route=\"/verify/{serial}\""))
+                    #expect(!text.contains("SECRET-SERIAL-1"))
+                    #expect(text.contains("kalan_db_pool_connections{state=\"open\"}"))
+                    #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,8 @@ public func buildApplication(
     configuration: ServerConfiguration, pool: PostgresPool, issuer: OpenBadgeIssuer, logger: Logger
 ) -> some ApplicationProtocol {
     let router = Router(context: BasicRequestContext.self)
+    let metrics = RequestMetrics()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
@@ -19,6 +21,11 @@ public func buildApplication(
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL)
     VerificationController(issuing: issuing, issuer: issuer, repository: repository).addRoutes(to: router)
+    router.get("metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: .init(string: metrics.render(pool: await pool.usage()))))
+    }
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
     }

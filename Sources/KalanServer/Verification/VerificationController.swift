@@ -128,7 +128,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
         case .expired: return "<p class=\"verdict warn\">\(fr ? "Certificat authentique mais expiré" : "Genuine certificate, expired")</p>"
         case .revoked:
             let when = check.revokedOn.map { " (\($0))" } ?? ""
-            return "<p class=\"verdict bad\">\(fr ? "Certificat révoqué" : "Certificate revoked")\(when) : \(HTML.escape(check.revocationReason ?? ""))</p>"
+            return "<p class=\"verdict bad\">\(fr ? "Certificat révoqué" : "Certificate revoked")\(when)\(fr ? " : " : ": ")\(HTML.escape(check.revocationReason ?? ""))</p>"
         }
     }
 
