@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-1000}
 out=$(mktemp -d /tmp/kalan-certs-XXXX); trap 'rm -rf "$out"' EXIT
-kalan=$(.build/release/kalan-bench certificates "$N" "$out")
+kalan=$(${BUILD_DIR:-.build/release}/kalan-bench certificates "$N" "$out")
 echo "$kalan"
 tcpdf=$(php bench/tcpdf-certificate.php "$N" "$out")
 echo "$tcpdf"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
-KALAN=${KALAN:-.build/release/kalan}
+KALAN=${KALAN:-${BUILD_DIR:-.build/release}/kalan}
 work=$(mktemp -d /tmp/kalan-bench-XXXX); chmod 755 "$work"
 bindir=$(pg_config --bindir)
 if [ "$(id -u)" = 0 ]; then runas="runuser -u postgres --"; else runas=""; fi

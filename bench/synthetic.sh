@@ -5,4 +5,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${N:-100000}
 work=$(mktemp -d /tmp/kalan-syn-XXXX); chmod 755 "$work"; trap 'rm -rf "$work"' EXIT
-KALAN_DATA_DIR="$work" .build/release/kalan db seed --synthetic "$N" --lang en --log-level warning
+KALAN_DATA_DIR="$work" ${BUILD_DIR:-.build/release}/kalan db seed --synthetic "$N" --lang en --log-level warning

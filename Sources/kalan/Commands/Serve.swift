@@ -38,6 +38,7 @@ struct Serve: AsyncParsableCommand {
                 global.language == .fr
                     ? "Kalan est prêt : ouvrez \(configuration.publicURL)/verify (Ctrl-C pour arrêter)."
                     : "Kalan is ready: open \(configuration.publicURL)/verify (Ctrl-C to stop).")
+            fflush(stdout)
             try await app.runService()
         } catch {
             await database.close()
