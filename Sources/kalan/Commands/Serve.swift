@@ -34,11 +34,11 @@ struct Serve: AsyncParsableCommand {
             let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: configuration.publicURL)
             let app = buildApplication(configuration: configuration, pool: database.pool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
-            print(
+            // Written unbuffered: `make run` shows it through a pipe.
+            FileHandle.standardOutput.write(Data((
                 global.language == .fr
                     ? "Kalan est prêt : ouvrez \(configuration.publicURL)/verify (Ctrl-C pour arrêter)."
-                    : "Kalan is ready: open \(configuration.publicURL)/verify (Ctrl-C to stop).")
-            fflush(stdout)
+                    : "Kalan is ready: open \(configuration.publicURL)/verify (Ctrl-C to stop).") + "\n").utf8))
             try await app.runService()
         } catch {
             await database.close()
