@@ -35,10 +35,10 @@ struct Serve: AsyncParsableCommand {
             let app = buildApplication(configuration: configuration, pool: database.pool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.
-            FileHandle.standardOutput.write(Data((
-                global.language == .fr
-                    ? "Kalan est prêt : ouvrez \(configuration.publicURL)/verify (Ctrl-C pour arrêter)."
-                    : "Kalan is ready: open \(configuration.publicURL)/verify (Ctrl-C to stop).") + "\n").utf8))
+            let banner = global.language == .fr
+                ? "Kalan est prêt : ouvrez \(configuration.publicURL)/verify (Ctrl-C pour arrêter).\n"
+                : "Kalan is ready: open \(configuration.publicURL)/verify (Ctrl-C to stop).\n"
+            FileHandle.standardOutput.write(Data(banner.utf8))
             try await app.runService()
         } catch {
             await database.close()
