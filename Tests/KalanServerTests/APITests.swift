@@ -100,6 +100,10 @@ struct APITests {
         Case(name: "getCertificateArchive", method: .get, path: { _ in "/api/v1/sessions/S-1/certificates/archive" }, body: nil, expected: [200, 200, 200, 404, 200, 401]),
         Case(name: "getCertificatePDF", method: .get, path: { _ in "/api/v1/certificates/NONE-1/pdf" }, body: nil, expected: [404, 404, 404, 404, 404, 401]),
         Case(name: "verifyCertificate", method: .get, path: { _ in "/api/v1/certificates/NONE-1/verification" }, body: nil, expected: [404, 404, 404, 404, 404, 404]),
+        Case(
+            name: "login", method: .post, path: { _ in "/api/v1/login" }, body: { i in #"{"username":"nobody-\#(i)","password":"wrong"}"# },
+            expected: [401, 401, 401, 401, 401, 401]),
+        Case(name: "logout", method: .post, path: { _ in "/api/v1/logout" }, body: nil, expected: [204, 204, 204, 204, 204, 204]),
     ]
 
     @Test func roleMatrixAllowsAndDeniesEachOperationAsRule6Says() async throws {
@@ -172,6 +176,7 @@ struct APITests {
             let f = try await APIFixture.make(pool)
             try await f.app().test(.router) { client in
                 let etag = try await client.execute(uri: "/api/v1/trainees/T-30", method: .get, headers: f.headers("hr")) { $0.headers[.eTag] }
+                #expect(etag == "\"v1\"", "ETag goes out as an HTTP entity tag, not percent-encoded")
                 let patch = ByteBuffer(string: #"{"position":"Chef de division"}"#)
                 try await client.execute(
                     uri: "/api/v1/trainees/T-30", method: .patch, headers: f.headers("hr", json: true, extra: [.ifMatch: etag ?? ""]), body: patch
@@ -213,6 +218,47 @@ struct APITests {
             try await app.test(.router) { client in
                 try await client.execute(uri: "/openapi.yaml", method: .get) { #expect(String(buffer: $0.body) == text) }
                 try await client.execute(uri: "/openapi.json", method: .get) { #expect(String(buffer: $0.body).contains("\"openapi\": \"3.1.0\"")) }
+            }
+        }
+    }
+}
+
+@Suite("API lists: sorting and cursor pagination")
+struct APIListTests {
+    static func page(_ client: some TestClientProtocol, _ f: APIFixture, _ query: String) async throws -> (names: [String], next: String?) {
+        try await client.execute(uri: "/api/v1/trainees?\(query)", method: .get, headers: f.headers("hr")) { response in
+            #expect(response.status == .ok)
+            let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as! [String: Any]
+            let items = json["items"] as! [[String: Any]]
+            return (items.map { "\($0["familyName"]!)/\($0["staffNumber"]!)" }, json["nextCursor"] as? String)
+        }
+    }
+
+    @Test func listTraineesSortsByNameBothWaysAndPagesWithoutGapsOrRepeats() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await pool.query("UPDATE trainee SET family_name = CASE WHEN staff_number < 'T-2' THEN 'Diarra' WHEN staff_number < 'T-3' THEN 'Coulibaly' ELSE 'Traoré' END")
+            try await f.app().test(.router) { client in
+                for sort in ["familyName", "-familyName", "-staffNumber"] {
+                    var seen: [String] = []
+                    var cursor: String?
+                    repeat {
+                        let (names, next) = try await Self.page(client, f, "sort=\(sort)&limit=7" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                        seen += names
+                        cursor = next
+                    } while cursor != nil
+                    let all = try await Self.page(client, f, "sort=\(sort)&limit=500").names
+                    #expect(seen == all, "\(sort): pages joined equal the whole list")
+                    #expect(Set(seen).count == 40)
+                    let key: (String) -> String = sort.hasSuffix("familyName") ? { $0 } : { String($0.split(separator: "/")[1]) }
+                    let ascending = seen.map(key) == seen.map(key).sorted()
+                    #expect(sort.hasPrefix("-") ? seen.map(key) == seen.map(key).sorted(by: >) : ascending, "\(sort) order")
+                }
+                let (_, next) = try await Self.page(client, f, "sort=familyName&limit=5")
+                try await client.execute(uri: "/api/v1/trainees?sort=-familyName&cursor=\(next!)", method: .get, headers: f.headers("hr")) { response in
+                    #expect(response.status.code == 422)
+                    #expect(String(buffer: response.body).contains("cursor"))
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ import KalanCore
 import KalanStore
 import KalanTestSupport
 import Postgres
+import Synchronization
 import Testing
 
 @Suite("Staff import: all or nothing through COPY, upsert by staff number, audited")
@@ -17,6 +18,22 @@ struct TraineeImportTests {
             let names = try await pool.query("SELECT family_name FROM trainee ORDER BY staff_number").map { try $0.decode("family_name", as: String.self) }
             #expect(names == ["Touré", "Ag Ilyène", "N'Diaye"])
             #expect(try await f.count("audit_event WHERE action = 'trainee.import.create' AND actor = 'user:awa.hr'") == 3)
+        }
+    }
+
+    @Test func importReportsProgressUpToEveryRowInOrder() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let lines = (1...12_000).map { "MCE-\($0);Awa;Traoré;F;DNT" }
+            let sheet = "Matricule;Prénom;Nom;Sexe;Direction\n" + lines.joined(separator: "\n")
+            let seen = Mutex<[Int]>([])
+            let summary = try await TraineeRegister(repository: f.repository).importSheet(Data(sheet.utf8), actor: f.hr) { done, total in
+                #expect(total == 12_000)
+                seen.withLock { $0.append(done) }
+            }
+            #expect(summary.inserted == 12_000)
+            let reports = seen.withLock { $0 }
+            #expect(reports == reports.sorted() && reports.first == 0 && reports.last == 12_000 && reports.count >= 3)
         }
     }
 

@@ -13,6 +13,10 @@ public enum KalanError: Error, Sendable, Equatable {
     case forbidden
     /// The record changed since it was read (412).
     case stale(Entity)
+    /// Wrong username or password, or a disabled account: one answer for all three (401).
+    case unauthenticated
+    /// Too many failed logins for this account or address; try again after so many seconds (429).
+    case tooManyAttempts(retryAfter: Int)
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -74,6 +78,13 @@ public enum KalanError: Error, Sendable, Equatable {
             return fr
                 ? "\(entity.frenchName.capitalisedFirst) a été modifié entre-temps : rechargez et recommencez."
                 : "The \(entity.rawValue) changed meanwhile: reload and try again."
+        case .unauthenticated:
+            return fr ? "Identifiant ou mot de passe incorrect." : "Wrong username or password."
+        case .tooManyAttempts(let seconds):
+            let minutes = max(1, (seconds + 59) / 60)
+            return fr
+                ? "Trop de tentatives de connexion : réessayez dans \(minutes) min."
+                : "Too many login attempts: try again in \(minutes) min."
         }
     }
 }

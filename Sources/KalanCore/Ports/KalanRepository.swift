@@ -13,15 +13,46 @@ public struct TraineeFilter: Sendable {
     public var departmentCode: String?
     public var active: Bool?
     public var limit: Int
-    /// Staff number after which the page starts (keyset pagination).
-    public var after: String?
+    public var order: TraineeOrder
+    /// The last staff member of the previous page, in `order` (keyset pagination).
+    public var after: TraineeSortKey?
 
-    public init(search: String? = nil, departmentCode: String? = nil, active: Bool? = nil, limit: Int = 100, after: String? = nil) {
+    public init(
+        search: String? = nil, departmentCode: String? = nil, active: Bool? = nil, limit: Int = 100, order: TraineeOrder = .staffNumber,
+        after: TraineeSortKey? = nil
+    ) {
         self.search = search
         self.departmentCode = departmentCode
         self.active = active
         self.limit = limit
+        self.order = order
         self.after = after
+    }
+}
+
+/// The orders in which the register can be listed; the staff number breaks every tie, so each
+/// order is total and a page boundary is never ambiguous.
+public enum TraineeOrder: String, Sendable, CaseIterable, Codable {
+    case staffNumber, staffNumberDescending = "-staffNumber", familyName, familyNameDescending = "-familyName"
+
+    public var descending: Bool { rawValue.hasPrefix("-") }
+    public var byName: Bool { self == .familyName || self == .familyNameDescending }
+}
+
+/// Where a page stopped: the values of the sort columns of its last line.
+public struct TraineeSortKey: Sendable, Hashable, Codable {
+    public var staffNumber: String
+    public var familyName: String
+    public var givenName: String
+
+    public init(staffNumber: String, familyName: String = "", givenName: String = "") {
+        self.staffNumber = staffNumber
+        self.familyName = familyName
+        self.givenName = givenName
+    }
+
+    public init(_ trainee: Trainee) {
+        self.init(staffNumber: trainee.staffNumber, familyName: trainee.familyName, givenName: trainee.givenName)
     }
 }
 
@@ -200,6 +231,7 @@ public struct TraineeImportSummary: Sendable, Equatable {
 /// Bulk loading of the staff register.
 public protocol TraineeBulkStore: Sendable {
     /// Upserts by staff number through COPY into a staging table, auditing each change. When any
-    /// department code is unknown, nothing is written and the lines are returned.
-    func importTrainees(_ rows: [TraineeImportRow], actor: Actor) async throws -> TraineeImportSummary
+    /// department code is unknown, nothing is written and the lines are returned. `progress` sees
+    /// the rows handed to PostgreSQL so far.
+    func importTrainees(_ rows: [TraineeImportRow], actor: Actor, progress: ProgressReport?) async throws -> TraineeImportSummary
 }

@@ -88,16 +88,69 @@ public struct Accounts: Sendable {
         return user
     }
 
+    /// How failed logins are limited: at most `perAccount` failures for one username and
+    /// `perAddress` from one address within `window` seconds; beyond, logins are refused unchecked.
+    public struct LoginLimits: Sendable {
+        public var perAccount = 5
+        public var perAddress = 20
+        public var window = 15 * 60
+        /// How long a web session (cookie) lasts.
+        public var sessionLifetime = 12 * 3600
+        public init() {}
+    }
+
+    /// A web session for the browser: the secret goes in the cookie, only its SHA-256 is stored,
+    /// as for API tokens. Wrong credentials and rate limiting are errors (401, 429); every
+    /// failure is recorded for the account and the address, outside the refused transaction.
+    public func login(
+        username: String, password: String, address: String, limits: LoginLimits = .init(), now: Date = Date()
+    ) async throws -> (user: User, secret: String, expiresAt: Date) {
+        let name = String(username.normalisedText.lowercased().prefix(64))
+        let failures = try await repository.transaction { work in
+            try await work.loginFailures(username: name, address: address, since: now.addingTimeInterval(-Double(limits.window)))
+        }
+        if failures.account >= limits.perAccount || failures.address >= limits.perAddress {
+            throw KalanError.tooManyAttempts(retryAfter: limits.window)
+        }
+        guard password.count <= 200, let user = try await authenticate(username: name, password: password) else {
+            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address) }
+            throw KalanError.unauthenticated
+        }
+        let secret = Self.newSecret()
+        let expiresAt = now.addingTimeInterval(Double(limits.sessionLifetime))
+        try await repository.transaction { work in
+            let token = APIToken(
+                id: UUID(), userID: user.id, name: "web session", createdAt: now, expiresAt: expiresAt, revokedAt: nil, lastUsedAt: nil)
+            try await work.insert(token: token, hash: Self.digest(secret))
+            try await work.audit(AuditEntry(actor: user.actor, action: "user.login", entity: .user, entityID: user.username))
+        }
+        return (user, secret, expiresAt)
+    }
+
+    /// Ends a web session (or revokes the token) whose secret is given; unknown secrets are ignored.
+    public func logout(secret: String) async throws {
+        guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return }
+        try await repository.transaction { work in
+            guard let (token, user) = try await work.useToken(hash: Self.digest(secret), now: Date()) else { return }
+            _ = try await work.revoke(tokenID: token.id, at: Date())
+            try await work.audit(AuditEntry(actor: user.actor, action: "user.logout", entity: .user, entityID: user.username))
+        }
+    }
+
+    static func newSecret() -> String {
+        var bytes = [UInt8](repeating: 0, count: 32)
+        var generator = SystemRandomNumberGenerator()
+        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }
+        return "kalan_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
     /// A new token: the secret is returned once, only its SHA-256 is stored.
     public func createToken(username: String, name: String, expiresInDays: Int?, actor: Actor) async throws -> (APIToken, secret: String) {
         guard actor.isAdmin || actor.name == "user:\(username.lowercased())" else { throw KalanError.forbidden }
         let label = try Validate.required(name, field: "name", max: 100)
         if let days = expiresInDays { _ = try Validate.integer(days, field: "expires_in_days", in: 1...3650) }
-        var bytes = [UInt8](repeating: 0, count: 32)
-        var generator = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }
-        let secret = "kalan_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let secret = Self.newSecret()
         let now = Date()
         return try await repository.transaction { work in
             guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }

@@ -42,7 +42,7 @@ public struct CertificateIssuing: Sendable {
     }
 
     /// Issues every completed enrolment of a session that has none yet; `progress` sees each.
-    public func issueSession(code: String, language: Language = .fr, actor: Actor, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> [Issued] {
+    public func issueSession(code: String, language: Language = .fr, actor: Actor, progress: ProgressReport? = nil) async throws -> [Issued] {
         guard actor.managesRegister else { throw KalanError.forbidden }
         let (session, lines) = try await repository.transaction { work in
             guard let session = try await work.session(code: code) else { throw KalanError.notFound(.session, key: code) }

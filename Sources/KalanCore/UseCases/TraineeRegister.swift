@@ -12,14 +12,14 @@ public struct TraineeRegister: Sendable {
     /// Validates the whole file, then upserts by staff number. Any bad line rejects the file with
     /// a report of every problem and nothing stored. A dry run validates against the register too.
     @discardableResult
-    public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor) async throws -> TraineeImportSummary {
+    public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil) async throws -> TraineeImportSummary {
         guard actor.managesRegister else { throw KalanError.forbidden }
         let (rows, problems) = TraineeSheet.read(data)
         guard problems.isEmpty else { throw ImportRejected(problems: problems) }
         guard !rows.isEmpty else { throw ImportRejected(problems: [ImportProblem(line: 2, column: nil, value: nil, reason: .required)]) }
         do {
             return try await repository.transaction { work in
-                let summary = try await work.importTrainees(rows, actor: actor)
+                let summary = try await work.importTrainees(rows, actor: actor, progress: progress)
                 if !summary.unknownDepartments.isEmpty {
                     throw ImportRejected(
                         problems: summary.unknownDepartments.map {

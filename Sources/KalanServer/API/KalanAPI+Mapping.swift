@@ -59,6 +59,8 @@ enum APIProblem {
             case .rule: (status, type) = (422, "rule-violation")
             case .forbidden: (status, type) = (403, "forbidden")
             case .stale: (status, type) = (412, "stale")
+            case .unauthenticated: (status, type) = (401, "unauthorized")
+            case .tooManyAttempts: (status, type) = (429, "too-many-attempts")
             }
             let errors = error.field.map { [Components.Schemas.Problem.ErrorsPayloadPayload(field: $0, message: error.message(in: language))] }
             return .init(_type: "/problems/\(type)", title: error.message(in: language), status: status, detail: nil, errors: errors)
@@ -72,16 +74,24 @@ enum APIProblem {
     }
 }
 
-/// Opaque pagination cursors: the last staff number of a page, base64url-encoded.
+/// Opaque page cursors: the sort key of a page's last line, as base64url JSON.
 enum Cursor {
-    static func encode(_ key: String) -> String {
-        Data(key.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    static func encode(_ key: some Encodable) -> String {
+        let data = (try? JSONEncoder().encode(key)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ cursor: String) -> String? {
+    /// The key, or nil for anything that is not a cursor this server wrote.
+    static func decode<Key: Decodable>(_ cursor: String, as: Key.Type) -> Key? {
         var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text), let key = String(data: data, encoding: .utf8), !key.isEmpty, key.count <= 32 else { return nil }
-        return key
+        guard let data = Data(base64Encoded: text) else { return nil }
+        return try? JSONDecoder().decode(Key.self, from: data)
     }
+}
+
+/// Where a page of the register stopped, and in which order.
+struct TraineeCursor: Codable {
+    var order: TraineeOrder
+    var key: TraineeSortKey
 }

@@ -8,6 +8,9 @@ import Postgres
 struct KalanAPI: APIProtocol {
     let repository: any KalanRepository
     let issuing: CertificateIssuing
+    let accounts: Accounts
+    /// Session cookies carry Secure when Kalan is published over HTTPS.
+    let secureCookies: Bool
 
     var actor: Actor { RequestPrincipal.actor ?? Actor(name: "anonymous", role: .viewer) }
     var language: Language { RequestPrincipal.language }
@@ -24,23 +27,25 @@ struct KalanAPI: APIProtocol {
             guard actor.role != .trainer else { throw KalanError.forbidden }
             let q = input.query
             try ContractLimits.number(q.limit, "limit", in: 1...500)
-            try ContractLimits.text(q.cursor, "cursor", max: 200)
+            try ContractLimits.text(q.cursor, "cursor", max: 1000)
             try ContractLimits.text(q.search, "search", max: 100)
             try ContractLimits.text(q.department, "department", max: 32)
             let limit = min(max(q.limit ?? 50, 1), 500)
-            var after: String?
+            let order = q.sort.flatMap { TraineeOrder(rawValue: $0.rawValue) } ?? .staffNumber
+            var after: TraineeSortKey?
             if let cursor = q.cursor {
-                guard let decoded = Cursor.decode(cursor) else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "a nextCursor value")) }
-                after = decoded
+                guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
+                    [decoded.key.staffNumber, decoded.key.familyName, decoded.key.givenName].allSatisfy({ $0.count <= 100 })
+                else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order")) }
+                after = decoded.key
             }
-            let filter = TraineeFilter(search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, after: after)
+            let filter = TraineeFilter(
+                search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, order: order, after: after)
             let (trainees, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
             let page = Array(trainees.prefix(limit))
             let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(items: page.map { Self.schema($0, codes) }, nextCursor: trainees.count > limit ? page.last.map { Cursor.encode($0.staffNumber) } : nil))))
+            let next = trainees.count > limit ? page.last.map { Cursor.encode(TraineeCursor(order: order, key: TraineeSortKey($0))) } : nil
+            return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes) }, nextCursor: next))))
         }
     }
 

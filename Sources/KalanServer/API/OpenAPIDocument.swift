@@ -9,17 +9,73 @@ info:
   description: |
     Training programmes and capacity building of Mali's Ministry of Communication, Digital Economy
     and Administration Modernisation: staff register, sessions, enrolment workflow, results and
-    certificate verification. Authenticate with an API token (`kalan token create`) as a bearer token.
+    certificate verification. Authenticate with an API token (`kalan token create`) as a bearer token,
+    or, from a browser, with the session cookie that `POST /login` sets.
     Errors are RFC 9457 problem details in the request's language (Accept-Language fr or en).
 servers:
   - url: /api/v1
 security:
   - bearer: []
+  - session: []
 tags:
+  - name: accounts
   - name: register
   - name: workflow
   - name: certificates
 paths:
+  /login:
+    post:
+      operationId: login
+      tags: [accounts]
+      summary: Open a web session; the answer sets an HttpOnly, SameSite=Strict session cookie.
+      description: |
+        Failed logins are limited per account (5) and per address (20) over 15 minutes; beyond,
+        the answer is 429 with Retry-After, and the password is not even checked.
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [username, password]
+              additionalProperties: false
+              properties:
+                username: { type: string, minLength: 1, maxLength: 64 }
+                password: { type: string, minLength: 1, maxLength: 200 }
+      responses:
+        "200":
+          description: Logged in; the cookie carries the session.
+          headers:
+            Set-Cookie: { required: true, schema: { type: string } }
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [user, expiresAt]
+                properties:
+                  user: { $ref: "#/components/schemas/User" }
+                  expiresAt: { type: string, format: date-time }
+        "429":
+          description: Too many failed logins for this account or address.
+          headers:
+            Retry-After: { required: true, schema: { type: integer } }
+          content:
+            application/problem+json:
+              schema: { $ref: "#/components/schemas/Problem" }
+        default: { $ref: "#/components/responses/Problem" }
+  /logout:
+    post:
+      operationId: logout
+      tags: [accounts]
+      summary: End the web session of the cookie sent (API tokens are revoked with `kalan token revoke`).
+      security: []
+      responses:
+        "204":
+          description: Logged out; the cookie is cleared.
+          headers:
+            Set-Cookie: { required: true, schema: { type: string } }
+        default: { $ref: "#/components/responses/Problem" }
   /me:
     get:
       operationId: getMe
@@ -35,10 +91,14 @@ paths:
     get:
       operationId: listTrainees
       tags: [register]
-      summary: Staff, by staff number, a page at a time.
+      summary: Staff, by staff number or by name, a page at a time.
       parameters:
         - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 500, default: 50 } }
-        - { name: cursor, in: query, description: Opaque cursor from the previous page's nextCursor., schema: { type: string, maxLength: 200 } }
+        - { name: cursor, in: query, description: "Opaque cursor from the previous page's nextCursor, in the same sort order.", schema: { type: string, maxLength: 1000 } }
+        - name: sort
+          in: query
+          description: Order of the list; a leading - means descending. The staff number breaks ties.
+          schema: { type: string, enum: [staffNumber, "-staffNumber", familyName, "-familyName"], default: staffNumber }
         - { name: search, in: query, schema: { type: string, maxLength: 100 } }
         - { name: department, in: query, schema: { type: string, maxLength: 32 } }
         - { name: active, in: query, schema: { type: boolean } }
@@ -319,6 +379,7 @@ paths:
 components:
   securitySchemes:
     bearer: { type: http, scheme: bearer }
+    session: { type: apiKey, in: cookie, name: kalan_session }
   parameters:
     StaffNumber: { name: staffNumber, in: path, required: true, schema: { type: string, minLength: 1, maxLength: 32 } }
     SessionCode: { name: code, in: path, required: true, schema: { type: string, minLength: 1, maxLength: 40 } }
@@ -463,7 +524,7 @@ components:
   "info": {
     "title": "Kalan API",
     "version": "1.0.0",
-    "description": "Training programmes and capacity building of Mali's Ministry of Communication, Digital Economy\nand Administration Modernisation: staff register, sessions, enrolment workflow, results and\ncertificate verification. Authenticate with an API token (`kalan token create`) as a bearer token.\nErrors are RFC 9457 problem details in the request's language (Accept-Language fr or en).\n"
+    "description": "Training programmes and capacity building of Mali's Ministry of Communication, Digital Economy\nand Administration Modernisation: staff register, sessions, enrolment workflow, results and\ncertificate verification. Authenticate with an API token (`kalan token create`) as a bearer token,\nor, from a browser, with the session cookie that `POST /login` sets.\nErrors are RFC 9457 problem details in the request's language (Accept-Language fr or en).\n"
   },
   "servers": [
     {
@@ -473,9 +534,15 @@ components:
   "security": [
     {
       "bearer": []
+    },
+    {
+      "session": []
     }
   ],
   "tags": [
+    {
+      "name": "accounts"
+    },
     {
       "name": "register"
     },
@@ -487,6 +554,124 @@ components:
     }
   ],
   "paths": {
+    "/login": {
+      "post": {
+        "operationId": "login",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "Open a web session; the answer sets an HttpOnly, SameSite=Strict session cookie.",
+        "description": "Failed logins are limited per account (5) and per address (20) over 15 minutes; beyond,\nthe answer is 429 with Retry-After, and the password is not even checked.\n",
+        "security": [],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "username",
+                  "password"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "username": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 64
+                  },
+                  "password": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 200
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Logged in; the cookie carries the session.",
+            "headers": {
+              "Set-Cookie": {
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "user",
+                    "expiresAt"
+                  ],
+                  "properties": {
+                    "user": {
+                      "$ref": "#/components/schemas/User"
+                    },
+                    "expiresAt": {
+                      "type": "string",
+                      "format": "date-time"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "429": {
+            "description": "Too many failed logins for this account or address.",
+            "headers": {
+              "Retry-After": {
+                "required": true,
+                "schema": {
+                  "type": "integer"
+                }
+              }
+            },
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/logout": {
+      "post": {
+        "operationId": "logout",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "End the web session of the cookie sent (API tokens are revoked with `kalan token revoke`).",
+        "security": [],
+        "responses": {
+          "204": {
+            "description": "Logged out; the cookie is cleared.",
+            "headers": {
+              "Set-Cookie": {
+                "required": true,
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
     "/me": {
       "get": {
         "operationId": "getMe",
@@ -514,7 +699,7 @@ components:
         "tags": [
           "register"
         ],
-        "summary": "Staff, by staff number, a page at a time.",
+        "summary": "Staff, by staff number or by name, a page at a time.",
         "parameters": [
           {
             "name": "limit",
@@ -529,10 +714,25 @@ components:
           {
             "name": "cursor",
             "in": "query",
-            "description": "Opaque cursor from the previous page's nextCursor.",
+            "description": "Opaque cursor from the previous page's nextCursor, in the same sort order.",
             "schema": {
               "type": "string",
-              "maxLength": 200
+              "maxLength": 1000
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "description": "Order of the list; a leading - means descending. The staff number breaks ties.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "staffNumber",
+                "-staffNumber",
+                "familyName",
+                "-familyName"
+              ],
+              "default": "staffNumber"
             }
           },
           {
@@ -1198,6 +1398,11 @@ components:
       "bearer": {
         "type": "http",
         "scheme": "bearer"
+      },
+      "session": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "kalan_session"
       }
     },
     "parameters": {

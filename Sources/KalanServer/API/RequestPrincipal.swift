@@ -7,12 +7,18 @@ import OpenAPIRuntime
 enum RequestPrincipal {
     @TaskLocal static var actor: Actor?
     @TaskLocal static var language: Language = .fr
+    /// The client's address, for rate limiting logins.
+    @TaskLocal static var address = "unknown"
+    /// The web session secret of the request's cookie, if any.
+    @TaskLocal static var sessionSecret: String?
 }
 
-/// Authenticates bearer tokens for every operation but the public ones; 401 otherwise.
+/// Authenticates every operation but the public ones by a bearer token or, from a browser, by the
+/// session cookie; 401 otherwise. A cookie-authenticated change from another origin is refused
+/// (403), on top of the cookie's SameSite=Strict.
 struct BearerAuthenticationMiddleware: ServerMiddleware {
     let accounts: Accounts
-    static let publicOperations: Set<String> = ["verifyCertificate"]
+    static let publicOperations: Set<String> = ["verifyCertificate", "login", "logout"]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -20,9 +26,23 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let language = Language(acceptLanguage: request.headerFields[.acceptLanguage])
         return try await RequestPrincipal.$language.withValue(language) {
-            if Self.publicOperations.contains(operationID) { return try await next(request, body, metadata) }
+            let cookie = SessionCookie.value(in: request.headerFields[.cookie])
+            if Self.publicOperations.contains(operationID) {
+                return try await RequestPrincipal.$sessionSecret.withValue(cookie) { try await next(request, body, metadata) }
+            }
             let header = request.headerFields[.authorization] ?? ""
-            let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+            var token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+            if token.isEmpty, let cookie {
+                if request.method != .get, request.method != .head, !Self.sameOrigin(request) {
+                    return ProblemResponse.make(
+                        Problem(
+                            type: "/problems/forbidden", title: language == .fr ? "Origine refusée" : "Origin refused", status: 403,
+                            detail: language == .fr
+                                ? "Une modification par cookie de session doit venir des pages de Kalan."
+                                : "A change authenticated by the session cookie must come from Kalan's own pages."))
+                }
+                token = cookie
+            }
             guard !token.isEmpty, let user = try await accounts.authenticate(token: token) else {
                 let fr = language == .fr
                 return ProblemResponse.make(
@@ -33,6 +53,15 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             }
             return try await RequestPrincipal.$actor.withValue(user.actor) { try await next(request, body, metadata) }
         }
+    }
+
+    /// True when the request has no Origin header (not a browser's cross-site form or fetch) or
+    /// one whose host is the request's own.
+    static func sameOrigin(_ request: HTTPRequest) -> Bool {
+        guard let origin = request.headerFields[.origin] else { return true }
+        guard let host = request.authority, let url = URL(string: origin), let originHost = url.host else { return false }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        return originAuthority.lowercased() == host.lowercased()
     }
 }
 

@@ -10,11 +10,12 @@ import Postgres
 public func buildApplication(
     configuration: ServerConfiguration, pool: PostgresPool, issuer: OpenBadgeIssuer, logger: Logger
 ) -> some ApplicationProtocol {
-    let router = Router(context: BasicRequestContext.self)
+    let router = Router(context: KalanRequestContext.self)
     let metrics = RequestMetrics()
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: ClientAddressMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
     let repository = PostgresRepository(pool: pool)
     HealthController(pool: pool, migrator: Migrator(logger: logger)).addRoutes(to: router)
@@ -32,13 +33,14 @@ public func buildApplication(
     router.get("openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
     }
-    let api = router.group().add(middleware: MalformedRequestMiddleware())
+    let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher())
     // The routes come from openapi.yaml: the server cannot drift from its contract.
-    try! KalanAPI(repository: repository, issuing: issuing).registerHandlers(
-        on: api, serverURL: try! Servers.Server1.url(),
+    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: configuration.publicURL.lowercased().hasPrefix("https:"))
+    try! api.registerHandlers(
+        on: apiRoutes, serverURL: try! Servers.Server1.url(),
         middlewares: [
-            BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(), IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
+            VerbatimHeadersMiddleware(), BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(), IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
         ])
     var app = Application(
         router: router,

@@ -48,8 +48,18 @@ extension PostgresUnitOfWork {
         }
         if let code = filter.departmentCode { sql.append(" AND d.code = \(code)") }
         if let active = filter.active { sql.append(" AND t.active = \(active)") }
-        if let after = filter.after { sql.append(" AND t.staff_number > \(after)") }
-        sql.append(" ORDER BY t.staff_number LIMIT \(filter.limit)")
+        let direction = filter.order.descending ? "DESC" : "ASC"
+        if let after = filter.after {
+            let comparison = filter.order.descending ? "<" : ">"
+            if filter.order.byName {
+                sql.append(
+                    " AND (t.family_name, t.given_name, t.staff_number) \(unescaped: comparison) (\(after.familyName), \(after.givenName), \(after.staffNumber))")
+            } else {
+                sql.append(" AND t.staff_number \(unescaped: comparison) \(after.staffNumber)")
+            }
+        }
+        let columns = filter.order.byName ? ["t.family_name", "t.given_name", "t.staff_number"] : ["t.staff_number"]
+        sql.append(" ORDER BY \(unescaped: columns.map { "\($0) \(direction)" }.joined(separator: ", ")) LIMIT \(filter.limit)")
         return try await query(sql).map(Self.trainee)
     }
 

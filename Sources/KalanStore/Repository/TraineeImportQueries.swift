@@ -3,7 +3,7 @@ import KalanCore
 import Postgres
 
 extension PostgresUnitOfWork {
-    func importTrainees(_ rows: [TraineeImportRow], actor: Actor) async throws -> TraineeImportSummary {
+    func importTrainees(_ rows: [TraineeImportRow], actor: Actor, progress: ProgressReport?) async throws -> TraineeImportSummary {
         try await connection.run(
             """
             CREATE TEMP TABLE trainee_import (
@@ -15,7 +15,8 @@ extension PostgresUnitOfWork {
             "COPY trainee_import (line, staff_number, given_name, family_name, sex, category, position, department_code, email, phone, active) FROM STDIN"
         ) { write in
             var chunk = ChunkWriter(write: write)
-            for r in rows {
+            for (index, r) in rows.enumerated() {
+                if index % 5_000 == 0 { progress?(index, rows.count) }
                 let fields: [String?] = [
                     String(r.line), r.staffNumber, r.givenName, r.familyName, r.sex, r.category, r.position, r.departmentCode, r.email, r.phone,
                     r.active ? "t" : "f",
@@ -23,6 +24,7 @@ extension PostgresUnitOfWork {
                 try chunk.line(fields.map(Self.copyText).joined(separator: "\t"))
             }
             try chunk.flush()
+            progress?(rows.count, rows.count)
         }
         let unknown = try await query(
             """

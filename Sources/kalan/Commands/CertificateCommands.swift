@@ -62,11 +62,9 @@ struct CertificateCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let issuing = try ctx.certificates(global)
                 if staff.isEmpty {
-                    let terminal = isatty(STDERR_FILENO) == 1
-                    let issued = try await issuing.issueSession(code: session, language: ctx.language, actor: ctx.actor) { done, total in
-                        if terminal { ProgressBar.draw(done: done, total: total) }
-                    }
-                    if terminal { ProgressBar.finish() }
+                    let bar = ProgressBar()
+                    let issued = try await issuing.issueSession(code: session, language: ctx.language, actor: ctx.actor, progress: bar.draw)
+                    bar.finish()
                     for item in issued { ctx.print("\(item.content.trainee.staffNumber): \(item.certificate.serial)\(item.isNew ? "" : ctx.fr ? " (déjà délivré)" : " (already issued)")") }
                     ctx.say("\(issued.filter(\.isNew).count) certificat(s) délivré(s).", "\(issued.filter(\.isNew).count) certificate(s) issued.")
                 } else {
@@ -152,28 +150,17 @@ extension CertificateCommand {
                     return try await work.certificates(sessionID: found.id).map(\.serial)
                 }
                 var archive = ZipArchive()
-                let terminal = isatty(STDERR_FILENO) == 1
+                let bar = ProgressBar()
                 for (index, serial) in serials.enumerated() {
                     let (_, content) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
                     archive.add(name: "\(serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: try CertificateRenderer().render(content))
-                    if terminal { ProgressBar.draw(done: index + 1, total: serials.count) }
+                    bar.draw(done: index + 1, total: serials.count)
                 }
-                if terminal { ProgressBar.finish() }
+                bar.finish()
                 let path = out ?? "\(session).zip"
                 try archive.data.write(to: URL(fileURLWithPath: path))
                 ctx.say("\(serials.count) certificat(s) dans \(path).", "\(serials.count) certificate(s) in \(path).")
             }
         }
     }
-}
-
-/// A one-line progress bar on standard error, drawn only on a terminal.
-enum ProgressBar {
-    static func draw(done: Int, total: Int) {
-        let width = 30, filled = total == 0 ? width : done * width / total
-        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(bar) \(done)/\(total)".utf8))
-    }
-
-    static func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
 }

@@ -34,18 +34,22 @@ struct TraineeCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List staff (by staff number), with filters.")
+        static let configuration = CommandConfiguration(abstract: "List staff (by staff number or name), with filters.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
         @Option(help: "Part of a name or staff number.") var search: String?
         @Option var department: String?
         @Option(help: "true or false.") var active: Bool?
         @Option var limit = 100
-        @Option(help: "Start after this staff number.") var after: String?
+        @Option(help: "Order: staffNumber, familyName, or either with a leading - for descending (--sort=-familyName).") var sort: TraineeOrder = .staffNumber
+        @Option(help: "Start after this staff number (staff-number orders only).") var after: String?
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let filter = TraineeFilter(search: search, departmentCode: department?.uppercased(), active: active, limit: min(max(limit, 1), 100_000), after: after)
+                if after != nil, sort.byName { throw KalanError.invalid(field: "after", problem: .format(expected: "--sort staffNumber or -staffNumber")) }
+                let filter = TraineeFilter(
+                    search: search, departmentCode: department?.uppercased(), active: active, limit: min(max(limit, 1), 100_000), order: sort,
+                    after: after.map { TraineeSortKey(staffNumber: $0) })
                 let (trainees, departments) = try await ctx.repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
                 ctx.print(TraineeCommand.listing(trainees, departments).render(output.format))
             }
@@ -75,8 +79,12 @@ struct TraineeCommand: AsyncParsableCommand {
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
                 guard let data else { throw KalanError.invalid(field: file, problem: .unknownReference(file)) }
                 let start = Date()
+                let bar = ProgressBar(ctx.fr ? "Chargement" : "Loading")
                 do {
-                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor)
+                    // The bar only appears for large files, where waiting is noticeable.
+                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(
+                        data, dryRun: dryRun, actor: ctx.actor, progress: data.count > 1 << 20 ? bar.draw : nil)
+                    if data.count > 1 << 20 { bar.finish() }
                     let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
                     let prefix = dryRun ? (ctx.fr ? "Vérification seule (rien n'est enregistré) : " : "Dry run (nothing stored): ") : ""
                     ctx.say(
@@ -138,3 +146,5 @@ struct TraineeCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension TraineeOrder: ExpressibleByArgument {}

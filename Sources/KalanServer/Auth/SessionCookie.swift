@@ -1,0 +1,28 @@
+import Foundation
+
+/// The browser's web session: a secret in an HttpOnly, SameSite=Strict cookie (Secure when Kalan
+/// is published over HTTPS), stored hashed like an API token.
+enum SessionCookie {
+    static let name = "kalan_session"
+
+    static func set(secret: String, maxAge: Int, secure: Bool) -> String {
+        "\(name)=\(secret); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    static func clear(secure: Bool) -> String {
+        "\(name)=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
+    }
+
+    /// The session secret of a `Cookie` header, if any.
+    static func value(in header: String?) -> String? {
+        guard let header else { return nil }
+        for pair in header.split(separator: ";") {
+            let parts = pair.split(separator: "=", maxSplits: 1)
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == name {
+                let value = parts[1].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KalanCertificates
+import KalanServer
+import KalanTestSupport
+import Logging
+import Postgres
+import Testing
+
+@Suite("Web sessions: login cookie, rate-limited failures, same-origin changes, logout")
+struct WebSessionTests {
+    static func login(_ client: some TestClientProtocol, _ username: String, _ password: String) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/v1/login", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)"}"#))
+    }
+
+    static func cookie(_ response: TestResponse) -> String? {
+        response.headers[.setCookie]?.split(separator: ";").first.map(String.init)
+    }
+
+    @Test func loginSetsAnHttpOnlyStrictCookieThatAuthenticatesTheAPI() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let response = try await Self.login(client, "HR", "long-enough-1")
+                #expect(response.status == .ok)
+                let setCookie = try #require(response.headers[.setCookie])
+                #expect(setCookie.hasPrefix("kalan_session=kalan_") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
+                #expect(!setCookie.contains("Secure"), "served over plain http in this test")
+                #expect(String(buffer: response.body).contains(#""role" : "hr""#))
+                let cookie = try #require(Self.cookie(response))
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookie]) { me in
+                    #expect(me.status == .ok)
+                    #expect(String(buffer: me.body).contains(#""username" : "hr""#))
+                }
+                // A change with the cookie from Kalan's own origin goes through.
+                try await client.execute(
+                    uri: "/api/v1/trainees", method: .post, headers: [.cookie: cookie, .contentType: "application/json", .origin: "http://localhost"],
+                    body: ByteBuffer(string: #"{"staffNumber":"WEB-1","givenName":"Fanta","familyName":"Coulibaly","sex":"F"}"#)
+                ) { #expect($0.status == .created) }
+            }
+        }
+    }
+
+    @Test func sessionCookieIsMarkedSecureWhenKalanIsPublishedOverHTTPS() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            _ = try await APIFixture.make(pool)
+            let app = buildApplication(
+                configuration: .init(publicURL: "https://kalan.example.ml"), pool: pool,
+                issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://kalan.example.ml"), logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                let response = try await Self.login(client, "viewer", "long-enough-1")
+                #expect(response.headers[.setCookie]?.contains("; Secure") == true)
+            }
+        }
+    }
+
+    @Test func failedLoginsAreLimitedPerAccountThen429WithRetryAfterEvenForTheRightPassword() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                for _ in 1...5 {
+                    let refused = try await Self.login(client, "admin", "not-the-password")
+                    #expect(refused.status == .unauthorized)
+                    #expect(refused.headers[.setCookie] == nil)
+                    #expect(refused.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                }
+                let limited = try await Self.login(client, "admin", "long-enough-1")
+                #expect(limited.status == .tooManyRequests)
+                #expect(limited.headers[.retryAfter] == "900")
+                #expect(limited.headers[.setCookie] == nil)
+                #expect(String(buffer: limited.body).contains("too-many-attempts"))
+                // Another account from the same address is not locked by admin's failures.
+                let other = try await Self.login(client, "viewer", "long-enough-1")
+                #expect(other.status == .ok)
+                let failures = try await pool.query("SELECT count(*) AS n FROM login_failure WHERE username = 'admin'").first!.decode("n", as: Int.self)
+                #expect(failures == 5)
+            }
+        }
+    }
+
+    @Test func failedLoginsAreLimitedPerAddressAcrossAccounts() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                for i in 1...20 {
+                    let refused = try await Self.login(client, "guess-\(i)", "wrong")
+                    #expect(refused.status == .unauthorized)
+                }
+                let limited = try await Self.login(client, "viewer", "long-enough-1")
+                #expect(limited.status == .tooManyRequests)
+            }
+        }
+    }
+
+    @Test func cookieAuthenticatedChangeFromAnotherOriginIsRefused() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let cookie = try #require(Self.cookie(try await Self.login(client, "hr", "long-enough-1")))
+                try await client.execute(
+                    uri: "/api/v1/trainees", method: .post, headers: [.cookie: cookie, .contentType: "application/json", .origin: "https://evil.example"],
+                    body: ByteBuffer(string: #"{"staffNumber":"CSRF-1","givenName":"Awa","familyName":"Diarra","sex":"F"}"#)
+                ) { #expect($0.status == .forbidden) }
+                let stored = try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number = 'CSRF-1'").first!.decode("n", as: Int.self)
+                #expect(stored == 0)
+            }
+        }
+    }
+
+    @Test func logoutEndsTheSessionAndClearsTheCookie() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let cookie = try #require(Self.cookie(try await Self.login(client, "trainer", "long-enough-1")))
+                try await client.execute(uri: "/api/v1/logout", method: .post, headers: [.cookie: cookie]) { response in
+                    #expect(response.status == .noContent)
+                    #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+                }
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .unauthorized) }
+                // The trainer's API token is untouched by logging out of the browser.
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: f.headers("trainer")) { #expect($0.status == .ok) }
+            }
+        }
+    }
+}
