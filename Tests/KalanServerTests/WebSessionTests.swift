@@ -126,4 +126,51 @@ struct WebSessionTests {
             }
         }
     }
+
+    @Test func loginFormSignsInAndTheHomePageGreetsTheAccount() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            _ = try await APIFixture.make(pool)
+            let app = buildApplication(
+                configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+                logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                try await client.execute(uri: "/", method: .get) { response in
+                    #expect(response.status == .seeOther)
+                    #expect(response.headers[.location] == "/login?lang=fr")
+                }
+                try await client.execute(uri: "/login?lang=en", method: .get) { #expect(String(buffer: $0.body).contains("name=\"password\"")) }
+                let signedIn = try await client.execute(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "username=hr&password=long-enough-1"))
+                #expect(signedIn.status == .seeOther)
+                let cookie = try #require(Self.cookie(signedIn))
+                try await client.execute(uri: "/?lang=en", method: .get, headers: [.cookie: cookie]) { home in
+                    #expect(home.status == .ok)
+                    #expect(String(buffer: home.body).contains("Hello hr"))
+                }
+                try await client.execute(uri: "/logout", method: .post, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
+                try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
+            }
+        }
+    }
+
+    @Test func loginFormRefusesWrongOrMissingFieldsByNameAndSetsNoCookie() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                for (body, status, message) in [
+                    ("username=hr&password=nope", 401, "Identifiant ou mot de passe incorrect"), ("username=&password=x", 400, "Identifiant : obligatoire"),
+                    ("username=hr", 400, "Mot de passe : obligatoire"), ("username=%3Cscript%3E&password=x", 401, "&lt;script&gt;"),
+                ] {
+                    try await client.execute(
+                        uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
+                    ) { response in
+                        #expect(Int(response.status.code) == status, "\(body)")
+                        #expect(String(buffer: response.body).contains(message), "\(body)")
+                        #expect(response.headers[.setCookie] == nil)
+                    }
+                }
+            }
+        }
+    }
 }

@@ -35,8 +35,10 @@ public func buildApplication(
     }
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher())
+    let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
+    SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: router)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
-    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: configuration.publicURL.lowercased().hasPrefix("https:"))
+    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies)
     try! api.registerHandlers(
         on: apiRoutes, serverURL: try! Servers.Server1.url(),
         middlewares: [

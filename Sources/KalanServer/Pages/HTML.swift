@@ -34,7 +34,7 @@ enum HTML {
             <style>\(stylesheet)</style>
             </head>
             <body>
-            <header><a class="brand" href="/verify">Kalan</a><span>\(language == .fr ? "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration" : "Ministry of Communication, Digital Economy and Administration Modernisation")</span>
+            <header><a class="brand" href="/">Kalan</a><span>\(language == .fr ? "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration" : "Ministry of Communication, Digital Economy and Administration Modernisation")</span>
             <nav><a href="?lang=fr">FR</a> · <a href="?lang=en">EN</a></nav></header>
             <main>
             \(body)
