@@ -7,6 +7,7 @@ import KalanServer
 import KalanTestSupport
 import Logging
 import Postgres
+import Synchronization
 import Testing
 
 @Suite("Web sessions: login cookie, rate-limited failures, same-origin changes, logout")
@@ -170,6 +171,49 @@ struct WebSessionTests {
                         #expect(response.headers[.setCookie] == nil)
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Keeps every log line, with its metadata, for the test to read.
+final class CapturingLogHandler: LogHandler, @unchecked Sendable {
+    let lines = Mutex<[String]>([])
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        lines.withLock { $0.append("\(event.level) \(event.message) \(all) \(event.source)") }
+    }
+}
+
+@Suite("Logs keep secrets out")
+struct LogSecrecyTests {
+    @Test func traceLogsOfLoginAndTokenUseContainNoPasswordTokenOrCookie() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let handler = CapturingLogHandler()
+            let logger = Logger(label: "capture") { _ in handler }
+            let app = buildApplication(
+                configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+                logger: logger)
+            let cookie = try await app.test(.router) { client in
+                let login = try await WebSessionTests.login(client, "hr", "long-enough-1")
+                _ = try await WebSessionTests.login(client, "hr", "wrong-password-9")
+                try await client.execute(uri: "/api/v1/trainees?limit=1", method: .get, headers: f.headers("hr")) { #expect($0.status == .ok) }
+                return try #require(WebSessionTests.cookie(login)).replacingOccurrences(of: "kalan_session=", with: "")
+            }
+            let secrets = ["long-enough-1", "wrong-password-9", f.tokens["hr"]!, cookie]
+            let logged = handler.lines.withLock { $0 }
+            #expect(!logged.isEmpty, "the requests were logged")
+            for secret in secrets {
+                #expect(!logged.contains { $0.contains(secret) }, "a log line shows a secret")
             }
         }
     }

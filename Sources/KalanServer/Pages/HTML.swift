@@ -58,7 +58,7 @@ enum HTML {
         label{display:block;font-weight:600;margin:.6rem 0 .2rem}input,textarea{width:100%;padding:.5rem;border:1px solid #8c8f94;border-radius:4px;font:inherit}
         textarea{min-height:10rem;font-family:ui-monospace,monospace;font-size:.85rem}
         button{margin-top:.8rem;padding:.5rem 1.2rem;border:0;border-radius:4px;background:#14532d;color:#fff;font:inherit;cursor:pointer}
-        .muted{color:#50575e;font-size:.9rem}
+        .muted{color:#50575e;font-size:.9rem}h1{margin-top:0;font-size:1.5rem}
         """
 }
 

@@ -57,6 +57,7 @@ struct SessionPages: Sendable {
             <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200">
             <button type="submit">\(fr ? "Se connecter" : "Log in")</button>
             </form>
+            <p class="muted">\(fr ? "Vérifier un certificat ne demande aucun compte :" : "Checking a certificate needs no account:") <a href="/verify?lang=\(language.rawValue)">\(fr ? "vérification" : "verification")</a></p>
             </div>
             """
         var response = HTML.page(title: fr ? "Connexion" : "Log in", language: language, body: body, status: status)
