@@ -90,6 +90,33 @@ struct VerificationTests {
         }
     }
 
+    @Test func uploadedCredentialFileIsCheckedLikeAPastedOne() async throws {
+        try await TestDatabase.withPool { pool in
+            let issuer = OpenBadgeIssuer(key: .generate(), publicURL: "http://test")
+            let (_, credential) = try await issued(pool, issuer: issuer)
+            @Sendable func upload(_ text: String, boundary: String = "----KalanBoundary7MA4YWxk") -> ByteBuffer {
+                ByteBuffer(
+                    string: "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"certificat.json\"\r\nContent-Type: application/json\r\n\r\n"
+                        + text + "\r\n--\(boundary)\r\nContent-Disposition: form-data; name=\"credential\"\r\n\r\n\r\n--\(boundary)--\r\n")
+            }
+            let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=----KalanBoundary7MA4YWxk"]
+            try await app(pool, issuer).test(.router) { client in
+                try await client.execute(uri: "/verify?lang=en", method: .post, headers: headers, body: upload(credential)) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body).contains("Genuine and valid certificate"))
+                }
+                let forged = credential.replacingOccurrences(of: "Djénéba", with: "Fatoumata")
+                try await client.execute(uri: "/verify", method: .post, headers: headers, body: upload(forged)) { response in
+                    #expect(String(buffer: response.body).contains("Non authentique"))
+                }
+                try await client.execute(uri: "/verify", method: .post, headers: headers, body: upload("{not json")) { #expect($0.status == .badRequest) }
+                try await client.execute(
+                    uri: "/verify", method: .post, headers: [.contentType: "multipart/form-data"], body: ByteBuffer(string: "garbage")
+                ) { #expect($0.status == .badRequest) }
+            }
+        }
+    }
+
     @Test func pastedCredentialIsCheckedAndATamperedOneIsCaught() async throws {
         try await TestDatabase.withPool { pool in
             let issuer = OpenBadgeIssuer(key: .generate(), publicURL: "http://test")

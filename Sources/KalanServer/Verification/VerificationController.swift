@@ -61,8 +61,13 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let language = request.language
         let fr = language == .fr
         let body = try await request.body.collect(upTo: 256 * 1024)
-        let form = URLEncodedForm(String(buffer: body))
-        let text = form["credential"] ?? ""
+        let text: String
+        if let multipart = MultipartForm(body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "") {
+            // An uploaded file wins over the text area.
+            text = multipart.text("file") ?? multipart.text("credential") ?? ""
+        } else {
+            text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
+        }
         guard let document = try? JSONValue(parsing: text) else {
             return HTML.page(
                 title: fr ? "Vérification" : "Verification", language: language,
@@ -113,8 +118,10 @@ struct VerificationController<Context: RequestContext>: Sendable {
             <label for="serial">\(fr ? "Numéro du certificat" : "Certificate number")</label>
             <input id="serial" name="serial" placeholder="MCENMA-2026-000001" maxlength="64">
             <button>\(fr ? "Vérifier" : "Verify")</button></form>
-            <form method="post" action="/verify?lang=\(language.rawValue)">
-            <label for="credential">\(fr ? "… ou collez le certificat électronique (JSON)" : "… or paste the digital credential (JSON)")</label>
+            <form method="post" action="/verify?lang=\(language.rawValue)" enctype="multipart/form-data">
+            <label for="file">\(fr ? "… ou déposez le certificat électronique (fichier JSON)" : "… or upload the digital credential (JSON file)")</label>
+            <input id="file" name="file" type="file" accept=".json,application/json,application/ld+json">
+            <label for="credential">\(fr ? "… ou collez-le ici" : "… or paste it here")</label>
             <textarea id="credential" name="credential"></textarea>
             <button>\(fr ? "Vérifier la signature" : "Check the signature")</button></form>
             """
