@@ -31,6 +31,7 @@ struct WebSessionTests {
                 let setCookie = try #require(response.headers[.setCookie])
                 #expect(setCookie.hasPrefix("kalan_session=kalan_") && setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict"))
                 #expect(!setCookie.contains("Secure"), "served over plain http in this test")
+                #expect(response.headers[.cacheControl] == "no-store")
                 #expect(String(buffer: response.body).contains(#""role" : "hr""#))
                 let cookie = try #require(Self.cookie(response))
                 try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookie]) { me in

@@ -2,7 +2,8 @@ import HTTPTypes
 import Hummingbird
 
 /// Headers every response carries: no sniffing, no framing, a strict content policy, and the
-/// request id that every log line of the request also carries.
+/// request id that every log line of the request also carries. Answers that depend on who asks
+/// (a cookie or a token was sent, or a cookie is set) are never stored by caches.
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
@@ -11,6 +12,9 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+        if request.headers[.authorization] != nil || request.headers[.cookie] != nil || response.headers[.setCookie] != nil {
+            response.headers[.cacheControl] = "no-store"
+        }
         return response
     }
 }
