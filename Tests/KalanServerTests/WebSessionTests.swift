@@ -3,7 +3,9 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KalanCertificates
+import KalanCore
 import KalanServer
+import KalanStore
 import KalanTestSupport
 import Logging
 import Postgres
@@ -146,12 +148,37 @@ struct WebSessionTests {
                     body: ByteBuffer(string: "username=hr&password=long-enough-1"))
                 #expect(signedIn.status == .seeOther)
                 let cookie = try #require(Self.cookie(signedIn))
-                try await client.execute(uri: "/?lang=en", method: .get, headers: [.cookie: cookie]) { home in
+                let page = try await client.execute(uri: "/?lang=en", method: .get, headers: [.cookie: cookie]) { home in
                     #expect(home.status == .ok)
-                    #expect(String(buffer: home.body).contains("Hello hr"))
+                    return String(buffer: home.body)
                 }
-                try await client.execute(uri: "/logout", method: .post, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
+                #expect(page.contains("Hello hr"))
+                let csrf = try #require(page.firstMatch(of: /name="csrf" value="([^"]+)"/)?.1)
+                let form: HTTPFields = [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"]
+                try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=forged")) {
+                    #expect($0.status == .forbidden)
+                }
+                try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .ok, "a forged logout changes nothing") }
+                try await client.execute(uri: "/logout", method: .post, headers: form, body: ByteBuffer(string: "csrf=\(csrf)")) {
+                    #expect($0.status == .seeOther)
+                }
                 try await client.execute(uri: "/", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .seeOther) }
+            }
+        }
+    }
+
+    @Test func disablingAnAccountEndsItsWebSessionsButTheCookieIsNoBearerToken() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let cookie = try #require(Self.cookie(try await Self.login(client, "viewer", "long-enough-1")))
+                let secret = cookie.replacingOccurrences(of: "kalan_session=", with: "")
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: "Bearer \(secret)"]) {
+                    #expect($0.status == .unauthorized, "a session secret is not an API token")
+                }
+                try await Accounts(repository: PostgresRepository(pool: pool), hasher: BcryptPasswordHasher(cost: 4))
+                    .setActive(username: "viewer", active: false, actor: .commandLine(user: "test"))
+                try await client.execute(uri: "/api/v1/me", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .unauthorized) }
             }
         }
     }

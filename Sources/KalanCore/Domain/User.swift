@@ -59,6 +59,14 @@ public protocol AccountStore: Sendable {
     /// The active, unexpired token with this hash and its user; marks it used.
     func useToken(hash: [UInt8], now: Date) async throws -> (APIToken, User)?
     func revoke(tokenID: UUID, at: Date) async throws -> Bool
+    /// Stores a browser session by its secret's hash, with the token its forms must echo, and
+    /// drops the user's expired sessions.
+    func insertWebSession(hash: [UInt8], userID: UUID, csrfToken: String, expiresAt: Date) async throws
+    /// The unexpired session with this hash, of an active user, and its form token.
+    func webSession(hash: [UInt8], now: Date) async throws -> (user: User, csrfToken: String)?
+    /// Ends a session; its user, if there was one.
+    func deleteWebSession(hash: [UInt8]) async throws -> User?
+    /// Records a failed login, and forgets failures older than a day.
     func recordLoginFailure(username: String, address: String) async throws
     func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int)
 }

@@ -100,8 +100,9 @@ public struct Accounts: Sendable {
     }
 
     /// A web session for the browser: the secret goes in the cookie, only its SHA-256 is stored,
-    /// as for API tokens. Wrong credentials and rate limiting are errors (401, 429); every
-    /// failure is recorded for the account and the address, outside the refused transaction.
+    /// with a second secret that the session's forms echo. Wrong credentials and rate limiting
+    /// are errors (401, 429); every failure is recorded for the account and the address, outside
+    /// the refused transaction.
     public func login(
         username: String, password: String, address: String, limits: LoginLimits = .init(), now: Date = Date()
     ) async throws -> (user: User, secret: String, expiresAt: Date) {
@@ -119,20 +120,23 @@ public struct Accounts: Sendable {
         let secret = Self.newSecret()
         let expiresAt = now.addingTimeInterval(Double(limits.sessionLifetime))
         try await repository.transaction { work in
-            let token = APIToken(
-                id: UUID(), userID: user.id, name: "web session", createdAt: now, expiresAt: expiresAt, revokedAt: nil, lastUsedAt: nil)
-            try await work.insert(token: token, hash: Self.digest(secret))
+            try await work.insertWebSession(hash: Self.digest(secret), userID: user.id, csrfToken: Self.newSecret(), expiresAt: expiresAt)
             try await work.audit(AuditEntry(actor: user.actor, action: "user.login", entity: .user, entityID: user.username))
         }
         return (user, secret, expiresAt)
     }
 
-    /// Ends a web session (or revokes the token) whose secret is given; unknown secrets are ignored.
-    public func logout(secret: String) async throws {
+    /// The user of a live web session and the token its forms must carry; nil for anything else.
+    public func authenticate(session secret: String) async throws -> (user: User, csrfToken: String)? {
+        guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
+        return try await repository.transaction { try await $0.webSession(hash: Self.digest(secret), now: Date()) }
+    }
+
+    /// Ends the web session whose secret is given; unknown secrets are ignored.
+    public func logout(session secret: String) async throws {
         guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return }
         try await repository.transaction { work in
-            guard let (token, user) = try await work.useToken(hash: Self.digest(secret), now: Date()) else { return }
-            _ = try await work.revoke(tokenID: token.id, at: Date())
+            guard let user = try await work.deleteWebSession(hash: Self.digest(secret)) else { return }
             try await work.audit(AuditEntry(actor: user.actor, action: "user.logout", entity: .user, entityID: user.username))
         }
     }

@@ -27,7 +27,7 @@ extension KalanAPI {
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         await answer({ .default(statusCode: $0, $1) }) {
-            if let secret = RequestPrincipal.sessionSecret { try await accounts.logout(secret: secret) }
+            if let secret = RequestPrincipal.sessionSecret { try await accounts.logout(session: secret) }
             return .noContent(.init(headers: .init(setCookie: SessionCookie.clear(secure: secureCookies))))
         }
     }

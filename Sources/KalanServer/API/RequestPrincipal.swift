@@ -31,7 +31,7 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                 return try await RequestPrincipal.$sessionSecret.withValue(cookie) { try await next(request, body, metadata) }
             }
             let header = request.headerFields[.authorization] ?? ""
-            var token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
+            let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
             if token.isEmpty, let cookie {
                 if request.method != .get, request.method != .head, !Self.sameOrigin(request) {
                     return ProblemResponse.make(
@@ -41,9 +41,12 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                                 ? "Une modification par cookie de session doit venir des pages de Kalan."
                                 : "A change authenticated by the session cookie must come from Kalan's own pages."))
                 }
-                token = cookie
             }
-            guard !token.isEmpty, let user = try await accounts.authenticate(token: token) else {
+            let user: User? =
+                if !token.isEmpty { try await accounts.authenticate(token: token) }
+                else if let cookie { try await accounts.authenticate(session: cookie)?.user }
+                else { nil }
+            guard let user else {
                 let fr = language == .fr
                 return ProblemResponse.make(
                     Problem(

@@ -19,7 +19,7 @@ struct SessionPages: Sendable {
     func home(_ request: Request) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let secret = SessionCookie.value(in: request.headers[.cookie]), let user = try await accounts.authenticate(token: secret) else {
+        guard let secret = SessionCookie.value(in: request.headers[.cookie]), let (user, csrf) = try await accounts.authenticate(session: secret) else {
             return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
         }
         let role: String =
@@ -37,7 +37,7 @@ struct SessionPages: Sendable {
             <li><a href="/verify?lang=\(language.rawValue)">\(fr ? "Vérifier un certificat" : "Verify a certificate")</a></li>
             <li><a href="/api/v1/me">\(fr ? "L'API avec cette session" : "The API with this session") (/api/v1)</a> · <a href="/openapi.yaml">OpenAPI</a></li>
             </ul>
-            <form method="post" action="/logout?lang=\(language.rawValue)"><button type="submit">\(fr ? "Se déconnecter" : "Log out")</button></form>
+            <form method="post" action="/logout?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))"><button type="submit">\(fr ? "Se déconnecter" : "Log out")</button></form>
             </div>
             """
         return HTML.page(title: fr ? "Accueil" : "Home", language: language, body: body)
@@ -95,11 +95,17 @@ struct SessionPages: Sendable {
         }
     }
 
+    /// Ends the session when the form carries the session's own token (a forged form cannot).
     func logout(_ request: Request) async throws -> Response {
-        if BearerAuthenticationMiddleware.sameOrigin(request.head), let secret = SessionCookie.value(in: request.headers[.cookie]) {
-            try await accounts.logout(secret: secret)
+        let language = request.language
+        let data = try await request.body.collect(upTo: 16 * 1024)
+        if let secret = SessionCookie.value(in: request.headers[.cookie]), let (_, csrf) = try await accounts.authenticate(session: secret) {
+            guard BearerAuthenticationMiddleware.sameOrigin(request.head), URLEncodedForm(String(buffer: data))["csrf"] == csrf else {
+                return form(language, message: language == .fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.", status: .forbidden)
+            }
+            try await accounts.logout(session: secret)
         }
         return Response(
-            status: .seeOther, headers: [.location: "/login?lang=\(request.language.rawValue)", .setCookie: SessionCookie.clear(secure: secureCookies)])
+            status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)", .setCookie: SessionCookie.clear(secure: secureCookies)])
     }
 }

@@ -72,7 +72,26 @@ extension PostgresUnitOfWork {
         try await query("UPDATE api_token SET revoked_at = \(at) WHERE id = \(tokenID) AND revoked_at IS NULL").affectedRows == 1
     }
 
+    func insertWebSession(hash: [UInt8], userID: UUID, csrfToken: String, expiresAt: Date) async throws {
+        try await query("DELETE FROM web_session WHERE user_id = \(userID) AND expires_at <= now()")
+        try await query(
+            "INSERT INTO web_session (token_hash, user_id, csrf_token, expires_at) VALUES (\(Data(hash)), \(userID), \(csrfToken), \(expiresAt))")
+    }
+
+    func webSession(hash: [UInt8], now: Date) async throws -> (user: User, csrfToken: String)? {
+        guard let row = try await query("SELECT user_id, csrf_token FROM web_session WHERE token_hash = \(Data(hash)) AND expires_at > \(now)").first,
+            let user = try await user(id: try row.decode("user_id")), user.active
+        else { return nil }
+        return (user, try row.decode("csrf_token"))
+    }
+
+    func deleteWebSession(hash: [UInt8]) async throws -> User? {
+        guard let row = try await query("DELETE FROM web_session WHERE token_hash = \(Data(hash)) RETURNING user_id").first else { return nil }
+        return try await user(id: try row.decode("user_id"))
+    }
+
     func recordLoginFailure(username: String, address: String) async throws {
+        try await query("DELETE FROM login_failure WHERE at < now() - interval '1 day'")
         try await query("INSERT INTO login_failure (username, address) VALUES (\(username), \(address))")
     }
 
