@@ -48,9 +48,16 @@ public enum CSVReader {
         var i = 0
         let quote = UInt8(ascii: "\""), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
+        // Unquoted fields lose their surrounding spaces and tabs here, on bytes; other blanks
+        // (a no-break space from Excel) go when the value is normalised.
         func finishField() throws(CSVError) {
-            guard let text = String(validating: field, as: UTF8.self) else { throw CSVError(line: line, reason: .invalidUTF8) }
-            fields.append(wasQuoted ? text : text.trimmingCharacters(in: .whitespaces))
+            var start = field.startIndex, end = field.endIndex
+            if !wasQuoted {
+                while start < end, field[start] == 0x20 || field[start] == 0x09 { start += 1 }
+                while end > start, field[end - 1] == 0x20 || field[end - 1] == 0x09 { end -= 1 }
+            }
+            guard let text = String(validating: field[start..<end], as: UTF8.self) else { throw CSVError(line: line, reason: .invalidUTF8) }
+            fields.append(text)
             field.removeAll(keepingCapacity: true)
             wasQuoted = false
         }

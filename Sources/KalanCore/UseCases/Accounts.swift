@@ -19,14 +19,14 @@ public struct Accounts: Sendable {
     ) async throws -> User {
         guard actor.isAdmin else { throw KalanError.forbidden }
         let name = username.normalisedText.lowercased()
-        guard name.wholeMatch(of: try! Regex("^[a-z0-9][a-z0-9._-]{1,63}$")) != nil else {
+        guard TextPattern.isUsername(name) else {
             throw KalanError.invalid(field: "username", problem: .format(expected: "a-z, 0-9, . _ - (2–64)"))
         }
         try Self.check(password: password)
         if role == .trainer, partnerCode?.nonEmptyNormalisedText == nil { throw KalanError.invalid(field: "partner", problem: .required) }
         let display = try Validate.required(displayName, field: "display_name", max: 100)
         let mail = try Validate.text(email, field: "email", max: 200, required: false)?.lowercased()
-        if let mail, mail.wholeMatch(of: try! Regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")) == nil {
+        if let mail, !TextPattern.isEmail(mail) {
             throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
         }
         let hash = hasher.hash(password)

@@ -2,16 +2,11 @@ import Foundation
 
 /// Field checks shared by every use case; each failure names its field.
 public enum Validate {
-    static var codePattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z0-9][A-Z0-9_-]{0,31}$") }
-    static var sessionCodePattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z0-9][A-Z0-9_-]{0,39}$") }
-    static var countryPattern: Regex<AnyRegexOutput> { try! Regex("^[A-Z]{2}$") }
-    static var domainPattern: Regex<AnyRegexOutput> { try! Regex("^[a-z0-9_]{2,32}$") }
-
     /// An uppercase code such as `DNT` or `TEL-FOND`.
     public static func code(_ value: String, field: String = "code", session: Bool = false) throws -> String {
         let code = value.normalisedText.uppercased()
         guard !code.isEmpty else { throw KalanError.invalid(field: field, problem: .required) }
-        guard code.wholeMatch(of: session ? sessionCodePattern : codePattern) != nil else {
+        guard TextPattern.isCode(code, maxLength: session ? 40 : 32) else {
             throw KalanError.invalid(field: field, problem: .format(expected: "A-Z, 0-9, _ -; \(session ? 40 : 32) max"))
         }
         return code
@@ -35,13 +30,13 @@ public enum Validate {
 
     public static func country(_ value: String?, field: String = "country") throws -> String {
         let code = (value ?? "").normalisedText.uppercased()
-        guard code.wholeMatch(of: countryPattern) != nil else { throw KalanError.invalid(field: field, problem: .format(expected: "ISO 3166-1 alpha-2 (ML, IR, RU…)")) }
+        guard TextPattern.isCountry(code) else { throw KalanError.invalid(field: field, problem: .format(expected: "ISO 3166-1 alpha-2 (ML, IR, RU…)")) }
         return code
     }
 
     public static func domain(_ value: String, field: String = "domain") throws -> String {
         let domain = value.normalisedText.lowercased()
-        guard domain.wholeMatch(of: domainPattern) != nil else { throw KalanError.invalid(field: field, problem: .format(expected: "telecoms, cybersecurity, 5g, e_governance…")) }
+        guard TextPattern.isDomain(domain) else { throw KalanError.invalid(field: field, problem: .format(expected: "telecoms, cybersecurity, 5g, e_governance…")) }
         return domain
     }
 
