@@ -48,6 +48,7 @@ bench: deps embed
 	@dpkg-query -W -f='$${Status}' php-tcpdf 2>/dev/null | grep -q "install ok installed" || \
 	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq php-cli php-tcpdf)
 	swift build -c release
+	bench/copy.sh
 	bench/certificates.sh
 	bench/import.sh
 	bench/synthetic.sh

@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: settings
         ),
         // Benchmarks (make bench): certificates signed and rendered in a batch.
-        .executableTarget(name: "kalan-bench", dependencies: ["KalanCertificates", "KalanCore"], swiftSettings: settings),
+        .executableTarget(name: "kalan-bench", dependencies: ["KalanCertificates", "KalanCore", "Postgres"], swiftSettings: settings),
         // Test support: a throwaway PostgreSQL server per test run, a fresh database per test.
         .target(
             name: "KalanTestSupport",

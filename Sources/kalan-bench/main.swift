@@ -1,13 +1,21 @@
 import Foundation
 import KalanCertificates
 import KalanCore
+import Postgres
 
-// Signs and renders N certificates (Open Badges 3.0 credential with an eddsa-jcs-2022 proof, then
-// the PDF with its QR code), writing each PDF, and prints the time per certificate.
-// Usage: kalan-bench certificates COUNT OUTDIR
+// kalan-bench certificates COUNT [OUTDIR]
+//   Signs and renders COUNT certificates (Open Badges 3.0 credential with an eddsa-jcs-2022
+//   proof, then the PDF with its QR code), writing each PDF, and prints the time per certificate.
+// kalan-bench copy COUNT URL FILE
+//   Writes COUNT staff-like rows to FILE (tab-separated), then sends FILE through the Postgres
+//   client's COPY FROM STDIN into a plain table at URL, and prints the rows per second.
 let arguments = CommandLine.arguments
+if arguments.count == 5, arguments[1] == "copy", let count = Int(arguments[2]) {
+    try await copyBenchmark(count: count, url: arguments[3], file: arguments[4])
+    exit(0)
+}
 guard arguments.count >= 3, arguments[1] == "certificates", let count = Int(arguments[2]) else {
-    FileHandle.standardError.write(Data("usage: kalan-bench certificates COUNT [OUTDIR]\n".utf8))
+    FileHandle.standardError.write(Data("usage: kalan-bench certificates COUNT [OUTDIR] | kalan-bench copy COUNT URL FILE\n".utf8))
     exit(2)
 }
 let folder = URL(fileURLWithPath: arguments.count > 3 ? arguments[3] : NSTemporaryDirectory())
