@@ -263,3 +263,48 @@ struct APIListTests {
         }
     }
 }
+
+extension APIListTests {
+    @Test func listSessionsPagesByStartDateBothWaysFiltersAndShowsTrainersOnlyTheirs() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let register = Register(repository: PostgresRepository(pool: pool))
+            for i in 1...11 {
+                try await register.addSession(
+                    .init(
+                        code: "S-\(100 + i)", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2031-0\(1 + i % 9)-0\(1 + i % 7)", endsOn: "2031-0\(1 + i % 9)-2\(i % 7)",
+                        mode: "online", capacity: 10, enrolmentDeadline: nil, status: i % 2 == 0 ? "open" : "planned"),
+                    actor: .commandLine(user: "t"))
+            }
+            try await f.app().test(.router) { client in
+                func page(_ role: String, _ query: String) async throws -> (codes: [String], starts: [String], next: String?) {
+                    try await client.execute(uri: "/api/v1/sessions?\(query)", method: .get, headers: f.headers(role)) { response in
+                        #expect(response.status == .ok, "\(query): \(String(buffer: response.body))")
+                        let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as! [String: Any]
+                        let items = json["items"] as! [[String: Any]]
+                        return (items.map { $0["code"] as! String }, items.map { $0["startsOn"] as! String }, json["nextCursor"] as? String)
+                    }
+                }
+                for sort in ["startsOn", "-startsOn"] {
+                    var codes: [String] = [], starts: [String] = [], cursor: String?
+                    repeat {
+                        let p = try await page("viewer", "sort=\(sort)&limit=5" + (cursor.map { "&cursor=\($0)" } ?? ""))
+                        codes += p.codes
+                        starts += p.starts
+                        cursor = p.next
+                    } while cursor != nil
+                    #expect(codes.count == 12 && Set(codes).count == 12, "\(sort): every session once")
+                    #expect(sort == "startsOn" ? starts == starts.sorted() : starts == starts.sorted(by: >), "\(sort) order")
+                }
+                #expect(try await page("viewer", "status=open&limit=500").codes.count == 6)
+                #expect(try await page("viewer", "from=2031-01-01&to=2031-03-31").codes.allSatisfy { $0 != "S-1" })
+                #expect(try await page("trainer", "limit=500").codes == ["S-1"], "a trainer sees only the session they train")
+                #expect(try await page("stranger", "limit=500").codes.isEmpty)
+                try await client.execute(uri: "/api/v1/sessions?from=31-12-2031", method: .get, headers: f.headers("viewer")) { response in
+                    #expect(response.status.code == 422 || response.status.code == 400)
+                    #expect(String(buffer: response.body).contains("from"))
+                }
+            }
+        }
+    }
+}

@@ -56,6 +56,55 @@ public struct TraineeSortKey: Sendable, Hashable, Codable {
     }
 }
 
+/// Which sessions to list, in which order, from where (keyset pagination).
+public struct SessionFilter: Sendable {
+    /// Sessions that end on or after `from` and start on or before `to`.
+    public var from: Day?
+    public var to: Day?
+    public var status: SessionStatus?
+    public var courseCode: String?
+    /// Only the sessions this user trains (a trainer's view).
+    public var trainerID: UUID?
+    public var limit: Int
+    public var order: SessionOrder
+    public var after: SessionSortKey?
+
+    public init(
+        from: Day? = nil, to: Day? = nil, status: SessionStatus? = nil, courseCode: String? = nil, trainerID: UUID? = nil, limit: Int = Int(Int32.max),
+        order: SessionOrder = .startsOn, after: SessionSortKey? = nil
+    ) {
+        self.from = from
+        self.to = to
+        self.status = status
+        self.courseCode = courseCode
+        self.trainerID = trainerID
+        self.limit = limit
+        self.order = order
+        self.after = after
+    }
+
+    /// What `actor` may list: trainers only their own sessions.
+    public static func visible(to actor: Actor) -> SessionFilter {
+        SessionFilter(trainerID: actor.role == .trainer ? (actor.userID ?? UUID()) : nil)
+    }
+}
+
+/// Sessions by start date (the session code breaks ties), either way.
+public enum SessionOrder: String, Sendable, CaseIterable, Codable {
+    case startsOn, startsOnDescending = "-startsOn"
+}
+
+/// Where a page of sessions stopped.
+public struct SessionSortKey: Sendable, Hashable, Codable {
+    public var startsOn: Day
+    public var code: String
+
+    public init(startsOn: Day, code: String) {
+        self.startsOn = startsOn
+        self.code = code
+    }
+}
+
 /// One row of a session's roster.
 public struct RosterLine: Sendable, Codable, Hashable {
     public var enrolment: Enrolment
@@ -139,7 +188,7 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func insert(_ course: Course) async throws
 
     // Sessions
-    func sessions(from: Day?, to: Day?) async throws -> [TrainingSession]
+    func sessions(_ filter: SessionFilter) async throws -> [TrainingSession]
     func session(code: String) async throws -> TrainingSession?
     func session(id: UUID) async throws -> TrainingSession?
     /// The session, locked until the transaction ends: seat decisions are serialised per session.

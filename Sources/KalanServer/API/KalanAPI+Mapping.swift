@@ -95,3 +95,9 @@ struct TraineeCursor: Codable {
     var order: TraineeOrder
     var key: TraineeSortKey
 }
+
+/// Where a page of sessions stopped, and in which order.
+struct SessionCursor: Codable {
+    var order: SessionOrder
+    var key: SessionSortKey
+}

@@ -109,9 +109,33 @@ struct KalanAPI: APIProtocol {
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
         await answer({ .default(statusCode: $0, $1) }) {
-            let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(from: nil, to: nil), try await work.courses()) }
+            let q = input.query
+            try ContractLimits.number(q.limit, "limit", in: 1...500)
+            try ContractLimits.text(q.cursor, "cursor", max: 1000)
+            try ContractLimits.text(q.course, "course", max: 32)
+            let limit = q.limit ?? 100
+            var filter = SessionFilter.visible(to: actor)
+            filter.limit = limit + 1
+            filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
+            filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
+            filter.courseCode = q.course?.uppercased()
+            for (value, field) in [(q.from, "from"), (q.to, "to")] {
+                guard let value else { continue }
+                guard let day = Day(value) else { throw KalanError.invalid(field: field, problem: .format(expected: "YYYY-MM-DD")) }
+                if field == "from" { filter.from = day } else { filter.to = day }
+            }
+            if let cursor = q.cursor {
+                guard let decoded = Cursor.decode(cursor, as: SessionCursor.self), decoded.order == filter.order, decoded.key.code.count <= 40 else {
+                    throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order"))
+                }
+                filter.after = decoded.key
+            }
+            let query = filter
+            let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
             let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
-            return .ok(.init(body: .json(.init(items: sessions.filter(actor.canSee).map { Self.schema($0, codes[$0.courseID] ?? "") }))))
+            let page = Array(sessions.prefix(limit))
+            let next = sessions.count > limit ? page.last.map { Cursor.encode(SessionCursor(order: query.order, key: SessionSortKey(startsOn: $0.startsOn, code: $0.code))) } : nil
+            return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes[$0.courseID] ?? "") }, nextCursor: next))))
         }
     }
 

@@ -168,10 +168,21 @@ paths:
     get:
       operationId: listSessions
       tags: [workflow]
-      summary: Sessions; trainers see only theirs.
+      summary: Sessions by start date, a page at a time; trainers see only theirs.
+      parameters:
+        - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 500, default: 100 } }
+        - { name: cursor, in: query, description: "Opaque cursor from the previous page's nextCursor, in the same sort order.", schema: { type: string, maxLength: 1000 } }
+        - name: sort
+          in: query
+          description: By start date, then code; a leading - means latest first.
+          schema: { type: string, enum: [startsOn, "-startsOn"], default: startsOn }
+        - { name: status, in: query, schema: { type: string, enum: [planned, open, in_progress, completed, cancelled] } }
+        - { name: course, in: query, description: A course code., schema: { type: string, maxLength: 32 } }
+        - { name: from, in: query, description: Sessions that end on or after this day., schema: { type: string, format: date } }
+        - { name: to, in: query, description: Sessions that start on or before this day., schema: { type: string, format: date } }
       responses:
         "200":
-          description: Sessions by start date.
+          description: A page of sessions.
           content:
             application/json:
               schema:
@@ -179,6 +190,7 @@ paths:
                 required: [items]
                 properties:
                   items: { type: array, items: { $ref: "#/components/schemas/Session" } }
+                  nextCursor: { type: string, description: Absent on the last page. }
         default: { $ref: "#/components/responses/Problem" }
   /sessions/{code}/roster:
     parameters:
@@ -911,10 +923,85 @@ components:
         "tags": [
           "workflow"
         ],
-        "summary": "Sessions; trainers see only theirs.",
+        "summary": "Sessions by start date, a page at a time; trainers see only theirs.",
+        "parameters": [
+          {
+            "name": "limit",
+            "in": "query",
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 500,
+              "default": 100
+            }
+          },
+          {
+            "name": "cursor",
+            "in": "query",
+            "description": "Opaque cursor from the previous page's nextCursor, in the same sort order.",
+            "schema": {
+              "type": "string",
+              "maxLength": 1000
+            }
+          },
+          {
+            "name": "sort",
+            "in": "query",
+            "description": "By start date, then code; a leading - means latest first.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "startsOn",
+                "-startsOn"
+              ],
+              "default": "startsOn"
+            }
+          },
+          {
+            "name": "status",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "planned",
+                "open",
+                "in_progress",
+                "completed",
+                "cancelled"
+              ]
+            }
+          },
+          {
+            "name": "course",
+            "in": "query",
+            "description": "A course code.",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Sessions that end on or after this day.",
+            "schema": {
+              "type": "string",
+              "format": "date"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Sessions that start on or before this day.",
+            "schema": {
+              "type": "string",
+              "format": "date"
+            }
+          }
+        ],
         "responses": {
           "200": {
-            "description": "Sessions by start date.",
+            "description": "A page of sessions.",
             "content": {
               "application/json": {
                 "schema": {
@@ -928,6 +1015,10 @@ components:
                       "items": {
                         "$ref": "#/components/schemas/Session"
                       }
+                    },
+                    "nextCursor": {
+                      "type": "string",
+                      "description": "Absent on the last page."
                     }
                   }
                 }

@@ -10,11 +10,19 @@ extension PostgresUnitOfWork {
         FROM training_session s
         """
 
-    func sessions(from: Day?, to: Day?) async throws -> [TrainingSession] {
+    func sessions(_ filter: SessionFilter) async throws -> [TrainingSession] {
         var sql: PostgresQuery = "\(unescaped: Self.sessionSelect) WHERE true"
-        if let from { sql.append(" AND s.ends_on >= \(from)") }
-        if let to { sql.append(" AND s.starts_on <= \(to)") }
-        sql.append(" ORDER BY s.starts_on, s.code")
+        if let from = filter.from { sql.append(" AND s.ends_on >= \(from)") }
+        if let to = filter.to { sql.append(" AND s.starts_on <= \(to)") }
+        if let status = filter.status { sql.append(" AND s.status = \(status.rawValue)") }
+        if let course = filter.courseCode { sql.append(" AND s.course_id = (SELECT id FROM course WHERE code = \(course))") }
+        if let trainer = filter.trainerID { sql.append(" AND EXISTS (SELECT 1 FROM session_trainer st WHERE st.session_id = s.id AND st.user_id = \(trainer))") }
+        let descending = filter.order == .startsOnDescending
+        if let after = filter.after {
+            sql.append(" AND (s.starts_on, s.code) \(unescaped: descending ? "<" : ">") (\(after.startsOn), \(after.code))")
+        }
+        sql.append(descending ? " ORDER BY s.starts_on DESC, s.code DESC" : " ORDER BY s.starts_on, s.code")
+        sql.append(" LIMIT \(filter.limit)")
         return try await query(sql).map(Self.session)
     }
 

@@ -45,7 +45,7 @@ enum DemoSeedCommand {
             if login.role == .trainer {
                 try await ctx.repository.transaction { work in
                     guard let partner = try await work.partner(code: "ITRC") else { return }
-                    for session in try await work.sessions(from: nil, to: nil) where session.partnerID == partner.id {
+                    for session in try await work.sessions(SessionFilter()) where session.partnerID == partner.id {
                         try await work.assignTrainer(userID: user.id, toSession: session.id)
                     }
                 }
@@ -53,7 +53,7 @@ enum DemoSeedCommand {
         }
         var certificates = 0
         let issuing = try ctx.certificates(global)
-        for session in try await ctx.repository.transaction({ try await $0.sessions(from: nil, to: nil) }) where session.status == .completed {
+        for session in try await ctx.repository.transaction({ try await $0.sessions(SessionFilter()) }) where session.status == .completed {
             certificates += try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor).count
         }
         ctx.say(

@@ -43,7 +43,7 @@ struct SessionCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let (sessions, courses) = try await ctx.repository.transaction { work in
-                    (try await work.sessions(from: nil, to: nil), try await work.courses())
+                    (try await work.sessions(SessionFilter()), try await work.courses())
                 }
                 let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
                 ctx.print(
