@@ -162,7 +162,7 @@ public struct AuditEntry: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?

@@ -1,0 +1,84 @@
+import Foundation
+import KalanCertificates
+import KalanCore
+import KalanStore
+import KalanTestSupport
+import Postgres
+import Testing
+
+@Suite("Cohort statistics: counts, rates, scores and certificates add up per group and in total")
+struct StatisticsTests {
+    /// Two sessions of TEL-FOND (March and May 2030) with six staff each; in March: 4 completed,
+    /// 1 failed, 1 withdrawn; in May: everyone still enrolled. MCE-0001, -0004, -0007, -0010 are women.
+    func cohort(_ f: WorkflowFixture) async throws {
+        try await f.session("S-MAR", from: "2030-03-04", to: "2030-03-08")
+        try await f.session("S-MAY", from: "2030-05-06", to: "2030-05-10", deadline: "2030-04-20")
+        let staff = try await f.staff(12)
+        for number in staff[0..<6] { try await f.workflow.enrol(staffNumber: number, sessionCode: "S-MAR", actor: f.hr) }
+        for number in staff[6..<12] { try await f.workflow.enrol(staffNumber: number, sessionCode: "S-MAY", actor: f.hr) }
+        let days = (4...8).map { Day(year: 2030, month: 3, day: $0)! }
+        // Present 5, 4, 4, 4, 2 days out of 5 for the first five; the sixth withdraws.
+        for (number, present) in zip(staff[0..<5], [5, 4, 4, 4, 2]) {
+            let marks = days.enumerated().map { i, day in ResultsRecording.AttendanceMark(staffNumber: number, day: day, status: i < present ? .present : .absent) }
+            try await f.results.recordAttendance(sessionCode: "S-MAR", marks: marks, actor: f.hr)
+            try await f.results.recordScore(sessionCode: "S-MAR", staffNumber: number, kind: .pre, score: 40, actor: f.hr)
+            try await f.results.recordScore(sessionCode: "S-MAR", staffNumber: number, kind: .post, score: 70, actor: f.hr)
+            try await f.results.complete(sessionCode: "S-MAR", staffNumber: number, actor: f.hr)
+        }
+        try await f.workflow.withdraw(staffNumber: staff[5], sessionCode: "S-MAR", reason: "mission", actor: f.hr)
+        let issuing = CertificateIssuing(
+            repository: f.repository, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://k.ml"), serialPrefix: "KLN", publicURL: "https://k.ml",
+            today: { Day("2030-03-09")! })
+        let issued = try await issuing.issueSession(code: "S-MAR", actor: f.hr)
+        try await issuing.revoke(serial: issued[0].certificate.serial, reason: "erreur de saisie", actor: f.admin)
+    }
+
+    @Test func groupsBySessionAndTheTotalAddUp() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            try await cohort(f)
+            let report = try await CohortStatistics(repository: f.repository).cohorts(CohortQuery(by: [.session]), actor: f.hr)
+            #expect(report.groups.map(\.group) == [["S-MAR"], ["S-MAY"]])
+            let march = report.groups[0], may = report.groups[1]
+            #expect(march.enrolments == 6 && march.trainees == 6 && march.women == 2)
+            #expect(march.statuses["completed"] == 4 && march.statuses["failed"] == 1 && march.statuses["withdrawn"] == 1)
+            #expect(march.completionRate == 4.0 / 6.0)
+            #expect(march.passRate == 0.8)
+            #expect(march.presentDays == 19 && march.markedDays == 25)
+            #expect(march.meanPreScore == 40 && march.meanPostScore == 70 && march.meanGain == 30)
+            #expect(march.certificatesIssued == 4 && march.certificatesRevoked == 1)
+            #expect(may.enrolments == 6 && may.statuses["enrolled"] == 6 && may.passRate == nil && may.meanGain == nil)
+            #expect(report.total.enrolments == 12 && report.total.trainees == 12 && report.total.women == 4)
+            #expect(report.total.certificatesIssued == 4 && report.total.statuses["completed"] == 4)
+        }
+    }
+
+    @Test func groupsBySexAndMonthWithFiltersAndNoGroupingGivesTheTotalOnly() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            try await cohort(f)
+            let stats = CohortStatistics(repository: f.repository)
+            let bySex = try await stats.cohorts(CohortQuery(by: [.month, .sex]), actor: f.hr)
+            #expect(bySex.groups.map(\.group) == [["2030-03", "F"], ["2030-03", "M"], ["2030-05", "F"], ["2030-05", "M"]])
+            #expect(bySex.groups.map(\.enrolments) == [2, 4, 2, 4])
+            let onlyMay = try await stats.cohorts(CohortQuery(from: Day("2030-04-01")), actor: f.hr)
+            #expect(onlyMay.groups.isEmpty && onlyMay.total.enrolments == 6)
+            let none = try await stats.cohorts(CohortQuery(by: [.course], courseCode: "5G-NET"), actor: f.hr)
+            #expect(none.groups.isEmpty && none.total.enrolments == 0 && none.total.completionRate == nil)
+        }
+    }
+
+    @Test func badQueriesNameTheirField() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let stats = CohortStatistics(repository: f.repository)
+            await #expect(throws: KalanError.invalid(field: "by", problem: .format(expected: "each dimension once"))) {
+                try await stats.cohorts(CohortQuery(by: [.sex, .sex]), actor: f.hr)
+            }
+            await #expect(throws: KalanError.invalid(field: "to", problem: .order(mustFollow: "from"))) {
+                try await stats.cohorts(CohortQuery(from: Day("2030-05-01"), to: Day("2030-04-01")), actor: f.hr)
+            }
+            await #expect(throws: KalanError.self) { try await stats.cohorts(CohortQuery(courseCode: "'; DROP TABLE enrolment; --"), actor: f.hr) }
+        }
+    }
+}
