@@ -10,7 +10,7 @@ struct Kalan: AsyncParsableCommand {
             Serve.self, DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
             CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
             History.self, Attendance.self, Scores.self, Complete.self, CertificateCommand.self, KeysCommand.self,
-            CredentialCommand.self, UserCommand.self, TokenCommand.self,
+            CredentialCommand.self, StatisticsCommand.self, UserCommand.self, TokenCommand.self,
         ]
     )
 }

@@ -104,6 +104,10 @@ struct APITests {
             name: "login", method: .post, path: { _ in "/api/v1/login" }, body: { i in #"{"username":"nobody-\#(i)","password":"wrong"}"# },
             expected: [401, 401, 401, 401, 401, 401]),
         Case(name: "logout", method: .post, path: { _ in "/api/v1/logout" }, body: nil, expected: [204, 204, 204, 204, 204, 204]),
+        Case(
+            name: "getCohortStatistics", method: .get, path: { _ in "/api/v1/statistics/cohorts?by=course&by=sex" }, body: nil,
+            expected: [200, 200, 200, 200, 200, 401]),
+        Case(name: "getProgrammeProgress", method: .get, path: { _ in "/api/v1/statistics/programmes" }, body: nil, expected: [200, 200, 403, 403, 200, 401]),
     ]
 
     @Test func roleMatrixAllowsAndDeniesEachOperationAsRule6Says() async throws {
@@ -304,6 +308,36 @@ extension APIListTests {
                     #expect(response.status.code == 422 || response.status.code == 400)
                     #expect(String(buffer: response.body).contains("from"))
                 }
+            }
+        }
+    }
+}
+
+@Suite("API statistics")
+struct APIStatisticsTests {
+    static func total(_ client: some TestClientProtocol, _ f: APIFixture, _ role: String, _ query: String = "") async throws -> (status: Int, body: String) {
+        try await client.execute(uri: "/api/v1/statistics/cohorts\(query)", method: .get, headers: f.headers(role)) {
+            (Int($0.status.code), String(buffer: $0.body))
+        }
+    }
+
+    @Test func cohortStatisticsCountTheSessionForHRAndItsTrainerButNotAnotherTrainer() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let hr = try await Self.total(client, f, "hr", "?by=session")
+                #expect(hr.status == 200)
+                #expect(hr.body.contains(#""group" : ["#) && hr.body.contains(#""S-1""#) && hr.body.contains(#""enrolments" : 20"#))
+                let trainer = try await Self.total(client, f, "trainer")
+                #expect(trainer.body.contains(#""enrolments" : 20"#))
+                let stranger = try await Self.total(client, f, "stranger")
+                #expect(stranger.status == 200 && stranger.body.contains(#""enrolments" : 0"#))
+                let twice = try await Self.total(client, f, "hr", "?by=sex&by=sex")
+                #expect(twice.status == 422 && twice.body.contains("by"))
+                let unknown = try await Self.total(client, f, "hr", "?by=colour")
+                #expect((400...422).contains(unknown.status))
+                let badDate = try await Self.total(client, f, "hr", "?from=2030-13-45")
+                #expect(badDate.status == 422 && badDate.body.contains("from"))
             }
         }
     }

@@ -37,7 +37,7 @@ public struct CohortQuery: Sendable, Hashable {
 }
 
 /// The figures of one cohort: the enrolments sharing the values of the query's dimensions.
-public struct CohortFigures: Sendable, Hashable, Codable {
+public struct CohortFigures: Sendable, Hashable, Encodable {
     /// One value per dimension of the query, in its order; empty for the total.
     public var group: [String]
     public var enrolments: Int
@@ -92,10 +92,37 @@ public struct CohortFigures: Sendable, Hashable, Codable {
     public var womenShare: Double? { Self.ratio(women, trainees) }
 
     static func ratio(_ part: Int, _ whole: Int) -> Double? { whole == 0 ? nil : Double(part) / Double(whole) }
+
+    enum CodingKeys: String, CodingKey {
+        case group, enrolments, statuses, trainees, women, presentDays, markedDays, meanPreScore, meanPostScore, meanGain, certificatesIssued,
+            certificatesRevoked, admitted, completionRate, passRate, attendanceRate, womenShare
+    }
+
+    /// The stored counts and, for readers of the JSON, the rates derived from them.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(group, forKey: .group)
+        try c.encode(enrolments, forKey: .enrolments)
+        try c.encode(statuses, forKey: .statuses)
+        try c.encode(trainees, forKey: .trainees)
+        try c.encode(women, forKey: .women)
+        try c.encode(presentDays, forKey: .presentDays)
+        try c.encode(markedDays, forKey: .markedDays)
+        try c.encode(meanPreScore, forKey: .meanPreScore)
+        try c.encode(meanPostScore, forKey: .meanPostScore)
+        try c.encode(meanGain, forKey: .meanGain)
+        try c.encode(certificatesIssued, forKey: .certificatesIssued)
+        try c.encode(certificatesRevoked, forKey: .certificatesRevoked)
+        try c.encode(admitted, forKey: .admitted)
+        try c.encode(completionRate, forKey: .completionRate)
+        try c.encode(passRate, forKey: .passRate)
+        try c.encode(attendanceRate, forKey: .attendanceRate)
+        try c.encode(womenShare, forKey: .womenShare)
+    }
 }
 
 /// A cohort report: one line per group, and the total over every enrolment counted.
-public struct CohortReport: Sendable, Hashable, Codable {
+public struct CohortReport: Sendable, Hashable, Encodable {
     public var dimensions: [CohortDimension]
     public var groups: [CohortFigures]
     public var total: CohortFigures

@@ -22,6 +22,7 @@ tags:
   - name: register
   - name: workflow
   - name: certificates
+  - name: statistics
 paths:
   /login:
     post:
@@ -358,6 +359,75 @@ paths:
             application/zip:
               schema: { type: string, format: binary }
         default: { $ref: "#/components/responses/Problem" }
+  /statistics/cohorts:
+    get:
+      operationId: getCohortStatistics
+      tags: [statistics]
+      summary: Enrolments grouped by up to three dimensions, with the total; trainers see only their sessions.
+      description: |
+        Completion rate = completed ÷ given a seat (enrolled, completed, failed, withdrawn, no-show);
+        pass rate = completed ÷ (completed + failed); attendance rate = present days ÷ (present + absent
+        days); gain = mean of post − pre score over enrolments with both. Periods come from the
+        session's start date. Rates and means are absent when there is nothing to divide by.
+      parameters:
+        - name: by
+          in: query
+          style: form
+          explode: true
+          schema:
+            type: array
+            maxItems: 3
+            uniqueItems: true
+            items: { type: string, enum: [session, course, domain, programme, partner, department, sex, category, year, quarter, month] }
+        - { name: from, in: query, description: Sessions starting on or after this day., schema: { type: string, format: date } }
+        - { name: to, in: query, description: Sessions starting on or before this day., schema: { type: string, format: date } }
+        - { name: course, in: query, schema: { type: string, maxLength: 32 } }
+        - { name: partner, in: query, schema: { type: string, maxLength: 32 } }
+        - { name: programme, in: query, schema: { type: string, maxLength: 32 } }
+        - { name: department, in: query, schema: { type: string, maxLength: 32 } }
+        - { name: domain, in: query, schema: { type: string, maxLength: 32 } }
+      responses:
+        "200":
+          description: One line per group and the total.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [dimensions, groups, total]
+                properties:
+                  dimensions: { type: array, items: { type: string } }
+                  groups: { type: array, items: { $ref: "#/components/schemas/CohortFigures" } }
+                  total: { $ref: "#/components/schemas/CohortFigures" }
+        default: { $ref: "#/components/responses/Problem" }
+  /statistics/programmes:
+    get:
+      operationId: getProgrammeProgress
+      tags: [statistics]
+      summary: Each programme against its target (staff who completed one of its courses); not for trainers.
+      responses:
+        "200":
+          description: Programmes by start date.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [items]
+                properties:
+                  items:
+                    type: array
+                    items:
+                      type: object
+                      required: [code, name, startsOn, endsOn, target, trained, enrolled]
+                      properties:
+                        code: { type: string }
+                        name: { type: string }
+                        startsOn: { type: string, format: date }
+                        endsOn: { type: string, format: date }
+                        target: { type: integer }
+                        trained: { type: integer }
+                        enrolled: { type: integer }
+                        progress: { type: number }
+        default: { $ref: "#/components/responses/Problem" }
   /certificates/{serial}/pdf:
     parameters:
       - { name: serial, in: path, required: true, schema: { type: string, minLength: 1, maxLength: 64 } }
@@ -488,6 +558,27 @@ components:
         country: { type: string }
         capacity: { type: integer }
         status: { type: string, enum: [planned, open, in_progress, completed, cancelled] }
+    CohortFigures:
+      type: object
+      required: [group, enrolments, statuses, trainees, women, presentDays, markedDays, certificatesIssued, certificatesRevoked, admitted]
+      properties:
+        group: { type: array, items: { type: string }, description: One value per dimension, in the order asked; empty for the total. }
+        enrolments: { type: integer }
+        statuses: { type: object, additionalProperties: { type: integer } }
+        trainees: { type: integer, description: Distinct staff members. }
+        women: { type: integer }
+        presentDays: { type: integer }
+        markedDays: { type: integer }
+        meanPreScore: { type: number }
+        meanPostScore: { type: number }
+        meanGain: { type: number }
+        certificatesIssued: { type: integer }
+        certificatesRevoked: { type: integer }
+        admitted: { type: integer }
+        completionRate: { type: number }
+        passRate: { type: number }
+        attendanceRate: { type: number }
+        womenShare: { type: number }
     Enrolment:
       type: object
       required: [session, staffNumber, status]
@@ -563,6 +654,9 @@ components:
     },
     {
       "name": "certificates"
+    },
+    {
+      "name": "statistics"
     }
   ],
   "paths": {
@@ -1398,6 +1492,212 @@ components:
         }
       }
     },
+    "/statistics/cohorts": {
+      "get": {
+        "operationId": "getCohortStatistics",
+        "tags": [
+          "statistics"
+        ],
+        "summary": "Enrolments grouped by up to three dimensions, with the total; trainers see only their sessions.",
+        "description": "Completion rate = completed ÷ given a seat (enrolled, completed, failed, withdrawn, no-show);\npass rate = completed ÷ (completed + failed); attendance rate = present days ÷ (present + absent\ndays); gain = mean of post − pre score over enrolments with both. Periods come from the\nsession's start date. Rates and means are absent when there is nothing to divide by.\n",
+        "parameters": [
+          {
+            "name": "by",
+            "in": "query",
+            "style": "form",
+            "explode": true,
+            "schema": {
+              "type": "array",
+              "maxItems": 3,
+              "uniqueItems": true,
+              "items": {
+                "type": "string",
+                "enum": [
+                  "session",
+                  "course",
+                  "domain",
+                  "programme",
+                  "partner",
+                  "department",
+                  "sex",
+                  "category",
+                  "year",
+                  "quarter",
+                  "month"
+                ]
+              }
+            }
+          },
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Sessions starting on or after this day.",
+            "schema": {
+              "type": "string",
+              "format": "date"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Sessions starting on or before this day.",
+            "schema": {
+              "type": "string",
+              "format": "date"
+            }
+          },
+          {
+            "name": "course",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          },
+          {
+            "name": "partner",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          },
+          {
+            "name": "programme",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          },
+          {
+            "name": "department",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          },
+          {
+            "name": "domain",
+            "in": "query",
+            "schema": {
+              "type": "string",
+              "maxLength": 32
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "One line per group and the total.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "dimensions",
+                    "groups",
+                    "total"
+                  ],
+                  "properties": {
+                    "dimensions": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    },
+                    "groups": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/CohortFigures"
+                      }
+                    },
+                    "total": {
+                      "$ref": "#/components/schemas/CohortFigures"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/statistics/programmes": {
+      "get": {
+        "operationId": "getProgrammeProgress",
+        "tags": [
+          "statistics"
+        ],
+        "summary": "Each programme against its target (staff who completed one of its courses); not for trainers.",
+        "responses": {
+          "200": {
+            "description": "Programmes by start date.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "items"
+                  ],
+                  "properties": {
+                    "items": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": [
+                          "code",
+                          "name",
+                          "startsOn",
+                          "endsOn",
+                          "target",
+                          "trained",
+                          "enrolled"
+                        ],
+                        "properties": {
+                          "code": {
+                            "type": "string"
+                          },
+                          "name": {
+                            "type": "string"
+                          },
+                          "startsOn": {
+                            "type": "string",
+                            "format": "date"
+                          },
+                          "endsOn": {
+                            "type": "string",
+                            "format": "date"
+                          },
+                          "target": {
+                            "type": "integer"
+                          },
+                          "trained": {
+                            "type": "integer"
+                          },
+                          "enrolled": {
+                            "type": "integer"
+                          },
+                          "progress": {
+                            "type": "number"
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
     "/certificates/{serial}/pdf": {
       "parameters": [
         {
@@ -1810,6 +2110,83 @@ components:
               "completed",
               "cancelled"
             ]
+          }
+        }
+      },
+      "CohortFigures": {
+        "type": "object",
+        "required": [
+          "group",
+          "enrolments",
+          "statuses",
+          "trainees",
+          "women",
+          "presentDays",
+          "markedDays",
+          "certificatesIssued",
+          "certificatesRevoked",
+          "admitted"
+        ],
+        "properties": {
+          "group": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            },
+            "description": "One value per dimension",
+            "in the order asked; empty for the total.": null
+          },
+          "enrolments": {
+            "type": "integer"
+          },
+          "statuses": {
+            "type": "object",
+            "additionalProperties": {
+              "type": "integer"
+            }
+          },
+          "trainees": {
+            "type": "integer",
+            "description": "Distinct staff members."
+          },
+          "women": {
+            "type": "integer"
+          },
+          "presentDays": {
+            "type": "integer"
+          },
+          "markedDays": {
+            "type": "integer"
+          },
+          "meanPreScore": {
+            "type": "number"
+          },
+          "meanPostScore": {
+            "type": "number"
+          },
+          "meanGain": {
+            "type": "number"
+          },
+          "certificatesIssued": {
+            "type": "integer"
+          },
+          "certificatesRevoked": {
+            "type": "integer"
+          },
+          "admitted": {
+            "type": "integer"
+          },
+          "completionRate": {
+            "type": "number"
+          },
+          "passRate": {
+            "type": "number"
+          },
+          "attendanceRate": {
+            "type": "number"
+          },
+          "womenShare": {
+            "type": "number"
           }
         }
       },
