@@ -1,3 +1,4 @@
+import EmbeddedPostgres
 import Foundation
 import KalanCertificates
 import KalanCore
@@ -79,6 +80,36 @@ struct StatisticsTests {
                 try await stats.cohorts(CohortQuery(from: Day("2030-05-01"), to: Day("2030-04-01")), actor: f.hr)
             }
             await #expect(throws: KalanError.self) { try await stats.cohorts(CohortQuery(courseCode: "'; DROP TABLE enrolment; --"), actor: f.hr) }
+        }
+    }
+
+    @Test func reportAsXLSXOpensInOpenpyxlWithNumbersAccentsAndTheTotal() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            try await cohort(f)
+            let report = try await CohortStatistics(repository: f.repository).cohorts(CohortQuery(by: [.session, .sex]), actor: f.hr)
+            let workbook = XLSXWorkbook(sheets: [.init(name: "Cohortes: été/2030", rows: CohortTable.rows(report, language: .fr) + [[.text("<&> N'Diaye \u{1}")]])])
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("kalan-\(UUID().uuidString.prefix(8)).xlsx").path
+            try workbook.data.write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let script = """
+                import json, sys, warnings, openpyxl
+                warnings.simplefilter("error")
+                ws = openpyxl.load_workbook(sys.argv[1]).active
+                print(json.dumps({"title": ws.title, "rows": [list(r) for r in ws.iter_rows(values_only=True)], "bold": ws["A1"].font.b, "rate": ws["E2"].number_format}))
+                """
+            let result = try Subprocess.run("/usr/bin/env", ["python3", "-c", script, path])
+            try #require(result.code == 0, "openpyxl (make test installs it): \(result.output)")
+            let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
+            let rows = json["rows"] as! [[Any]]
+            #expect(json["title"] as? String == "Cohortes été2030")
+            #expect(json["bold"] as? Bool == true)
+            #expect(json["rate"] as? String == "0.0")
+            #expect(rows[0].prefix(3).map { "\($0)" } == ["session", "sexe", "inscriptions"])
+            #expect("\(rows[1][0])" == "S-MAR" && "\(rows[1][1])" == "F" && (rows[1][2] as? Double) == 2)
+            let total = rows[rows.count - 2]
+            #expect("\(total[0])" == "Total" && (total[2] as? Double) == 12 && (total[3] as? Double) == 12)
+            #expect("\(rows[rows.count - 1][0])" == "<&> N'Diaye ")
         }
     }
 }

@@ -25,6 +25,7 @@ struct StatisticsCommand: AsyncParsableCommand {
         @Option var programme: String?
         @Option var department: String?
         @Option var domain: String?
+        @Option(help: "Write an Excel workbook (.xlsx) to this file instead of printing.") var xlsx: String?
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
@@ -39,10 +40,14 @@ struct StatisticsCommand: AsyncParsableCommand {
                     by: dimensions, from: try from.map { try Validate.day($0, field: "from") }, to: try to.map { try Validate.day($0, field: "to") },
                     courseCode: course, partnerCode: partner, programmeCode: programme, departmentCode: department, domain: domain)
                 let report = try await CohortStatistics(repository: ctx.repository).cohorts(query, actor: ctx.actor)
-                if output.format == .json {
+                if let xlsx {
+                    let sheet = XLSXWorkbook.Sheet(name: ctx.fr ? "Cohortes" : "Cohorts", rows: CohortTable.rows(report, language: ctx.language))
+                    try XLSXWorkbook(sheets: [sheet]).data.write(to: URL(fileURLWithPath: xlsx))
+                    ctx.say("Classeur écrit : \(xlsx)", "Workbook written: \(xlsx)")
+                } else if output.format == .json {
                     ctx.print(try Self.json(report))
                 } else {
-                    ctx.print(Self.listing(report, fr: ctx.fr, missing: output.format == .csv ? "" : "–").render(output.format))
+                    ctx.print(Self.listing(report, language: ctx.language, missing: output.format == .csv ? "" : "–").render(output.format))
                 }
             }
         }
@@ -53,26 +58,9 @@ struct StatisticsCommand: AsyncParsableCommand {
             return String(decoding: try encoder.encode(value), as: UTF8.self)
         }
 
-        /// `missing` stands for a rate or mean with nothing to divide by.
-        static func listing(_ report: CohortReport, fr: Bool, missing: String) -> Listing {
-            let columns =
-                report.dimensions.map(\.rawValue)
-                + (fr
-                    ? ["inscriptions", "agents", "femmes %", "réussis", "échoués", "retirés", "achèvement %", "réussite %", "assiduité %", "pré", "post",
-                        "gain", "certificats", "révoqués"]
-                    : ["enrolments", "staff", "women %", "completed", "failed", "withdrawn", "completion %", "pass %", "attendance %", "pre", "post", "gain",
-                        "certificates", "revoked"])
-            func cells(_ f: CohortFigures) -> [String] {
-                func percent(_ value: Double?) -> String { value.map { String(format: "%.1f", $0 * 100) } ?? missing }
-                func score(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? missing }
-                return [
-                    "\(f.enrolments)", "\(f.trainees)", percent(f.womenShare), "\(f.statuses["completed"] ?? 0)", "\(f.statuses["failed"] ?? 0)",
-                    "\(f.statuses["withdrawn"] ?? 0)", percent(f.completionRate), percent(f.passRate), percent(f.attendanceRate), score(f.meanPreScore),
-                    score(f.meanPostScore), score(f.meanGain), "\(f.certificatesIssued)", "\(f.certificatesRevoked)",
-                ]
-            }
-            let total = (report.dimensions.isEmpty ? [] : ["Total"] + Array(repeating: "", count: report.dimensions.count - 1)) + cells(report.total)
-            return Listing(columns: columns, rows: report.groups.map { $0.group + cells($0) } + [total])
+        static func listing(_ report: CohortReport, language: Language, missing: String) -> Listing {
+            let rows = CohortTable.rows(report, language: language).map { $0.map { CohortTable.text($0, missing: missing) } }
+            return Listing(columns: rows[0], rows: Array(rows.dropFirst()))
         }
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A ZIP file of stored (uncompressed) entries: PDFs are compressed already, so storing them
-/// keeps the archive simple and fast. File names are UTF-8 (general purpose flag bit 11).
+/// A ZIP file of stored (uncompressed) entries, for a session's certificates and for XLSX
+/// workbooks. PDFs are compressed already and workbooks are small, so storing keeps the archive
+/// simple and fast. File names are UTF-8 (general purpose flag bit 11).
 public struct ZipArchive {
     private var body = Data()
     private var directory = Data()
