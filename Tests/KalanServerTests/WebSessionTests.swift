@@ -246,3 +246,45 @@ struct LogSecrecyTests {
         }
     }
 }
+
+@Suite("Statistics pages")
+struct StatisticsPageTests {
+    @Test func signedInViewerSeesChartTableAndProgrammesAndDownloadsCSVAndXLSX() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                try await client.execute(uri: "/statistics", method: .get) { #expect($0.status == .seeOther) }
+                let viewer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "viewer", "long-enough-1")))
+                let html = try await client.execute(uri: "/statistics?lang=en&by=session&then=sex", method: .get, headers: [.cookie: viewer]) { response in
+                    #expect(response.status == .ok)
+                    return String(buffer: response.body)
+                }
+                #expect(html.contains("<svg") && html.contains("S-1 · F") && html.contains("Programmes: progress towards target"))
+                #expect(html.contains("<td class=\"n\">20</td>"), "the total counts the 20 enrolments")
+                try await client.execute(uri: "/statistics/cohorts.csv?lang=fr&by=session", method: .get, headers: [.cookie: viewer]) { response in
+                    #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                    let csv = String(buffer: response.body)
+                    #expect(csv.hasPrefix("\u{FEFF}session;inscriptions;agents;"))
+                    #expect(csv.contains("\r\nS-1;20;20;"))
+                }
+                try await client.execute(uri: "/statistics/cohorts.xlsx?by=sex", method: .get, headers: [.cookie: viewer]) { response in
+                    #expect(response.status == .ok)
+                    #expect(Array(response.body.readableBytesView.prefix(2)) == [0x50, 0x4B])
+                }
+                try await client.execute(uri: "/statistics?by=colour", method: .get, headers: [.cookie: viewer]) { response in
+                    #expect(response.status == .badRequest)
+                    #expect(String(buffer: response.body).contains("by :") || String(buffer: response.body).contains("by:"))
+                }
+                try await client.execute(uri: "/statistics/cohorts.csv?from=2030-02-31", method: .get, headers: [.cookie: viewer]) { response in
+                    #expect(response.status.code == 422)
+                    #expect(String(buffer: response.body).contains("from"))
+                }
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "stranger", "long-enough-1")))
+                try await client.execute(uri: "/statistics?lang=en", method: .get, headers: [.cookie: trainer]) { response in
+                    let page = String(buffer: response.body)
+                    #expect(response.status == .ok && page.contains("No enrolment matches") && !page.contains("Programmes:"))
+                }
+            }
+        }
+    }
+}

@@ -43,7 +43,7 @@ public enum CohortTable {
 
     /// Header, groups and the total line.
     public static func rows(_ report: CohortReport, language: Language) -> [[SheetCell]] {
-        let totalLabel: [SheetCell] = report.dimensions.isEmpty ? [] : [.text("Total")] + Array(repeating: .empty, count: report.dimensions.count - 1)
+        let totalLabel: [SheetCell] = report.dimensions.isEmpty ? [] : [.text("Total")] + Array(repeating: .text(""), count: report.dimensions.count - 1)
         return [header(report.dimensions, language: language).map(SheetCell.text)]
             + report.groups.map { $0.group.map(SheetCell.text) + cells($0) }
             + [totalLabel + cells(report.total)]

@@ -23,7 +23,7 @@ enum HTML {
         return out
     }
 
-    static func page(title: String, language: Language, body: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func page(title: String, language: Language, body: String, status: HTTPResponse.Status = .ok, wide: Bool = false) -> Response {
         let html = """
             <!doctype html>
             <html lang="\(language.rawValue)">
@@ -36,7 +36,7 @@ enum HTML {
             <body>
             <header><a class="brand" href="/">Kalan</a><span>\(language == .fr ? "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration" : "Ministry of Communication, Digital Economy and Administration Modernisation")</span>
             <nav><a href="?lang=fr">FR</a> · <a href="?lang=en">EN</a></nav></header>
-            <main>
+            <main\(wide ? " class=\"wide\"" : "")>
             \(body)
             </main>
             </body>
@@ -58,7 +58,13 @@ enum HTML {
         label{display:block;font-weight:600;margin:.6rem 0 .2rem}input,textarea{width:100%;padding:.5rem;border:1px solid #8c8f94;border-radius:4px;font:inherit}
         textarea{min-height:10rem;font-family:ui-monospace,monospace;font-size:.85rem}
         button{margin-top:.8rem;padding:.5rem 1.2rem;border:0;border-radius:4px;background:#14532d;color:#fff;font:inherit;cursor:pointer}
-        .muted{color:#50575e;font-size:.9rem}h1{margin-top:0;font-size:1.5rem}
+        .muted{color:#50575e;font-size:.9rem}h1{margin-top:0;font-size:1.5rem}h2{font-size:1.2rem;margin-top:0}
+        main.wide{max-width:72rem}.filters{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:flex-end}.filters label{margin-top:0}
+        select{padding:.45rem;border:1px solid #8c8f94;border-radius:4px;font:inherit;background:#fff}
+        .scroll{overflow-x:auto}table{border-collapse:collapse;width:100%;font-size:.85rem;margin-top:1rem}
+        th,td{padding:.3rem .5rem;border-bottom:1px solid #dcdcde;text-align:left;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
+        tr.total td{font-weight:700;border-top:2px solid #1d2327}.chart{width:100%;max-width:46rem;height:auto}
+        .progress{margin:.8rem 0}.meter{height:.8rem;background:#e5e7eb;border-radius:4px;overflow:hidden;margin:.2rem 0}.meter span{display:block;height:100%;background:#15803d}
         """
 }
 

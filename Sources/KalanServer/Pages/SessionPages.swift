@@ -34,6 +34,7 @@ struct SessionPages: Sendable {
             <h1>\(fr ? "Bonjour" : "Hello") \(HTML.escape(user.displayName))</h1>
             <p class="muted">\(HTML.escape(user.username)) · \(role)</p>
             <ul>
+            <li><a href="/statistics?lang=\(language.rawValue)">\(fr ? "Statistiques des cohortes" : "Cohort statistics")</a></li>
             <li><a href="/verify?lang=\(language.rawValue)">\(fr ? "Vérifier un certificat" : "Verify a certificate")</a></li>
             <li><a href="/api/v1/me">\(fr ? "L'API avec cette session" : "The API with this session") (/api/v1)</a> · <a href="/openapi.yaml">OpenAPI</a></li>
             </ul>
