@@ -288,3 +288,79 @@ struct StatisticsPageTests {
         }
     }
 }
+
+@Suite("Session pages: roster, attendance sheet, enrolment form")
+struct RosterPageTests {
+    static func page(_ client: some TestClientProtocol, _ uri: String, _ cookie: String) async throws -> (status: Int, body: String) {
+        try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { (Int($0.status.code), String(buffer: $0.body)) }
+    }
+
+    static func post(_ client: some TestClientProtocol, _ uri: String, _ cookie: String, _ body: String) async throws -> (status: Int, body: String, location: String?) {
+        try await client.execute(
+            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
+        ) { (Int($0.status.code), String(buffer: $0.body), $0.headers[.location]) }
+    }
+
+    static func csrf(_ html: String) throws -> String { try #require(html.firstMatch(of: /name="csrf" value="([^"]+)"/)).1.description }
+
+    @Test func trainerRecordsAttendanceThroughTheSheetAndAnotherTrainerGets404() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
+                let list = try await Self.page(client, "/sessions?lang=en", trainer)
+                #expect(list.status == 200 && list.body.contains("/sessions/S-1"))
+                let roster = try await Self.page(client, "/sessions/S-1?lang=en", trainer)
+                #expect(roster.status == 200 && roster.body.contains("Attendance sheet") && !roster.body.contains("Enrol staff"))
+                let token = try Self.csrf(roster.body)
+                let done = try await Self.post(client, "/sessions/S-1/attendance?lang=en", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=absent&m.T-2=excused&m.T-3=present")
+                #expect(done.status == 303 && done.location?.contains("done=attendance") == true)
+                let marks = try await pool.query("SELECT count(*) AS n FROM attendance WHERE day = '2030-03-05'").first!.decode("n", as: Int.self)
+                #expect(marks == 3)
+                let stranger = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "stranger", "long-enough-1")))
+                #expect(try await Self.page(client, "/sessions/S-1", stranger).status == 404)
+                #expect(!(try await Self.page(client, "/sessions", stranger).body.contains("/sessions/S-1")))
+            }
+        }
+    }
+
+    @Test func attendanceWithoutTheFormTokenOrWithABadLineStoresNothing() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
+                let token = try Self.csrf(try await Self.page(client, "/sessions/S-1", trainer).body)
+                #expect(try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=forged&day=2030-03-05&m.T-1=absent").status == 403)
+                let outside = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2031-01-01&m.T-1=absent")
+                #expect(outside.status == 422 && outside.body.contains("2031-01-01"))
+                let unknown = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=present&m.NOBODY=absent")
+                #expect(unknown.status == 422 && unknown.body.contains("NOBODY"))
+                let badStatus = try await Self.post(client, "/sessions/S-1/attendance?lang=en", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=late")
+                #expect(badStatus.status == 422 && badStatus.body.contains("m.T-1"))
+                let marks = try await pool.query("SELECT count(*) AS n FROM attendance").first!.decode("n", as: Int.self)
+                #expect(marks == 0)
+            }
+        }
+    }
+
+    @Test func hrEnrolsStaffByNumberAndEveryLineIsReported() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
+                let roster = try await Self.page(client, "/sessions/S-1?lang=en", hr)
+                #expect(roster.body.contains("Enrol staff"))
+                let token = try Self.csrf(roster.body)
+                let result = try await Self.post(client, "/sessions/S-1/enrolments?lang=en", hr, "csrf=\(token)&staff=T-30%0D%0AT-31%0D%0AGHOST-1")
+                #expect(result.status == 422)
+                #expect(result.body.contains("2 enrolled, 1 refused") && result.body.contains("T-30 : enrolled") && result.body.contains("GHOST-1"))
+                let enrolled = try await pool.query("SELECT count(*) AS n FROM enrolment").first!.decode("n", as: Int.self)
+                #expect(enrolled == 22)
+                let viewer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "viewer", "long-enough-1")))
+                let viewerToken = try Self.csrf(try await Self.page(client, "/", viewer).body)
+                let refused = try await Self.post(client, "/sessions/S-1/enrolments?lang=en", viewer, "csrf=\(viewerToken)&staff=T-32")
+                #expect(refused.body.contains("0 enrolled, 1 refused"))
+            }
+        }
+    }
+}

@@ -65,6 +65,7 @@ enum HTML {
         th,td{padding:.3rem .5rem;border-bottom:1px solid #dcdcde;text-align:left;white-space:nowrap}td.n{text-align:right;font-variant-numeric:tabular-nums}
         tr.total td{font-weight:700;border-top:2px solid #1d2327}.chart{width:100%;max-width:46rem;height:auto}
         .progress{margin:.8rem 0}.meter{height:.8rem;background:#e5e7eb;border-radius:4px;overflow:hidden;margin:.2rem 0}.meter span{display:block;height:100%;background:#15803d}
+        label.inline{display:inline;font-weight:400;margin:0}label.inline input{width:auto}
         """
 }
 

@@ -19,7 +19,7 @@ struct SessionPages: Sendable {
     func home(_ request: Request) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let secret = SessionCookie.value(in: request.headers[.cookie]), let (user, csrf) = try await accounts.authenticate(session: secret) else {
+        guard let (user, csrf) = try await accounts.signedIn(request) else {
             return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
         }
         let role: String =
@@ -34,6 +34,7 @@ struct SessionPages: Sendable {
             <h1>\(fr ? "Bonjour" : "Hello") \(HTML.escape(user.displayName))</h1>
             <p class="muted">\(HTML.escape(user.username)) · \(role)</p>
             <ul>
+            <li><a href="/sessions?lang=\(language.rawValue)">\(fr ? "Sessions et feuilles de présence" : "Sessions and attendance sheets")</a></li>
             <li><a href="/statistics?lang=\(language.rawValue)">\(fr ? "Statistiques des cohortes" : "Cohort statistics")</a></li>
             <li><a href="/verify?lang=\(language.rawValue)">\(fr ? "Vérifier un certificat" : "Verify a certificate")</a></li>
             <li><a href="/api/v1/me">\(fr ? "L'API avec cette session" : "The API with this session") (/api/v1)</a> · <a href="/openapi.yaml">OpenAPI</a></li>

@@ -36,15 +36,10 @@ struct StatisticsPages: Sendable {
         return .success(query)
     }
 
-    func signedIn(_ request: Request) async throws -> User? {
-        guard let secret = SessionCookie.value(in: request.headers[.cookie]) else { return nil }
-        return try await accounts.authenticate(session: secret)?.user
-    }
-
     func page(_ request: Request) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let user = try await signedIn(request) else {
+        guard let user = try await accounts.signedIn(request)?.user else {
             return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
         }
         let statistics = CohortStatistics(repository: repository)
@@ -76,7 +71,7 @@ struct StatisticsPages: Sendable {
 
     func download(_ request: Request, xlsx: Bool) async throws -> Response {
         let language = request.language
-        guard let user = try await signedIn(request) else {
+        guard let user = try await accounts.signedIn(request)?.user else {
             return Problem(type: "/problems/unauthorized", title: language == .fr ? "Connexion requise" : "Login required", status: 401).response()
         }
         let query: CohortQuery

@@ -163,4 +163,7 @@ struct URLEncodedForm {
     }
 
     subscript(key: String) -> String? { values[key] }
+
+    /// Every field, by name.
+    var all: [(name: String, value: String)] { values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 }

@@ -1,0 +1,212 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KalanCore
+
+/// Sessions and rosters for signed-in staff: trainers see and record the sessions they train, HR
+/// and admins every session and may enrol staff; viewers read. Forms carry the session's form
+/// token; every change goes through the same use cases as the CLI and the API.
+struct RosterPages: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    func addRoutes(to router: Router<KalanRequestContext>) {
+        router.get("sessions") { request, _ in try await list(request) }
+        router.get("sessions/:code") { request, context in try await roster(request, code: try context.parameters.require("code")) }
+        router.post("sessions/:code/attendance") { request, context in try await attendance(request, code: try context.parameters.require("code")) }
+        router.post("sessions/:code/enrolments") { request, context in try await enrol(request, code: try context.parameters.require("code")) }
+    }
+
+    func toLogin(_ language: Language) -> Response { Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"]) }
+
+    static func statusName(_ status: EnrolmentStatus, _ language: Language) -> String {
+        guard language == .fr else { return status.rawValue.replacingOccurrences(of: "_", with: " ") }
+        return switch status {
+        case .nominated: "proposé"
+        case .approved: "approuvé"
+        case .enrolled: "inscrit"
+        case .waitlisted: "liste d'attente"
+        case .completed: "réussi"
+        case .failed: "échoué"
+        case .withdrawn: "retiré"
+        case .rejected: "refusé"
+        case .noShow: "absent"
+        }
+    }
+
+    func list(_ request: Request) async throws -> Response {
+        let language = request.language
+        let fr = language == .fr
+        guard let (user, _) = try await accounts.signedIn(request) else { return toLogin(language) }
+        var filter = SessionFilter.visible(to: user.actor)
+        filter.order = .startsOnDescending
+        filter.limit = 500
+        if let status = request.uri.queryParameters.get("status"), !status.isEmpty { filter.status = SessionStatus(rawValue: status) }
+        let query = filter
+        let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
+        let byID = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0) })
+        var rows = ""
+        for s in sessions {
+            let course = byID[s.courseID]
+            let place = s.mode == .online ? (fr ? "en ligne" : "online") : [s.city, s.country].compactMap { $0 }.joined(separator: ", ")
+            rows += """
+                <tr><td><a href="/sessions/\(HTML.escape(s.code))?lang=\(language.rawValue)">\(HTML.escape(s.code))</a></td><td>\(HTML.escape(course?.title(in: language) ?? ""))</td>
+                <td>\(s.startsOn) → \(s.endsOn)</td><td>\(HTML.escape(place))</td><td class="n">\(s.capacity)</td><td>\(s.status.rawValue)</td></tr>
+                """
+        }
+        var options = "<option value=\"\">\(fr ? "tous" : "all")</option>"
+        for status in SessionStatus.allCases {
+            options += "<option value=\"\(status.rawValue)\"\(filter.status == status ? " selected" : "")>\(status.rawValue)</option>"
+        }
+        let body = """
+            <div class="card"><h1>\(fr ? "Sessions" : "Sessions")</h1>
+            <form method="get" action="/sessions" class="filters"><input type="hidden" name="lang" value="\(language.rawValue)">
+            <div><label for="status">\(fr ? "Statut" : "Status")</label><select id="status" name="status">\(options)</select></div>
+            <div><button type="submit">\(fr ? "Filtrer" : "Filter")</button></div></form>
+            \(sessions.isEmpty ? "<p>\(fr ? "Aucune session." : "No session.")</p>" : "")
+            <div class="scroll"><table><thead><tr><th>\(fr ? "code" : "code")</th><th>\(fr ? "formation" : "course")</th><th>\(fr ? "dates" : "dates")</th><th>\(fr ? "lieu" : "place")</th><th>\(fr ? "places" : "seats")</th><th>\(fr ? "statut" : "status")</th></tr></thead>
+            <tbody>\(rows)</tbody></table></div></div>
+            """
+        return HTML.page(title: "Sessions", language: language, body: body, wide: true)
+    }
+
+    func roster(_ request: Request, code: String, message: (text: String, ok: Bool)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = request.language
+        let fr = language == .fr
+        guard let (user, csrf) = try await accounts.signedIn(request) else { return toLogin(language) }
+        let actor = user.actor
+        let session: TrainingSession, lines: [RosterLine]
+        do {
+            guard code.utf8.count <= 40 else { throw KalanError.notFound(.session, key: String(code.prefix(40))) }
+            (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
+        } catch let error as KalanError {
+            return HTML.page(
+                title: "Session", language: language, body: "<div class=\"card\"><p class=\"verdict bad\">\(HTML.escape(error.message(in: language)))</p></div>",
+                status: .notFound)
+        }
+        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let days = session.trainingDays
+        var done = message
+        if done == nil, let flag = request.uri.queryParameters.get("done") {
+            switch flag {
+            case "attendance": done = (fr ? "Présences enregistrées." : "Attendance recorded.", true)
+            case "enrolments": done = (fr ? "Inscriptions traitées." : "Enrolments processed.", true)
+            default: break
+            }
+        }
+        var body = "<div class=\"card\"><h1>\(HTML.escape(session.code)) · \(HTML.escape(course?.title(in: language) ?? ""))</h1>"
+        body += "<p class=\"muted\">\(session.startsOn) → \(session.endsOn) · \(days.count) \(fr ? "jours de formation" : "training days") · \(session.capacity) \(fr ? "places" : "seats") · \(session.status.rawValue)</p>"
+        if let done { body += "<p class=\"verdict \(done.ok ? "ok" : "bad")\" role=\"status\">\(HTML.escape(done.text).replacingOccurrences(of: "\n", with: "<br>"))</p>" }
+        body += "<div class=\"scroll\"><table><thead><tr><th>\(fr ? "matricule" : "staff no.")</th><th>\(fr ? "nom" : "name")</th><th>\(fr ? "direction" : "department")</th><th>\(fr ? "statut" : "status")</th><th>\(fr ? "assiduité %" : "attendance %")</th><th>\(fr ? "pré" : "pre")</th><th>\(fr ? "post" : "post")</th></tr></thead><tbody>"
+        for line in lines {
+            let position = line.enrolment.waitlistPosition.map { " (\($0))" } ?? ""
+            body += "<tr><td>\(HTML.escape(line.trainee.staffNumber))</td><td>\(HTML.escape(line.trainee.fullName))</td><td>\(HTML.escape(line.departmentCode ?? ""))</td>"
+            body += "<td>\(HTML.escape(Self.statusName(line.enrolment.status, language)))\(position)</td>"
+            body += "<td class=\"n\">\(String(format: "%.0f", line.attendanceRate(trainingDays: days.count)))</td>"
+            body += "<td class=\"n\">\(line.preScore.map { String(format: "%.0f", $0) } ?? "–")</td><td class=\"n\">\(line.postScore.map { String(format: "%.0f", $0) } ?? "–")</td></tr>"
+        }
+        body += "</tbody></table></div>" + (lines.isEmpty ? "<p>\(fr ? "Personne n'est inscrit." : "Nobody is enrolled.")</p>" : "") + "</div>"
+        let present = lines.filter { [.enrolled, .completed, .failed].contains($0.enrolment.status) }
+        if actor.canRecord(for: session), !present.isEmpty, !days.isEmpty {
+            var options = ""
+            let today = Day.today()
+            let chosen = days.contains(today) ? today : days[0]
+            for day in days { options += "<option value=\"\(day)\"\(day == chosen ? " selected" : "")>\(day)</option>" }
+            var marks = ""
+            for line in present {
+                let number = HTML.escape(line.trainee.staffNumber)
+                marks += "<tr><td>\(number)</td><td>\(HTML.escape(line.trainee.fullName))</td>"
+                for status in AttendanceStatus.allCases {
+                    let label = fr ? ["present": "présent", "absent": "absent", "excused": "excusé"][status.rawValue]! : status.rawValue
+                    marks += "<td><label class=\"inline\"><input type=\"radio\" name=\"m.\(number)\" value=\"\(status.rawValue)\"\(status == .present ? " checked" : "")> \(label)</label></td>"
+                }
+                marks += "</tr>"
+            }
+            body += """
+                <div class="card"><h2>\(fr ? "Feuille de présence" : "Attendance sheet")</h2>
+                <form method="post" action="/sessions/\(HTML.escape(session.code))/attendance?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+                <label for="day">\(fr ? "Jour" : "Day")</label><select id="day" name="day">\(options)</select>
+                <div class="scroll"><table><tbody>\(marks)</tbody></table></div>
+                <button type="submit">\(fr ? "Enregistrer les présences" : "Record attendance")</button></form></div>
+                """
+        }
+        if actor.managesRegister {
+            body += """
+                <div class="card"><h2>\(fr ? "Inscrire des agents" : "Enrol staff")</h2>
+                <form method="post" action="/sessions/\(HTML.escape(session.code))/enrolments?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+                <label for="staff">\(fr ? "Matricules (un par ligne)" : "Staff numbers (one per line)")</label><textarea id="staff" name="staff" maxlength="20000"></textarea>
+                <button type="submit">\(fr ? "Inscrire" : "Enrol")</button></form></div>
+                """
+        }
+        return HTML.page(title: session.code, language: language, body: body, status: status, wide: true)
+    }
+
+    /// The form's fields when the request carries the session's form token from Kalan's own origin.
+    func form(_ request: Request) async throws -> (actor: Actor, fields: URLEncodedForm)? {
+        guard let (user, csrf) = try await accounts.signedIn(request), BearerAuthenticationMiddleware.sameOrigin(request.head) else { return nil }
+        let data = try await request.body.collect(upTo: 256 * 1024)
+        let fields = URLEncodedForm(String(buffer: data))
+        guard fields["csrf"] == csrf else { return nil }
+        return (user.actor, fields)
+    }
+
+    func forbidden(_ language: Language) -> Response {
+        HTML.page(
+            title: "403", language: language,
+            body: "<div class=\"card\"><p class=\"verdict bad\">\(language == .fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.")</p></div>",
+            status: .forbidden)
+    }
+
+    func attendance(_ request: Request, code: String) async throws -> Response {
+        let language = request.language
+        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        guard let day = fields["day"].flatMap({ Day($0) }) else {
+            return try await roster(request, code: code, message: (KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")).message(in: language), false), status: .unprocessableContent)
+        }
+        var marks: [ResultsRecording.AttendanceMark] = []
+        for (name, value) in fields.all where name.hasPrefix("m.") {
+            guard let status = AttendanceStatus(rawValue: value) else {
+                return try await roster(request, code: code, message: (KalanError.invalid(field: name, problem: .oneOf(AttendanceStatus.allCases.map(\.rawValue))).message(in: language), false), status: .unprocessableContent)
+            }
+            marks.append(.init(staffNumber: String(name.dropFirst(2)), day: day, status: status))
+        }
+        do {
+            try await ResultsRecording(repository: repository).recordAttendance(sessionCode: code, marks: marks, actor: actor)
+        } catch let error as KalanError {
+            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+        }
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=attendance"])
+    }
+
+    /// Each staff number is its own enrolment: the page reports every line, and a refused line
+    /// keeps nothing.
+    func enrol(_ request: Request, code: String) async throws -> Response {
+        let language = request.language
+        let fr = language == .fr
+        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        let numbers = (fields["staff"] ?? "").split(whereSeparator: { $0.isNewline || $0.isWhitespace || $0 == "," || $0 == ";" })
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !numbers.isEmpty else {
+            return try await roster(request, code: code, message: (KalanError.invalid(field: "staff", problem: .required).message(in: language), false), status: .unprocessableContent)
+        }
+        guard numbers.count <= 500 else {
+            return try await roster(request, code: code, message: (KalanError.invalid(field: "staff", problem: .range(min: 1, max: 500)).message(in: language), false), status: .unprocessableContent)
+        }
+        let workflow = EnrolmentWorkflow(repository: repository)
+        var report: [String] = []
+        var failures = 0
+        for number in numbers {
+            do {
+                let enrolment = try await workflow.enrol(staffNumber: number, sessionCode: code, actor: actor)
+                let position = enrolment.waitlistPosition.map { " (\($0))" } ?? ""
+                report.append("\(number) : \(Self.statusName(enrolment.status, language))\(position)")
+            } catch let error as KalanError {
+                failures += 1
+                report.append("\(number) : \(error.message(in: language))")
+            }
+        }
+        let summary = fr ? "\(numbers.count - failures) inscrit(s), \(failures) refusé(s)." : "\(numbers.count - failures) enrolled, \(failures) refused."
+        return try await roster(
+            request, code: code, message: (([summary] + report).joined(separator: "\n"), failures == 0), status: failures == 0 ? .ok : .unprocessableContent)
+    }
+}
