@@ -343,6 +343,29 @@ struct RosterPageTests {
         }
     }
 
+    @Test func trainerRecordsScoresAllOrNothingThenClosesResultsFromThem() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
+                let token = try Self.csrf(try await Self.page(client, "/sessions/S-1", trainer).body)
+                let bad = try await Self.post(client, "/sessions/S-1/scores?lang=en", trainer, "csrf=\(token)&pre.T-1=40&post.T-1=75&post.T-2=140")
+                #expect(bad.status == 422 && bad.body.contains("post.T-2"))
+                #expect(try await pool.query("SELECT count(*) AS n FROM assessment").first!.decode("n", as: Int.self) == 0, "nothing of a refused sheet")
+                let good = try await Self.post(client, "/sessions/S-1/scores", trainer, "csrf=\(token)&pre.T-1=40&post.T-1=75&post.T-2=30,5&pre.T-3=")
+                #expect(good.status == 303)
+                #expect(try await pool.query("SELECT count(*) AS n FROM assessment").first!.decode("n", as: Int.self) == 3)
+                // Five days present for T-1 and T-2: T-1 passes (75 ≥ 50), T-2 fails (30.5).
+                for day in 4...8 {
+                    _ = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2030-03-0\(day)&m.T-1=present&m.T-2=present")
+                }
+                let closed = try await Self.post(client, "/sessions/S-1/completion?lang=en", trainer, "csrf=\(token)")
+                #expect(closed.status == 200)
+                #expect(closed.body.contains("2 outcome(s) computed, 0 refused") && closed.body.contains("T-1 : completed") && closed.body.contains("T-2 : failed"))
+            }
+        }
+    }
+
     @Test func hrEnrolsStaffByNumberAndEveryLineIsReported() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)

@@ -41,19 +41,39 @@ public struct ResultsRecording: Sendable {
         }
     }
 
+    public struct ScoreEntry: Sendable {
+        public var staffNumber: String
+        public var kind: AssessmentKind
+        public var score: Double
+        public init(staffNumber: String, kind: AssessmentKind, score: Double) {
+            self.staffNumber = staffNumber
+            self.kind = kind
+            self.score = score
+        }
+    }
+
     public func recordScore(sessionCode: String, staffNumber: String, kind: AssessmentKind, score: Double, actor: Actor) async throws {
-        guard score.isFinite, (0...100).contains(score) else { throw KalanError.invalid(field: "score", problem: .range(min: 0, max: 100)) }
+        try await recordScores(sessionCode: sessionCode, scores: [ScoreEntry(staffNumber: staffNumber, kind: kind, score: score)], actor: actor)
+    }
+
+    /// Records scores for one session, all or none.
+    public func recordScores(sessionCode: String, scores: [ScoreEntry], actor: Actor) async throws {
+        for entry in scores where !(entry.score.isFinite && (0...100).contains(entry.score)) {
+            throw KalanError.invalid(field: scores.count == 1 ? "score" : "\(entry.kind.rawValue).\(entry.staffNumber)", problem: .range(min: 0, max: 100))
+        }
         try await repository.transaction { work in
-            let (session, _, enrolment) = try await workflow.locate(staffNumber: staffNumber, sessionCode: sessionCode, actor: actor, in: work)
-            guard actor.canRecord(for: session) else { throw KalanError.forbidden }
-            guard ![.nominated, .approved, .waitlisted, .rejected, .withdrawn].contains(enrolment.status) else {
-                throw KalanError.rule(.transition(from: enrolment.status, to: .enrolled))
+            for entry in scores {
+                let (session, _, enrolment) = try await workflow.locate(staffNumber: entry.staffNumber, sessionCode: sessionCode, actor: actor, in: work)
+                guard actor.canRecord(for: session) else { throw KalanError.forbidden }
+                guard ![.nominated, .approved, .waitlisted, .rejected, .withdrawn].contains(enrolment.status) else {
+                    throw KalanError.rule(.transition(from: enrolment.status, to: .enrolled))
+                }
+                let before = try await work.scores(of: enrolment.id)[entry.kind]
+                try await work.record(score: entry.score, kind: entry.kind, for: enrolment.id, by: actor.name)
+                try await work.audit(
+                    AuditEntry(actor: actor, action: "assessment.\(entry.kind.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString,
+                        before: before.map { ["score": $0] }, after: ["score": entry.score]))
             }
-            let before = try await work.scores(of: enrolment.id)[kind]
-            try await work.record(score: score, kind: kind, for: enrolment.id, by: actor.name)
-            try await work.audit(
-                AuditEntry(actor: actor, action: "assessment.\(kind.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString,
-                    before: before.map { ["score": $0] }, after: ["score": score]))
         }
     }
 

@@ -15,6 +15,8 @@ struct RosterPages: Sendable {
         router.get("sessions/:code") { request, context in try await roster(request, code: try context.parameters.require("code")) }
         router.post("sessions/:code/attendance") { request, context in try await attendance(request, code: try context.parameters.require("code")) }
         router.post("sessions/:code/enrolments") { request, context in try await enrol(request, code: try context.parameters.require("code")) }
+        router.post("sessions/:code/scores") { request, context in try await scores(request, code: try context.parameters.require("code")) }
+        router.post("sessions/:code/completion") { request, context in try await complete(request, code: try context.parameters.require("code")) }
     }
 
     func toLogin(_ language: Language) -> Response { Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"]) }
@@ -91,6 +93,7 @@ struct RosterPages: Sendable {
             switch flag {
             case "attendance": done = (fr ? "Présences enregistrées." : "Attendance recorded.", true)
             case "enrolments": done = (fr ? "Inscriptions traitées." : "Enrolments processed.", true)
+            case "scores": done = (fr ? "Scores enregistrés." : "Scores recorded.", true)
             default: break
             }
         }
@@ -128,6 +131,26 @@ struct RosterPages: Sendable {
                 <label for="day">\(fr ? "Jour" : "Day")</label><select id="day" name="day">\(options)</select>
                 <div class="scroll"><table><tbody>\(marks)</tbody></table></div>
                 <button type="submit">\(fr ? "Enregistrer les présences" : "Record attendance")</button></form></div>
+                """
+        }
+        if actor.canRecord(for: session), !present.isEmpty {
+            var rows = ""
+            for line in present {
+                let number = HTML.escape(line.trainee.staffNumber)
+                func input(_ kind: String, _ value: Double?) -> String {
+                    let shown = value.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? ""
+                    return "<td><input name=\"\(kind).\(number)\" type=\"number\" min=\"0\" max=\"100\" step=\"0.5\" value=\"\(shown)\" aria-label=\"\(kind) \(number)\"></td>"
+                }
+                rows += "<tr><td>\(number)</td><td>\(HTML.escape(line.trainee.fullName))</td>\(input("pre", line.preScore))\(input("post", line.postScore))</tr>"
+            }
+            body += """
+                <div class="card"><h2>\(fr ? "Tests pré et post (0–100)" : "Pre- and post-tests (0–100)")</h2>
+                <form method="post" action="/sessions/\(HTML.escape(session.code))/scores?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+                <div class="scroll"><table><thead><tr><th></th><th></th><th>\(fr ? "pré" : "pre")</th><th>post</th></tr></thead><tbody>\(rows)</tbody></table></div>
+                <button type="submit">\(fr ? "Enregistrer les scores" : "Record scores")</button></form>
+                <form method="post" action="/sessions/\(HTML.escape(session.code))/completion?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))">
+                <p class="muted">\(fr ? "Clôturer calcule le résultat (réussi ou échoué) de chaque inscrit qui a un score post, d'après la note de passage et l'assiduité minimale de la formation." : "Closing computes the outcome (completed or failed) of everyone enrolled with a post score, from the course's pass mark and minimum attendance.")</p>
+                <button type="submit">\(fr ? "Clôturer les résultats" : "Close results")</button></form></div>
                 """
         }
         if actor.managesRegister {
@@ -208,5 +231,59 @@ struct RosterPages: Sendable {
         let summary = fr ? "\(numbers.count - failures) inscrit(s), \(failures) refusé(s)." : "\(numbers.count - failures) enrolled, \(failures) refused."
         return try await roster(
             request, code: code, message: (([summary] + report).joined(separator: "\n"), failures == 0), status: failures == 0 ? .ok : .unprocessableContent)
+    }
+
+    func scores(_ request: Request, code: String) async throws -> Response {
+        let language = request.language
+        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        var entries: [ResultsRecording.ScoreEntry] = []
+        for (name, value) in fields.all {
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let kind = AssessmentKind(rawValue: parts[0]) else { continue }
+            let text = value.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
+            if text.isEmpty { continue }
+            guard let score = Double(text), score.isFinite, (0...100).contains(score) else {
+                return try await roster(
+                    request, code: code, message: (KalanError.invalid(field: name, problem: .range(min: 0, max: 100)).message(in: language), false),
+                    status: .unprocessableContent)
+            }
+            entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
+        }
+        do {
+            try await ResultsRecording(repository: repository).recordScores(sessionCode: code, scores: entries, actor: actor)
+        } catch let error as KalanError {
+            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+        }
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=scores"])
+    }
+
+    /// Computes the outcome of every enrolled trainee with a post score; each is its own change,
+    /// and the page reports every line.
+    func complete(_ request: Request, code: String) async throws -> Response {
+        let language = request.language
+        let fr = language == .fr
+        guard let (actor, _) = try await form(request) else { return forbidden(language) }
+        let recording = ResultsRecording(repository: repository)
+        let lines: [RosterLine]
+        do {
+            lines = try await recording.roster(sessionCode: code, actor: actor).1.filter { $0.enrolment.status == .enrolled && $0.postScore != nil }
+        } catch let error as KalanError {
+            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+        }
+        var report: [String] = []
+        var failures = 0
+        for line in lines {
+            do {
+                let done = try await recording.complete(sessionCode: code, staffNumber: line.trainee.staffNumber, actor: actor)
+                report.append("\(line.trainee.staffNumber) : \(Self.statusName(done.enrolment.status, language)) (\(String(format: "%.0f", done.attendanceRate)) %)")
+            } catch let error as KalanError {
+                failures += 1
+                report.append("\(line.trainee.staffNumber) : \(error.message(in: language))")
+            }
+        }
+        let summary = lines.isEmpty
+            ? (fr ? "Aucun inscrit n'a de score post : rien à clôturer." : "Nobody enrolled has a post score: nothing to close.")
+            : (fr ? "\(lines.count - failures) résultat(s) calculé(s), \(failures) refusé(s)." : "\(lines.count - failures) outcome(s) computed, \(failures) refused.")
+        return try await roster(request, code: code, message: (([summary] + report).joined(separator: "\n"), failures == 0 && !lines.isEmpty))
     }
 }
