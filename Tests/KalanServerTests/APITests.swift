@@ -49,7 +49,7 @@ struct APIFixture {
 
     func app() -> some ApplicationProtocol {
         buildApplication(
-            configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+            configuration: .init(publicURL: "http://test", bcryptCost: 4), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
             logger: Logger(label: "test"))
     }
 

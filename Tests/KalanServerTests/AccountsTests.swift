@@ -4,6 +4,7 @@ import KalanServer
 import KalanStore
 import KalanTestSupport
 import Postgres
+import Synchronization
 import Testing
 
 @Suite("Accounts: bcrypt passwords, hashed tokens shown once, disable and revoke")
@@ -25,6 +26,32 @@ struct AccountsTests {
             #expect(stored.hasPrefix("$2") && !stored.contains("bamako"))
             try await accounts.setActive(username: "awa.traore", active: false, actor: admin)
             #expect(try await accounts.authenticate(username: "awa.traore", password: "bamako-2026!") == nil)
+        }
+    }
+
+    /// Counts the password checks of a real bcrypt hasher.
+    final class CountingHasher: PasswordHasher, @unchecked Sendable {
+        let inner = BcryptPasswordHasher(cost: 4)
+        let checks = Mutex(0)
+        func hash(_ password: String) -> String { inner.hash(password) }
+        func verify(_ password: String, hash: String) -> Bool {
+            checks.withLock { $0 += 1 }
+            return inner.verify(password, hash: hash)
+        }
+    }
+
+    @Test func unknownAndDisabledUsernamesCostOnePasswordCheckLikeAWrongPassword() async throws {
+        try await TestDatabase.withPool { pool in
+            let hasher = CountingHasher()
+            let accounts = Accounts(repository: PostgresRepository(pool: pool), hasher: hasher)
+            try await accounts.addUser(username: "awa", displayName: "Awa", email: nil, role: .hr, partnerCode: nil, password: "bamako-2026!", actor: admin)
+            try await accounts.addUser(username: "gone", displayName: "Gone", email: nil, role: .hr, partnerCode: nil, password: "bamako-2026!", actor: admin)
+            try await accounts.setActive(username: "gone", active: false, actor: admin)
+            for name in ["awa", "nobody", "gone"] {
+                let before = hasher.checks.withLock { $0 }
+                #expect(try await accounts.authenticate(username: name, password: "wrong-password") == nil)
+                #expect(hasher.checks.withLock { $0 } - before == 1, "\(name): one bcrypt check")
+            }
         }
     }
 

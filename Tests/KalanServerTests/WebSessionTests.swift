@@ -53,7 +53,7 @@ struct WebSessionTests {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             _ = try await APIFixture.make(pool)
             let app = buildApplication(
-                configuration: .init(publicURL: "https://kalan.example.ml"), pool: pool,
+                configuration: .init(publicURL: "https://kalan.example.ml", bcryptCost: 4), pool: pool,
                 issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://kalan.example.ml"), logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 let response = try await Self.login(client, "viewer", "long-enough-1")
@@ -135,7 +135,7 @@ struct WebSessionTests {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             _ = try await APIFixture.make(pool)
             let app = buildApplication(
-                configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+                configuration: .init(publicURL: "http://test", bcryptCost: 4), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
                 logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/", method: .get) { response in
@@ -229,7 +229,7 @@ struct LogSecrecyTests {
             let handler = CapturingLogHandler()
             let logger = Logger(label: "capture") { _ in handler }
             let app = buildApplication(
-                configuration: .init(publicURL: "http://test"), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+                configuration: .init(publicURL: "http://test", bcryptCost: 4), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
                 logger: logger)
             let cookie = try await app.test(.router) { client in
                 let login = try await WebSessionTests.login(client, "hr", "long-enough-1")

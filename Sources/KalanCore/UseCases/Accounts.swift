@@ -1,10 +1,18 @@
 import Crypto
 import Foundation
+import Synchronization
 
 /// Users, passwords and API tokens.
 public struct Accounts: Sendable {
     let repository: any KalanRepository
     let hasher: any PasswordHasher
+    /// A hash to check passwords against when there is no account to check them against, so that
+    /// an unknown or disabled username takes as long to refuse as a wrong password.
+    let decoy = Decoy()
+
+    final class Decoy: Sendable {
+        let hash = Mutex<String?>(nil)
+    }
 
     public init(repository: any KalanRepository, hasher: any PasswordHasher) {
         self.repository = repository
@@ -84,7 +92,13 @@ public struct Accounts: Sendable {
             guard let user = try await work.user(username: name), user.active, let hash = try await work.passwordHash(userID: user.id) else { return nil }
             return (user, hash)
         }
-        guard let (user, hash) = found, hasher.verify(password, hash: hash) else { return nil }
+        guard let (user, hash) = found else {
+            let decoyHash = decoy.hash.withLock { $0 } ?? hasher.hash("kalan-decoy-\(UUID().uuidString)")
+            decoy.hash.withLock { $0 = decoyHash }
+            _ = hasher.verify(password, hash: decoyHash)
+            return nil
+        }
+        guard hasher.verify(password, hash: hash) else { return nil }
         return user
     }
 

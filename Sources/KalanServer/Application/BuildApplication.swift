@@ -34,7 +34,7 @@ public func buildApplication(
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
     }
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
-    let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher())
+    let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost))
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
     SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: router)
     StatisticsPages(accounts: accounts, repository: repository).addRoutes(to: router)

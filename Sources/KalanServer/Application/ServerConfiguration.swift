@@ -4,11 +4,15 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var publicURL: String
     public var serialPrefix: String
+    /// bcrypt cost of the decoy hash that unknown usernames are checked against (new passwords
+    /// are hashed by `kalan user`); tests lower it to match their accounts.
+    public var bcryptCost: UInt8
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA") {
+    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA", bcryptCost: UInt8 = 12) {
         self.host = host
         self.port = port
         self.publicURL = publicURL ?? "http://\(host):\(port)"
         self.serialPrefix = serialPrefix
+        self.bcryptCost = bcryptCost
     }
 }
