@@ -387,3 +387,55 @@ struct RosterPageTests {
         }
     }
 }
+
+@Suite("Register page: search and spreadsheet import")
+struct RegisterPageTests {
+    static func upload(_ client: some TestClientProtocol, _ cookie: String, csrf: String, csv: String, dryRun: Bool = false) async throws -> (status: Int, body: String) {
+        let boundary = "----KalanTest42"
+        var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n"
+        if dryRun { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n" }
+        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"agents.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
+        return try await client.execute(
+            uri: "/trainees/import?lang=fr", method: .post,
+            headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body)
+        ) { (Int($0.status.code), String(buffer: $0.body)) }
+    }
+
+    @Test func hrImportsAMessyExcelCSVAllOrNothingWithTheReportOnThePage() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
+                let page = try await RosterPageTests.page(client, "/trainees?search=T-1", hr)
+                #expect(page.status == 200 && page.body.contains("T-10") && page.body.contains("Importer un tableur"))
+                let token = try RosterPageTests.csrf(page.body)
+                let bad = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Direction\r\nWEB-1;Djénéba;N'Diaye;F;DNT\r\nWEB-2;Oumar;Maïga;X;DNT\r\n"
+                let refused = try await Self.upload(client, hr, csrf: token, csv: bad)
+                #expect(refused.status == 422 && refused.body.contains("rien n&#39;a été enregistré") && refused.body.contains("<td>3</td><td>sex</td>"))
+                #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)
+                let good = bad.replacingOccurrences(of: ";X;", with: ";M;")
+                let checked = try await Self.upload(client, hr, csrf: token, csv: good, dryRun: true)
+                #expect(checked.status == 200 && checked.body.contains("Vérification seule"))
+                #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)
+                let stored = try await Self.upload(client, hr, csrf: token, csv: good)
+                #expect(stored.status == 200 && stored.body.contains("2 ajouté(s)"))
+                let names = try await pool.query("SELECT family_name FROM trainee WHERE staff_number LIKE 'WEB-%' ORDER BY staff_number").map { try $0.decode("family_name", as: String.self) }
+                #expect(names == ["N'Diaye", "Maïga"])
+                #expect(try await Self.upload(client, hr, csrf: "forged", csv: good).status == 403)
+            }
+        }
+    }
+
+    @Test func viewersReadTheRegisterWithoutImportAndTrainersAreRefused() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let viewer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "viewer", "long-enough-1")))
+                let page = try await RosterPageTests.page(client, "/trainees?lang=en", viewer)
+                #expect(page.status == 200 && page.body.contains("Staff register") && !page.body.contains("Import a spreadsheet"))
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
+                #expect(try await RosterPageTests.page(client, "/trainees", trainer).status == 403)
+            }
+        }
+    }
+}

@@ -39,6 +39,7 @@ public func buildApplication(
     SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: router)
     StatisticsPages(accounts: accounts, repository: repository).addRoutes(to: router)
     RosterPages(accounts: accounts, repository: repository).addRoutes(to: router)
+    RegisterPages(accounts: accounts, repository: repository).addRoutes(to: router)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies)
     try! api.registerHandlers(

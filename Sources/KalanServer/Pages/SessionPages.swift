@@ -34,6 +34,7 @@ struct SessionPages: Sendable {
             <h1>\(fr ? "Bonjour" : "Hello") \(HTML.escape(user.displayName))</h1>
             <p class="muted">\(HTML.escape(user.username)) · \(role)</p>
             <ul>
+            \(user.role == .trainer ? "" : "<li><a href=\"/trainees?lang=\(language.rawValue)\">" + (fr ? "Registre du personnel" : "Staff register") + "</a></li>")
             <li><a href="/sessions?lang=\(language.rawValue)">\(fr ? "Sessions et feuilles de présence" : "Sessions and attendance sheets")</a></li>
             <li><a href="/statistics?lang=\(language.rawValue)">\(fr ? "Statistiques des cohortes" : "Cohort statistics")</a></li>
             <li><a href="/verify?lang=\(language.rawValue)">\(fr ? "Vérifier un certificat" : "Verify a certificate")</a></li>
