@@ -74,7 +74,9 @@ public final class PostgresPool: Service, Sendable {
                 return try await withTransaction(isolation: isolation, body)
             } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts {
                 logger.debug("retrying transaction", metadata: ["sqlstate": "\(error.sqlState ?? "")", "attempt": "\(attempt)"])
-                try await Task.sleep(for: .milliseconds(Int.random(in: 2...10) * attempt))
+                // Exponential backoff with full jitter: rivals for the same rows spread out instead
+                // of colliding again in lockstep.
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...min(250, 4 << min(attempt, 6)))))
                 attempt += 1
             }
         }

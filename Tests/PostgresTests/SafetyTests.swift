@@ -59,7 +59,8 @@ struct SafetyTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<16 {
                     group.addTask {
-                        try await pool.withRetryingTransaction(isolation: .serializable) { connection in
+                        // 16 rivals for one row: a loser may lose many rounds, so more attempts than the default.
+                        try await pool.withRetryingTransaction(isolation: .serializable, maxAttempts: 40) { connection in
                             let n = try await connection.query("SELECT n FROM counter").first!.decode("n", as: Int.self)
                             try await connection.query("UPDATE counter SET n = \(n + 1)")
                         }
