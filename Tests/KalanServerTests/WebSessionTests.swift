@@ -409,11 +409,12 @@ struct RegisterPageTests {
                 let page = try await RosterPageTests.page(client, "/trainees?search=T-1", hr)
                 #expect(page.status == 200 && page.body.contains("T-10") && page.body.contains("Importer un tableur"))
                 let token = try RosterPageTests.csrf(page.body)
-                let bad = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Direction\r\nWEB-1;Djénéba;N'Diaye;F;DNT\r\nWEB-2;Oumar;Maïga;X;DNT\r\n"
+                let bad = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Direction\r\nWEB-1;Djénéba;N'Diaye;F;DNT\r\nWEB-2;Oumar;Maïga;X;DNT\r\nWEB-3;Awa;Keïta;F;NOPE\r\n"
                 let refused = try await Self.upload(client, hr, csrf: token, csv: bad)
                 #expect(refused.status == 422 && refused.body.contains("rien n&#39;a été enregistré") && refused.body.contains("<td>3</td><td>sex</td>"))
+                #expect(refused.body.contains("<td>4</td><td>department</td><td>NOPE</td>"), "a line that reads well but names an unknown department is reported too")
                 #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)
-                let good = bad.replacingOccurrences(of: ";X;", with: ";M;")
+                let good = bad.replacingOccurrences(of: ";X;", with: ";M;").replacingOccurrences(of: "WEB-3;Awa;Keïta;F;NOPE\r\n", with: "")
                 let checked = try await Self.upload(client, hr, csrf: token, csv: good, dryRun: true)
                 #expect(checked.status == 200 && checked.body.contains("Vérification seule"))
                 #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)

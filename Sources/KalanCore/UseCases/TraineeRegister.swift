@@ -15,7 +15,14 @@ public struct TraineeRegister: Sendable {
     public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil) async throws -> TraineeImportSummary {
         guard actor.managesRegister else { throw KalanError.forbidden }
         let (rows, problems) = TraineeSheet.read(data)
-        guard problems.isEmpty else { throw ImportRejected(problems: problems) }
+        guard problems.isEmpty else {
+            // Report every bad line: the lines that read well may still name unknown departments.
+            let known = Set(try await repository.transaction { try await $0.departments() }.map(\.code))
+            let unknown = rows.compactMap { row in
+                row.departmentCode.flatMap { known.contains($0) ? nil : ImportProblem(line: row.line, column: "department", value: $0, reason: .unknownDepartment) }
+            }
+            throw ImportRejected(problems: (problems + unknown).sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+        }
         guard !rows.isEmpty else { throw ImportRejected(problems: [ImportProblem(line: 2, column: nil, value: nil, reason: .required)]) }
         do {
             return try await repository.transaction { work in
