@@ -36,14 +36,24 @@ struct SessionCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List sessions.")
+        static let configuration = CommandConfiguration(abstract: "List sessions by start date, with filters.")
         @OptionGroup var global: GlobalOptions
         @OptionGroup var output: FormatOption
+        @Option(help: "planned, open, in_progress, completed or cancelled.") var status: String?
+        @Option(help: "A course code.") var course: String?
+        @Option(help: "Sessions that end on or after YYYY-MM-DD.") var from: String?
+        @Option(help: "Sessions that start on or before YYYY-MM-DD.") var to: String?
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
+                var filter = SessionFilter()
+                filter.status = try status.map { try Validate.choice($0, as: SessionStatus.self, field: "status") }
+                filter.courseCode = try course.map { try Validate.code($0, field: "course") }
+                filter.from = try from.map { try Validate.day($0, field: "from") }
+                filter.to = try to.map { try Validate.day($0, field: "to") }
+                let query = filter
                 let (sessions, courses) = try await ctx.repository.transaction { work in
-                    (try await work.sessions(SessionFilter()), try await work.courses())
+                    (try await work.sessions(query), try await work.courses())
                 }
                 let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
                 ctx.print(
