@@ -23,6 +23,8 @@ extension PostgresUnitOfWork {
     }
 
     func cohorts(_ q: CohortQuery) async throws -> CohortReport {
+        // Distinct counts per group sort in memory rather than on disk (this transaction only).
+        try await connection.run("SET LOCAL work_mem = '64MB'")
         var sql: PostgresQuery = """
             WITH cohort AS (
                 SELECT e.id, e.status, e.trainee_id, t.sex, coalesce(t.category, '') AS category, coalesce(d.code, '') AS department_code,
