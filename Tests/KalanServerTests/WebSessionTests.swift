@@ -366,6 +366,34 @@ struct RosterPageTests {
         }
     }
 
+    @Test func hrApprovesRejectsWithAReasonAndWithdrawsFromTheRoster() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool))
+            for number in ["T-33", "T-34"] { try await workflow.nominate(staffNumber: number, sessionCode: "S-1", actor: .commandLine(user: "t")) }
+            try await f.app().test(.router) { client in
+                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
+                let roster = try await Self.page(client, "/sessions/S-1?lang=en", hr)
+                #expect(roster.body.contains(">Approve</button>") && roster.body.contains(">Withdraw</button>"))
+                let token = try Self.csrf(roster.body)
+                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-33&action=approve").status == 303)
+                let noReason = try await Self.post(client, "/sessions/S-1/decision?lang=en", hr, "csrf=\(token)&staff=T-34&action=reject&reason=")
+                #expect(noReason.status == 422 && noReason.body.contains("T-34"))
+                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-34&action=reject&reason=quota+atteint").status == 303)
+                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-1&action=withdraw&reason=mission").status == 303)
+                let statuses = try await pool.query(
+                    "SELECT t.staff_number, e.status FROM enrolment e JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number IN ('T-1', 'T-33', 'T-34') ORDER BY 1"
+                ).map { "\(try $0.decode("staff_number", as: String.self))=\(try $0.decode("status", as: String.self))" }
+                #expect(statuses == ["T-1=withdrawn", "T-33=enrolled", "T-34=rejected"])
+                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
+                let trainerPage = try await Self.page(client, "/sessions/S-1", trainer)
+                #expect(!trainerPage.body.contains("/decision"), "trainers do not decide enrolments")
+                let refused = try await Self.post(client, "/sessions/S-1/decision", trainer, "csrf=\(try Self.csrf(trainerPage.body))&staff=T-2&action=withdraw")
+                #expect(refused.status == 422)
+            }
+        }
+    }
+
     @Test func hrEnrolsStaffByNumberAndEveryLineIsReported() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)

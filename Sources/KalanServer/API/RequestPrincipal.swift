@@ -32,7 +32,7 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             }
             let header = request.headerFields[.authorization] ?? ""
             let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
-            if token.isEmpty, let cookie {
+            if token.isEmpty, cookie != nil {
                 if request.method != .get, request.method != .head, !Self.sameOrigin(request) {
                     return ProblemResponse.make(
                         Problem(

@@ -66,6 +66,8 @@ enum HTML {
         tr.total td{font-weight:700;border-top:2px solid #1d2327}.chart{width:100%;max-width:46rem;height:auto}
         .progress{margin:.8rem 0}.meter{height:.8rem;background:#e5e7eb;border-radius:4px;overflow:hidden;margin:.2rem 0}.meter span{display:block;height:100%;background:#15803d}
         label.inline{display:inline;font-weight:400;margin:0}label.inline input{width:auto}
+        form.inline{display:inline-flex;gap:.3rem;align-items:center;margin-right:.3rem}input.reason{width:9rem;padding:.2rem .4rem}
+        button.small{margin-top:0;padding:.2rem .6rem;font-size:.85rem}
         """
 }
 

@@ -16,6 +16,7 @@ struct RosterPages: Sendable {
         router.post("sessions/:code/attendance") { request, context in try await attendance(request, code: try context.parameters.require("code")) }
         router.post("sessions/:code/enrolments") { request, context in try await enrol(request, code: try context.parameters.require("code")) }
         router.post("sessions/:code/scores") { request, context in try await scores(request, code: try context.parameters.require("code")) }
+        router.post("sessions/:code/decision") { request, context in try await decide(request, code: try context.parameters.require("code")) }
         router.post("sessions/:code/completion") { request, context in try await complete(request, code: try context.parameters.require("code")) }
     }
 
@@ -94,19 +95,23 @@ struct RosterPages: Sendable {
             case "attendance": done = (fr ? "Présences enregistrées." : "Attendance recorded.", true)
             case "enrolments": done = (fr ? "Inscriptions traitées." : "Enrolments processed.", true)
             case "scores": done = (fr ? "Scores enregistrés." : "Scores recorded.", true)
+            case "decision": done = (fr ? "Décision enregistrée." : "Decision recorded.", true)
             default: break
             }
         }
         var body = "<div class=\"card\"><h1>\(HTML.escape(session.code)) · \(HTML.escape(course?.title(in: language) ?? ""))</h1>"
         body += "<p class=\"muted\">\(session.startsOn) → \(session.endsOn) · \(days.count) \(fr ? "jours de formation" : "training days") · \(session.capacity) \(fr ? "places" : "seats") · \(session.status.rawValue)</p>"
         if let done { body += "<p class=\"verdict \(done.ok ? "ok" : "bad")\" role=\"status\">\(HTML.escape(done.text).replacingOccurrences(of: "\n", with: "<br>"))</p>" }
-        body += "<div class=\"scroll\"><table><thead><tr><th>\(fr ? "matricule" : "staff no.")</th><th>\(fr ? "nom" : "name")</th><th>\(fr ? "direction" : "department")</th><th>\(fr ? "statut" : "status")</th><th>\(fr ? "assiduité %" : "attendance %")</th><th>\(fr ? "pré" : "pre")</th><th>\(fr ? "post" : "post")</th></tr></thead><tbody>"
+        let decides = actor.managesRegister
+        body += "<div class=\"scroll\"><table><thead><tr><th>\(fr ? "matricule" : "staff no.")</th><th>\(fr ? "nom" : "name")</th><th>\(fr ? "direction" : "department")</th><th>\(fr ? "statut" : "status")</th><th>\(fr ? "assiduité %" : "attendance %")</th><th>\(fr ? "pré" : "pre")</th><th>\(fr ? "post" : "post")</th>\(decides ? "<th></th>" : "")</tr></thead><tbody>"
         for line in lines {
             let position = line.enrolment.waitlistPosition.map { " (\($0))" } ?? ""
             body += "<tr><td>\(HTML.escape(line.trainee.staffNumber))</td><td>\(HTML.escape(line.trainee.fullName))</td><td>\(HTML.escape(line.departmentCode ?? ""))</td>"
             body += "<td>\(HTML.escape(Self.statusName(line.enrolment.status, language)))\(position)</td>"
             body += "<td class=\"n\">\(String(format: "%.0f", line.attendanceRate(trainingDays: days.count)))</td>"
-            body += "<td class=\"n\">\(line.preScore.map { String(format: "%.0f", $0) } ?? "–")</td><td class=\"n\">\(line.postScore.map { String(format: "%.0f", $0) } ?? "–")</td></tr>"
+            body += "<td class=\"n\">\(line.preScore.map { String(format: "%.0f", $0) } ?? "–")</td><td class=\"n\">\(line.postScore.map { String(format: "%.0f", $0) } ?? "–")</td>"
+            if decides { body += "<td>\(decisions(line, session: session, csrf: csrf, language: language))</td>" }
+            body += "</tr>"
         }
         body += "</tbody></table></div>" + (lines.isEmpty ? "<p>\(fr ? "Personne n'est inscrit." : "Nobody is enrolled.")</p>" : "") + "</div>"
         let present = lines.filter { [.enrolled, .completed, .failed].contains($0.enrolment.status) }
@@ -285,5 +290,42 @@ struct RosterPages: Sendable {
             ? (fr ? "Aucun inscrit n'a de score post : rien à clôturer." : "Nobody enrolled has a post score: nothing to close.")
             : (fr ? "\(lines.count - failures) résultat(s) calculé(s), \(failures) refusé(s)." : "\(lines.count - failures) outcome(s) computed, \(failures) refused.")
         return try await roster(request, code: code, message: (([summary] + report).joined(separator: "\n"), failures == 0 && !lines.isEmpty))
+    }
+
+    /// HR's buttons for one line: approve or reject a nomination (a rejection needs a reason),
+    /// withdraw a seat, an approval or a waitlist place.
+    func decisions(_ line: RosterLine, session: TrainingSession, csrf: String, language: Language) -> String {
+        let fr = language == .fr
+        let number = HTML.escape(line.trainee.staffNumber)
+        func form(_ action: String, _ label: String, reason: Bool) -> String {
+            let field = reason ? "<input name=\"reason\" maxlength=\"500\" placeholder=\"\(fr ? "motif" : "reason")\" aria-label=\"\(fr ? "motif" : "reason") \(number)\" class=\"reason\">" : ""
+            return """
+                <form method="post" action="/sessions/\(HTML.escape(session.code))/decision?lang=\(language.rawValue)" class="inline"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))"><input type="hidden" name="staff" value="\(number)"><input type="hidden" name="action" value="\(action)">\(field)<button type="submit" class="small">\(label)</button></form>
+                """
+        }
+        switch line.enrolment.status {
+        case .nominated: return form("approve", fr ? "Approuver" : "Approve", reason: false) + form("reject", fr ? "Refuser" : "Reject", reason: true)
+        case .approved, .enrolled, .waitlisted: return form("withdraw", fr ? "Retirer" : "Withdraw", reason: true)
+        default: return ""
+        }
+    }
+
+    func decide(_ request: Request, code: String) async throws -> Response {
+        let language = request.language
+        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        let staff = String((fields["staff"] ?? "").prefix(32))
+        let reason = fields["reason"].map { String($0.prefix(500)) } ?? ""
+        let workflow = EnrolmentWorkflow(repository: repository)
+        do {
+            switch fields["action"] ?? "" {
+            case "approve": try await workflow.approve(staffNumber: staff, sessionCode: code, actor: actor)
+            case "reject": try await workflow.reject(staffNumber: staff, sessionCode: code, reason: reason, actor: actor)
+            case "withdraw": try await workflow.withdraw(staffNumber: staff, sessionCode: code, reason: reason, actor: actor)
+            default: throw KalanError.invalid(field: "action", problem: .oneOf(["approve", "reject", "withdraw"]))
+            }
+        } catch let error as KalanError {
+            return try await roster(request, code: code, message: ("\(staff) : " + error.message(in: language), false), status: .unprocessableContent)
+        }
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=decision"])
     }
 }
