@@ -69,6 +69,58 @@ struct StatisticsTests {
         }
     }
 
+    @Test func programmeProgressCountsDistinctStaffWhoCompletedAgainstTheTarget() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            try await f.register.addProgramme(
+                .init(code: "ML-IR", nameFR: "Coopération Mali–Iran", nameEN: nil, startsOn: "2030-01-01", endsOn: "2030-12-31", domains: ["telecoms"],
+                    targetTrainees: 8, partnerCodes: ["ITRC"]), actor: f.admin)
+            try await f.register.addProgramme(
+                .init(code: "NO-TARGET", nameFR: "Sans cible", nameEN: nil, startsOn: "2030-06-01", endsOn: "2030-12-31", domains: [], targetTrainees: 0,
+                    partnerCodes: []), actor: f.admin)
+            try await f.register.addSession(
+                .init(code: "S-PROG", courseCode: "TEL-FOND", partnerCode: "ITRC", programmeCode: "ML-IR", startsOn: "2030-03-04", endsOn: "2030-03-08",
+                    mode: "online", capacity: 10, enrolmentDeadline: "2030-02-20", status: "open"), actor: f.admin)
+            try await f.session("S-OTHER", from: "2030-05-06", to: "2030-05-10", deadline: "2030-04-20")
+            let staff = try await f.staff(4)
+            for number in staff[0..<3] { try await f.workflow.enrol(staffNumber: number, sessionCode: "S-PROG", actor: f.hr) }
+            try await f.workflow.enrol(staffNumber: staff[3], sessionCode: "S-OTHER", actor: f.hr)
+            for number in staff[0..<2] { try await f.results.complete(sessionCode: "S-PROG", staffNumber: number, actor: f.hr, override: (.completed, "test")) }
+            try await f.results.complete(sessionCode: "S-OTHER", staffNumber: staff[3], actor: f.hr, override: (.completed, "test"))
+            let stats = CohortStatistics(repository: f.repository)
+            let progress = try await stats.programmeProgress(actor: f.hr)
+            #expect(progress.map(\.code) == ["ML-IR", "NO-TARGET"])
+            #expect(progress[0].trained == 2 && progress[0].enrolled == 3 && progress[0].progress == 0.25, "the other session's completion is not the programme's")
+            #expect(progress[1].trained == 0 && progress[1].progress == nil)
+            let byProgramme = try await stats.cohorts(CohortQuery(by: [.programme]), actor: f.hr)
+            #expect(byProgramme.groups.map(\.group) == [[""], ["ML-IR"]])
+            await #expect(throws: KalanError.forbidden) { try await stats.programmeProgress(actor: Actor(name: "user:t", role: .trainer)) }
+        }
+    }
+
+    @Test func kalanStatsPrintsCSVJSONAndAWorkbookAndNamesABadDimension() async throws {
+        try #require(KalanProcess.isBuilt, "kalan must be built beside the tests (swift build --build-tests)")
+        let url = try await TestDatabase.shared.freshDatabaseURL()
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: 2)
+        let f = try await WorkflowFixture.make(pool)
+        try await cohort(f)
+        await pool.close()
+        let common = ["--database-url", url, "--log-level", "error", "--lang", "en"]
+        let csv = try await KalanProcess.run(["stats", "cohorts", "--by", "session", "--format", "csv"] + common)
+        #expect(csv.code == 0, "\(csv.output)")
+        #expect(csv.output.contains("session,enrolments,staff,women %") && csv.output.contains("S-MAR,6,6,33.3,4,1,1,66.7,80.0,76.0,40.0,70.0,30.0,4,1"))
+        let json = try await KalanProcess.run(["stats", "cohorts", "--format", "json"] + common)
+        #expect(json.output.contains("\"enrolments\" : 12") && json.output.contains("\"completionRate\""))
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kalan-\(UUID().uuidString.prefix(8)).xlsx").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try await KalanProcess.run(["stats", "cohorts", "--by", "sex", "--xlsx", path] + common).code == 0)
+        #expect(FileManager.default.contents(atPath: path)?.prefix(2) == Data([0x50, 0x4B]))
+        let bad = try await KalanProcess.run(["stats", "cohorts", "--by", "colour"] + common)
+        #expect(bad.code == 2 && bad.output.contains("by"))
+        let open = try await KalanProcess.run(["session", "list", "--from", "2030-04-01", "--format", "csv"] + common)
+        #expect(open.output.contains("S-MAY") && !open.output.contains("S-MAR"), "\(open.output)")
+    }
+
     @Test func badQueriesNameTheirField() async throws {
         try await TestDatabase.withPool { pool in
             let f = try await WorkflowFixture.make(pool)

@@ -10,13 +10,9 @@ extension KalanAPI {
             for (value, field) in [(q.course, "course"), (q.partner, "partner"), (q.programme, "programme"), (q.department, "department"), (q.domain, "domain")] {
                 try ContractLimits.text(value, field, max: 32)
             }
-            func day(_ value: String?, _ field: String) throws -> Day? {
-                guard let value else { return nil }
-                guard let day = Day(value) else { throw KalanError.invalid(field: field, problem: .format(expected: "YYYY-MM-DD")) }
-                return day
-            }
             let query = CohortQuery(
-                by: (q.by ?? []).compactMap { CohortDimension(rawValue: $0.rawValue) }, from: try day(q.from, "from"), to: try day(q.to, "to"),
+                by: (q.by ?? []).compactMap { CohortDimension(rawValue: $0.rawValue) }, from: try q.from.map { try Validate.day($0, field: "from") },
+                to: try q.to.map { try Validate.day($0, field: "to") },
                 courseCode: q.course, partnerCode: q.partner, programmeCode: q.programme, departmentCode: q.department, domain: q.domain)
             let report = try await CohortStatistics(repository: repository).cohorts(query, actor: actor)
             return .ok(.init(body: .json(.init(dimensions: report.dimensions.map(\.rawValue), groups: report.groups.map(Self.schema), total: Self.schema(report.total)))))

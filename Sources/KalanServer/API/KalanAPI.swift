@@ -119,11 +119,8 @@ struct KalanAPI: APIProtocol {
             filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
             filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
             filter.courseCode = q.course?.uppercased()
-            for (value, field) in [(q.from, "from"), (q.to, "to")] {
-                guard let value else { continue }
-                guard let day = Day(value) else { throw KalanError.invalid(field: field, problem: .format(expected: "YYYY-MM-DD")) }
-                if field == "from" { filter.from = day } else { filter.to = day }
-            }
+            filter.from = try q.from.map { try Validate.day($0, field: "from") }
+            filter.to = try q.to.map { try Validate.day($0, field: "to") }
             if let cursor = q.cursor {
                 guard let decoded = Cursor.decode(cursor, as: SessionCursor.self), decoded.order == filter.order, decoded.key.code.count <= 40 else {
                     throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order"))

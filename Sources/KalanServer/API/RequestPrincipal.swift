@@ -33,7 +33,7 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             let header = request.headerFields[.authorization] ?? ""
             let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
             if token.isEmpty, cookie != nil {
-                if request.method != .get, request.method != .head, !Self.sameOrigin(request) {
+                if request.method != .get, request.method != .head, !request.isSameOrigin {
                     return ProblemResponse.make(
                         Problem(
                             type: "/problems/forbidden", title: language == .fr ? "Origine refusée" : "Origin refused", status: 403,
@@ -56,15 +56,6 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             }
             return try await RequestPrincipal.$actor.withValue(user.actor) { try await next(request, body, metadata) }
         }
-    }
-
-    /// True when the request has no Origin header (not a browser's cross-site form or fetch) or
-    /// one whose host is the request's own.
-    static func sameOrigin(_ request: HTTPRequest) -> Bool {
-        guard let origin = request.headerFields[.origin] else { return true }
-        guard let host = request.authority, let url = URL(string: origin), let originHost = url.host else { return false }
-        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
-        return originAuthority.lowercased() == host.lowercased()
     }
 }
 

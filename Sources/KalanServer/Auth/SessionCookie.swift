@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// The browser's web session: a secret in an HttpOnly, SameSite=Strict cookie (Secure when Kalan
 /// is published over HTTPS), stored hashed like an API token.
@@ -24,5 +25,16 @@ enum SessionCookie {
             }
         }
         return nil
+    }
+}
+
+extension HTTPRequest {
+    /// True when the request has no Origin header (not a browser's cross-site form or fetch) or
+    /// one whose host is the request's own: what cookie-authenticated changes must be.
+    var isSameOrigin: Bool {
+        guard let origin = headerFields[.origin] else { return true }
+        guard let host = authority, let url = URL(string: origin), let originHost = url.host else { return false }
+        let originAuthority = url.port.map { "\(originHost):\($0)" } ?? originHost
+        return originAuthority.lowercased() == host.lowercased()
     }
 }

@@ -46,6 +46,19 @@ enum HTML {
             status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
+    /// Where a page sends a visitor who is not signed in.
+    static func toLogin(_ language: Language) -> Response {
+        Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
+    }
+
+    /// A form without the session's token, or from another site: nothing is done.
+    static func staleForm(_ language: Language) -> Response {
+        page(
+            title: "403", language: language,
+            body: "<div class=\"card\"><p class=\"verdict bad\">\(language == .fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.")</p></div>",
+            status: .forbidden)
+    }
+
     static let stylesheet = """
         *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;color:#1d2327;background:#f6f7f7}
         header{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center;padding:.6rem 1rem;background:#14532d;color:#fff;font-size:.9rem}

@@ -19,7 +19,7 @@ struct RegisterPages: Sendable {
         let language = request.language
         let fr = language == .fr
         guard let (user, csrf) = try await accounts.signedIn(request) else {
-            return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
+            return HTML.toLogin(language)
         }
         guard user.role != .trainer else {
             return HTML.page(
@@ -67,13 +67,10 @@ struct RegisterPages: Sendable {
         let fr = language == .fr
         var request = request
         let data = try await request.collectBody(upTo: 20 * 1024 * 1024)
-        guard let (user, csrf) = try await accounts.signedIn(request), BearerAuthenticationMiddleware.sameOrigin(request.head),
+        guard let (user, csrf) = try await accounts.signedIn(request), request.head.isSameOrigin,
             let form = MultipartForm(body: Array(data.readableBytesView), contentType: request.headers[.contentType] ?? ""), form.text("csrf") == csrf
         else {
-            return HTML.page(
-                title: "403", language: language,
-                body: "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.")</p></div>",
-                status: .forbidden)
+            return HTML.staleForm(language)
         }
         guard let file = form["file"], !file.isEmpty else {
             let message = KalanError.invalid(field: "file", problem: .required).message(in: language)

@@ -20,27 +20,10 @@ struct RosterPages: Sendable {
         router.post("sessions/:code/completion") { request, context in try await complete(request, code: try context.parameters.require("code")) }
     }
 
-    func toLogin(_ language: Language) -> Response { Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"]) }
-
-    static func statusName(_ status: EnrolmentStatus, _ language: Language) -> String {
-        guard language == .fr else { return status.rawValue.replacingOccurrences(of: "_", with: " ") }
-        return switch status {
-        case .nominated: "proposé"
-        case .approved: "approuvé"
-        case .enrolled: "inscrit"
-        case .waitlisted: "liste d'attente"
-        case .completed: "réussi"
-        case .failed: "échoué"
-        case .withdrawn: "retiré"
-        case .rejected: "refusé"
-        case .noShow: "absent"
-        }
-    }
-
     func list(_ request: Request) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let (user, _) = try await accounts.signedIn(request) else { return toLogin(language) }
+        guard let (user, _) = try await accounts.signedIn(request) else { return HTML.toLogin(language) }
         var filter = SessionFilter.visible(to: user.actor)
         filter.order = .startsOnDescending
         filter.limit = 500
@@ -76,7 +59,7 @@ struct RosterPages: Sendable {
     func roster(_ request: Request, code: String, message: (text: String, ok: Bool)? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let (user, csrf) = try await accounts.signedIn(request) else { return toLogin(language) }
+        guard let (user, csrf) = try await accounts.signedIn(request) else { return HTML.toLogin(language) }
         let actor = user.actor
         let session: TrainingSession, lines: [RosterLine]
         do {
@@ -107,7 +90,7 @@ struct RosterPages: Sendable {
         for line in lines {
             let position = line.enrolment.waitlistPosition.map { " (\($0))" } ?? ""
             body += "<tr><td>\(HTML.escape(line.trainee.staffNumber))</td><td>\(HTML.escape(line.trainee.fullName))</td><td>\(HTML.escape(line.departmentCode ?? ""))</td>"
-            body += "<td>\(HTML.escape(Self.statusName(line.enrolment.status, language)))\(position)</td>"
+            body += "<td>\(HTML.escape(line.enrolment.status.name(in: language)))\(position)</td>"
             body += "<td class=\"n\">\(String(format: "%.0f", line.attendanceRate(trainingDays: days.count)))</td>"
             body += "<td class=\"n\">\(line.preScore.map { String(format: "%.0f", $0) } ?? "–")</td><td class=\"n\">\(line.postScore.map { String(format: "%.0f", $0) } ?? "–")</td>"
             if decides { body += "<td>\(decisions(line, session: session, csrf: csrf, language: language))</td>" }
@@ -171,39 +154,44 @@ struct RosterPages: Sendable {
 
     /// The form's fields when the request carries the session's form token from Kalan's own origin.
     func form(_ request: Request) async throws -> (actor: Actor, fields: URLEncodedForm)? {
-        guard let (user, csrf) = try await accounts.signedIn(request), BearerAuthenticationMiddleware.sameOrigin(request.head) else { return nil }
+        guard let (user, csrf) = try await accounts.signedIn(request), request.head.isSameOrigin else { return nil }
         let data = try await request.body.collect(upTo: 256 * 1024)
         let fields = URLEncodedForm(String(buffer: data))
         guard fields["csrf"] == csrf else { return nil }
         return (user.actor, fields)
     }
 
-    func forbidden(_ language: Language) -> Response {
-        HTML.page(
-            title: "403", language: language,
-            body: "<div class=\"card\"><p class=\"verdict bad\">\(language == .fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.")</p></div>",
-            status: .forbidden)
+    /// The roster again, saying what was refused; nothing of the refused change is kept.
+    func refused(_ request: Request, code: String, _ error: KalanError, staff: String? = nil) async throws -> Response {
+        let text = (staff.map { "\($0) : " } ?? "") + error.message(in: request.language)
+        return try await roster(request, code: code, message: (text, false), status: .unprocessableContent)
+    }
+
+    /// Back to the roster after a change, saying what was done.
+    static func recorded(_ code: String, _ done: String, _ language: Language) -> Response {
+        let path = code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? ""
+        return Response(status: .seeOther, headers: [.location: "/sessions/\(path)?lang=\(language.rawValue)&done=\(done)"])
     }
 
     func attendance(_ request: Request, code: String) async throws -> Response {
         let language = request.language
-        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        guard let (actor, fields) = try await form(request) else { return HTML.staleForm(language) }
         guard let day = fields["day"].flatMap({ Day($0) }) else {
-            return try await roster(request, code: code, message: (KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")).message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")))
         }
         var marks: [ResultsRecording.AttendanceMark] = []
         for (name, value) in fields.all where name.hasPrefix("m.") {
             guard let status = AttendanceStatus(rawValue: value) else {
-                return try await roster(request, code: code, message: (KalanError.invalid(field: name, problem: .oneOf(AttendanceStatus.allCases.map(\.rawValue))).message(in: language), false), status: .unprocessableContent)
+                return try await refused(request, code: code, KalanError.invalid(field: name, problem: .oneOf(AttendanceStatus.allCases.map(\.rawValue))))
             }
             marks.append(.init(staffNumber: String(name.dropFirst(2)), day: day, status: status))
         }
         do {
             try await ResultsRecording(repository: repository).recordAttendance(sessionCode: code, marks: marks, actor: actor)
         } catch let error as KalanError {
-            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, error)
         }
-        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=attendance"])
+        return Self.recorded(code, "attendance", language)
     }
 
     /// Each staff number is its own enrolment: the page reports every line, and a refused line
@@ -211,14 +199,14 @@ struct RosterPages: Sendable {
     func enrol(_ request: Request, code: String) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        guard let (actor, fields) = try await form(request) else { return HTML.staleForm(language) }
         let numbers = (fields["staff"] ?? "").split(whereSeparator: { $0.isNewline || $0.isWhitespace || $0 == "," || $0 == ";" })
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !numbers.isEmpty else {
-            return try await roster(request, code: code, message: (KalanError.invalid(field: "staff", problem: .required).message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, KalanError.invalid(field: "staff", problem: .required))
         }
         guard numbers.count <= 500 else {
-            return try await roster(request, code: code, message: (KalanError.invalid(field: "staff", problem: .range(min: 1, max: 500)).message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, KalanError.invalid(field: "staff", problem: .range(min: 1, max: 500)))
         }
         let workflow = EnrolmentWorkflow(repository: repository)
         var report: [String] = []
@@ -227,7 +215,7 @@ struct RosterPages: Sendable {
             do {
                 let enrolment = try await workflow.enrol(staffNumber: number, sessionCode: code, actor: actor)
                 let position = enrolment.waitlistPosition.map { " (\($0))" } ?? ""
-                report.append("\(number) : \(Self.statusName(enrolment.status, language))\(position)")
+                report.append("\(number) : \(enrolment.status.name(in: language))\(position)")
             } catch let error as KalanError {
                 failures += 1
                 report.append("\(number) : \(error.message(in: language))")
@@ -240,7 +228,7 @@ struct RosterPages: Sendable {
 
     func scores(_ request: Request, code: String) async throws -> Response {
         let language = request.language
-        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        guard let (actor, fields) = try await form(request) else { return HTML.staleForm(language) }
         var entries: [ResultsRecording.ScoreEntry] = []
         for (name, value) in fields.all {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
@@ -248,18 +236,16 @@ struct RosterPages: Sendable {
             let text = value.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
             if text.isEmpty { continue }
             guard let score = Double(text), score.isFinite, (0...100).contains(score) else {
-                return try await roster(
-                    request, code: code, message: (KalanError.invalid(field: name, problem: .range(min: 0, max: 100)).message(in: language), false),
-                    status: .unprocessableContent)
+                return try await refused(request, code: code, KalanError.invalid(field: name, problem: .range(min: 0, max: 100)))
             }
             entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
         }
         do {
             try await ResultsRecording(repository: repository).recordScores(sessionCode: code, scores: entries, actor: actor)
         } catch let error as KalanError {
-            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, error)
         }
-        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=scores"])
+        return Self.recorded(code, "scores", language)
     }
 
     /// Computes the outcome of every enrolled trainee with a post score; each is its own change,
@@ -267,20 +253,20 @@ struct RosterPages: Sendable {
     func complete(_ request: Request, code: String) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard let (actor, _) = try await form(request) else { return forbidden(language) }
+        guard let (actor, _) = try await form(request) else { return HTML.staleForm(language) }
         let recording = ResultsRecording(repository: repository)
         let lines: [RosterLine]
         do {
             lines = try await recording.roster(sessionCode: code, actor: actor).1.filter { $0.enrolment.status == .enrolled && $0.postScore != nil }
         } catch let error as KalanError {
-            return try await roster(request, code: code, message: (error.message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, error)
         }
         var report: [String] = []
         var failures = 0
         for line in lines {
             do {
                 let done = try await recording.complete(sessionCode: code, staffNumber: line.trainee.staffNumber, actor: actor)
-                report.append("\(line.trainee.staffNumber) : \(Self.statusName(done.enrolment.status, language)) (\(String(format: "%.0f", done.attendanceRate)) %)")
+                report.append("\(line.trainee.staffNumber) : \(done.enrolment.status.name(in: language)) (\(String(format: "%.0f", done.attendanceRate)) %)")
             } catch let error as KalanError {
                 failures += 1
                 report.append("\(line.trainee.staffNumber) : \(error.message(in: language))")
@@ -312,7 +298,7 @@ struct RosterPages: Sendable {
 
     func decide(_ request: Request, code: String) async throws -> Response {
         let language = request.language
-        guard let (actor, fields) = try await form(request) else { return forbidden(language) }
+        guard let (actor, fields) = try await form(request) else { return HTML.staleForm(language) }
         let staff = String((fields["staff"] ?? "").prefix(32))
         let reason = fields["reason"].map { String($0.prefix(500)) } ?? ""
         let workflow = EnrolmentWorkflow(repository: repository)
@@ -324,8 +310,8 @@ struct RosterPages: Sendable {
             default: throw KalanError.invalid(field: "action", problem: .oneOf(["approve", "reject", "withdraw"]))
             }
         } catch let error as KalanError {
-            return try await roster(request, code: code, message: ("\(staff) : " + error.message(in: language), false), status: .unprocessableContent)
+            return try await refused(request, code: code, error, staff: staff)
         }
-        return Response(status: .seeOther, headers: [.location: "/sessions/\(code.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? "")?lang=\(language.rawValue)&done=decision"])
+        return Self.recorded(code, "decision", language)
     }
 }

@@ -20,7 +20,7 @@ struct SessionPages: Sendable {
         let language = request.language
         let fr = language == .fr
         guard let (user, csrf) = try await accounts.signedIn(request) else {
-            return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
+            return HTML.toLogin(language)
         }
         let role: String =
             switch user.role {
@@ -71,7 +71,7 @@ struct SessionPages: Sendable {
     func login(_ request: Request, address: String) async throws -> Response {
         let language = request.language
         let fr = language == .fr
-        guard BearerAuthenticationMiddleware.sameOrigin(request.head) else {
+        guard request.head.isSameOrigin else {
             return form(language, message: fr ? "Origine refusée." : "Origin refused.", status: .forbidden)
         }
         let data = try await request.body.collect(upTo: 16 * 1024)
@@ -103,8 +103,8 @@ struct SessionPages: Sendable {
         let language = request.language
         let data = try await request.body.collect(upTo: 16 * 1024)
         if let secret = SessionCookie.value(in: request.headers[.cookie]), let (_, csrf) = try await accounts.authenticate(session: secret) {
-            guard BearerAuthenticationMiddleware.sameOrigin(request.head), URLEncodedForm(String(buffer: data))["csrf"] == csrf else {
-                return form(language, message: language == .fr ? "Formulaire périmé ou étranger : rechargez la page." : "Stale or foreign form: reload the page.", status: .forbidden)
+            guard request.head.isSameOrigin, URLEncodedForm(String(buffer: data))["csrf"] == csrf else {
+                return HTML.staleForm(language)
             }
             try await accounts.logout(session: secret)
         }

@@ -17,43 +17,36 @@ struct StatisticsPages: Sendable {
         router.get("statistics/cohorts.xlsx") { request, _ in try await download(request, xlsx: true) }
     }
 
-    /// The query of the form's fields, or the field at fault.
-    static func query(_ request: Request) -> Result<CohortQuery, KalanError> {
+    /// The query of the form's fields; the field at fault otherwise.
+    static func query(_ request: Request) throws -> CohortQuery {
         let parameters = request.uri.queryParameters
         var query = CohortQuery()
         for field in ["by", "then"] {
             guard let value = parameters.get(field), !value.isEmpty else { continue }
             guard let dimension = CohortDimension(rawValue: value) else {
-                return .failure(.invalid(field: field, problem: .oneOf(CohortDimension.allCases.map(\.rawValue))))
+                throw KalanError.invalid(field: field, problem: .oneOf(CohortDimension.allCases.map(\.rawValue)))
             }
             if !query.by.contains(dimension) { query.by.append(dimension) }
         }
-        for field in ["from", "to"] {
-            guard let value = parameters.get(field), !value.isEmpty else { continue }
-            guard let day = Day(value) else { return .failure(.invalid(field: field, problem: .format(expected: "AAAA-MM-JJ / YYYY-MM-DD"))) }
-            if field == "from" { query.from = day } else { query.to = day }
-        }
-        return .success(query)
+        query.from = try parameters.get("from").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "from") }
+        query.to = try parameters.get("to").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "to") }
+        return query
     }
 
     func page(_ request: Request) async throws -> Response {
         let language = request.language
         let fr = language == .fr
         guard let user = try await accounts.signedIn(request)?.user else {
-            return Response(status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)"])
+            return HTML.toLogin(language)
         }
         let statistics = CohortStatistics(repository: repository)
         var body = "<div class=\"card\"><h1>\(fr ? "Statistiques des cohortes" : "Cohort statistics")</h1>"
-        let query: CohortQuery
-        switch Self.query(request) {
-        case .failure(let error):
-            body += "<p class=\"verdict bad\" role=\"alert\">\(HTML.escape(error.message(in: language)))</p>" + form(CohortQuery(by: [.course]), language) + "</div>"
-            return HTML.page(title: fr ? "Statistiques" : "Statistics", language: language, body: body, status: .badRequest)
-        case .success(let parsed):
-            query = parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil ? CohortQuery(by: [.course], from: parsed.from, to: parsed.to) : parsed
-        }
+        var query = CohortQuery(by: [.course])
         let report: CohortReport
         do {
+            let parsed = try Self.query(request)
+            // A first visit, with no grouping asked for, groups by course.
+            query = parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil ? CohortQuery(by: [.course], from: parsed.from, to: parsed.to) : parsed
             report = try await statistics.cohorts(query, actor: user.actor)
         } catch let error as KalanError {
             body += "<p class=\"verdict bad\" role=\"alert\">\(HTML.escape(error.message(in: language)))</p>" + form(query, language) + "</div>"
@@ -74,17 +67,14 @@ struct StatisticsPages: Sendable {
         guard let user = try await accounts.signedIn(request)?.user else {
             return Problem(type: "/problems/unauthorized", title: language == .fr ? "Connexion requise" : "Login required", status: 401).response()
         }
-        let query: CohortQuery
-        switch Self.query(request) {
-        case .failure(let error):
-            return Problem(type: "/problems/validation", title: error.message(in: language), status: 422, errors: [.init(field: error.field ?? "", message: error.message(in: language))]).response()
-        case .success(let parsed): query = parsed
-        }
         let report: CohortReport
         do {
-            report = try await CohortStatistics(repository: repository).cohorts(query, actor: user.actor)
+            report = try await CohortStatistics(repository: repository).cohorts(try Self.query(request), actor: user.actor)
         } catch let error as KalanError {
-            return Problem(type: "/problems/validation", title: error.message(in: language), status: 422).response()
+            return Problem(
+                type: "/problems/validation", title: error.message(in: language), status: 422,
+                errors: error.field.map { [.init(field: $0, message: error.message(in: language))] }
+            ).response()
         }
         let rows = CohortTable.rows(report, language: language)
         let name = language == .fr ? "cohortes" : "cohorts"
@@ -97,19 +87,10 @@ struct StatisticsPages: Sendable {
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
-        // Excel opens UTF-8 CSV with accents intact when it starts with a byte order mark.
-        let csv = "\u{FEFF}" + rows.map { $0.map { Self.csvField(CohortTable.text($0)) }.joined(separator: ";") }.joined(separator: "\r\n") + "\r\n"
+        let csv = CSVWriter.document(rows.map { $0.map { CohortTable.text($0) } }, separator: ";", byteOrderMark: true)
         return Response(
             status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
             body: .init(byteBuffer: ByteBuffer(string: csv)))
-    }
-
-    /// Quoted when needed; a leading = + - @ is defused so spreadsheets do not run it.
-    static func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { ",;\"\n\r".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     static func parameters(_ query: CohortQuery, _ language: Language) -> String {

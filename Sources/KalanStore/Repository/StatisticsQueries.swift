@@ -77,7 +77,7 @@ extension PostgresUnitOfWork {
             """)
         var report = CohortReport(dimensions: q.by, groups: [], total: Self.emptyFigures())
         for row in try await query(sql) {
-            let figures = CohortFigures(
+            var figures = CohortFigures(
                 group: try q.by.indices.map { try row.decode("g\($0)", as: String?.self) ?? "" },
                 enrolments: try row.decode("enrolments"),
                 statuses: Dictionary(uniqueKeysWithValues: try EnrolmentStatus.allCases.map { ($0.rawValue, try row.decode("s_\($0.rawValue)", as: Int.self)) }),
@@ -85,11 +85,8 @@ extension PostgresUnitOfWork {
                 markedDays: try row.decode("marked_days"), meanPreScore: try row.decode("mean_pre"), meanPostScore: try row.decode("mean_post"),
                 meanGain: try row.decode("mean_gain"), certificatesIssued: try row.decode("issued"), certificatesRevoked: try row.decode("revoked"))
             if try row.decode("is_total", as: Int.self) != 0 {
-                report.total = CohortFigures(
-                    group: [], enrolments: figures.enrolments, statuses: figures.statuses, trainees: figures.trainees, women: figures.women,
-                    presentDays: figures.presentDays, markedDays: figures.markedDays, meanPreScore: figures.meanPreScore,
-                    meanPostScore: figures.meanPostScore, meanGain: figures.meanGain, certificatesIssued: figures.certificatesIssued,
-                    certificatesRevoked: figures.certificatesRevoked)
+                figures.group = []
+                report.total = figures
             } else {
                 report.groups.append(figures)
             }
@@ -107,11 +104,12 @@ extension PostgresUnitOfWork {
         try await query(
             """
             SELECT g.code, g.name_fr, g.name_en, g.starts_on, g.ends_on, g.target_trainees,
-                   (SELECT count(DISTINCT e.trainee_id) FROM enrolment e JOIN training_session s ON s.id = e.session_id JOIN course c ON c.id = s.course_id
-                     WHERE coalesce(s.programme_id, c.programme_id) = g.id AND e.status = 'completed') AS trained,
-                   (SELECT count(DISTINCT e.trainee_id) FROM enrolment e JOIN training_session s ON s.id = e.session_id JOIN course c ON c.id = s.course_id
-                     WHERE coalesce(s.programme_id, c.programme_id) = g.id AND e.status IN ('enrolled', 'completed', 'failed')) AS enrolled
-            FROM programme g ORDER BY g.starts_on, g.code
+                   count(DISTINCT e.trainee_id) FILTER (WHERE e.status = 'completed') AS trained,
+                   count(DISTINCT e.trainee_id) FILTER (WHERE e.status IN ('enrolled', 'completed', 'failed')) AS enrolled
+            FROM programme g
+            LEFT JOIN (enrolment e JOIN training_session s ON s.id = e.session_id JOIN course c ON c.id = s.course_id)
+                   ON coalesce(s.programme_id, c.programme_id) = g.id
+            GROUP BY g.id ORDER BY g.starts_on, g.code
             """
         ).map {
             ProgrammeProgress(

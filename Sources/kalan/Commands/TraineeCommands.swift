@@ -79,12 +79,11 @@ struct TraineeCommand: AsyncParsableCommand {
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
                 guard let data else { throw KalanError.invalid(field: file, problem: .unknownReference(file)) }
                 let start = Date()
-                let bar = ProgressBar(ctx.fr ? "Chargement" : "Loading")
+                // A bar only for large files, where waiting is noticeable.
+                let bar = data.count > 1 << 20 ? ProgressBar(ctx.fr ? "Chargement" : "Loading") : nil
                 do {
-                    // The bar only appears for large files, where waiting is noticeable.
-                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(
-                        data, dryRun: dryRun, actor: ctx.actor, progress: data.count > 1 << 20 ? bar.draw : nil)
-                    if data.count > 1 << 20 { bar.finish() }
+                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor, progress: bar?.draw)
+                    bar?.finish()
                     let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
                     let prefix = dryRun ? (ctx.fr ? "Vérification seule (rien n'est enregistré) : " : "Dry run (nothing stored): ") : ""
                     ctx.say(

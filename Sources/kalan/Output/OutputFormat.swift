@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KalanCore
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
@@ -33,17 +34,7 @@ struct Listing {
         return ([line(columns), rule] + rows.map(line)).joined(separator: "\n") + "\n"
     }
 
-    func csv() -> String {
-        ([columns] + rows).map { $0.map(Listing.csvField).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// Quotes fields that need it; a leading = + - @ is defused so spreadsheets do not run it.
-    static func csvField(_ value: String) -> String {
-        var text = value
-        if let first = text.first, "=+-@".contains(first), Double(text) == nil { text = "'" + text }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == ";" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    func csv() -> String { CSVWriter.document([columns] + rows) }
 
     func json() -> String {
         let objects = rows.map { row in Dictionary(uniqueKeysWithValues: zip(columns, row)) }
