@@ -67,24 +67,6 @@ public struct EnrolmentEvent: Sendable, Codable, Hashable {
     }
 }
 
-extension EnrolmentStatus {
-    /// The status as pages and reports show it.
-    public func name(in language: Language) -> String {
-        guard language == .fr else { return rawValue.replacingOccurrences(of: "_", with: " ") }
-        return switch self {
-        case .nominated: "proposé"
-        case .approved: "approuvé"
-        case .enrolled: "inscrit"
-        case .waitlisted: "liste d'attente"
-        case .completed: "réussi"
-        case .failed: "échoué"
-        case .withdrawn: "retiré"
-        case .rejected: "refusé"
-        case .noShow: "absent"
-        }
-    }
-}
-
 public enum AttendanceStatus: String, Sendable, Codable, CaseIterable {
     case present, absent, excused
 

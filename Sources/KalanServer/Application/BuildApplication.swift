@@ -21,7 +21,6 @@ public func buildApplication(
     HealthController(pool: pool, migrator: Migrator(logger: logger)).addRoutes(to: router)
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL)
-    VerificationController(issuing: issuing, issuer: issuer, repository: repository).addRoutes(to: router)
     router.get("metrics") { _, _ in
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -36,10 +35,9 @@ public func buildApplication(
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost))
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
-    SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: router)
-    StatisticsPages(accounts: accounts, repository: repository).addRoutes(to: router)
-    RosterPages(accounts: accounts, repository: repository).addRoutes(to: router)
-    RegisterPages(accounts: accounts, repository: repository).addRoutes(to: router)
+    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts))
+    PageRoutes(accounts: accounts, repository: repository, secureCookies: secureCookies).add(to: pages)
+    VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies)
     try! api.registerHandlers(
@@ -49,6 +47,7 @@ public func buildApplication(
         ])
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: ResponseCompression.handlers())),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),
         logger: logger
     )
