@@ -17,6 +17,9 @@ public enum KalanError: Error, Sendable, Equatable {
     case unauthenticated
     /// Too many failed logins for this account or address; try again after so many seconds (429).
     case tooManyAttempts(retryAfter: Int)
+    /// Marks of this day's attendance sheet changed since the form was read: saving would
+    /// overwrite them. Each difference names the line, what the form wanted and what is saved (409).
+    case attendanceChanged(day: Day, differences: [AttendanceDifference])
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -47,11 +50,15 @@ public enum KalanError: Error, Sendable, Equatable {
         case dayOutsideSession(day: Day)
         case notCompleted
         case alreadyRevoked
+        /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
+        case resultsClosed(staffNumber: String, name: String)
+        /// Reopening needs completed or failed lines in the session.
+        case resultsNotClosed(session: String)
     }
 
     public var isConflict: Bool {
         switch self {
-        case .duplicate, .rule(.alreadyInSession): true
+        case .duplicate, .rule(.alreadyInSession), .attendanceChanged: true
         default: false
         }
     }
@@ -85,6 +92,16 @@ public enum KalanError: Error, Sendable, Equatable {
             return fr
                 ? "Trop de tentatives de connexion : réessayez dans \(minutes) min."
                 : "Too many login attempts: try again in \(minutes) min."
+        case .attendanceChanged(let day, let differences):
+            let lines = differences.map { d in
+                let saved = d.saved.map { $0.name(in: language) } ?? (fr ? "aucune" : "none")
+                return fr
+                    ? "\(d.staffNumber) \(d.fullName) : enregistré « \(saved) », formulaire « \(d.wanted.name(in: language)) »"
+                    : "\(d.staffNumber) \(d.fullName): saved \"\(saved)\", form \"\(d.wanted.name(in: language))\""
+            }
+            return (fr
+                ? "La feuille de présence du \(day) a été modifiée entre-temps ; rien n'a été enregistré. Rechargez-la et vérifiez : "
+                : "The attendance sheet of \(day) changed meanwhile; nothing was saved. Reload it and check: ") + lines.joined(separator: "; ")
         }
     }
 }
@@ -138,6 +155,12 @@ extension KalanError.RuleViolation {
             return fr ? "Un certificat n'est délivré qu'à une inscription réussie." : "A certificate is issued only for a completed enrolment."
         case .alreadyRevoked:
             return fr ? "Ce certificat est déjà révoqué." : "This certificate is already revoked."
+        case .resultsClosed(let number, let name):
+            return fr
+                ? "Les résultats de \(name) (\(number)) sont clôturés : présences et notes ne changent plus, sauf réouverture par la DRH ou un administrateur."
+                : "The results of \(name) (\(number)) are closed: attendance and scores no longer change unless HR or an admin reopens them."
+        case .resultsNotClosed(let session):
+            return fr ? "Aucun résultat clôturé à rouvrir dans la session \(session)." : "No closed results to reopen in session \(session)."
         }
     }
 }
