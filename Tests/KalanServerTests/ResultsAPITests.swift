@@ -100,9 +100,9 @@ struct ResultsAPITests {
                     let lines = Self.json(response.body)["lines"] as? [[String: Any]] ?? []
                     #expect(lines.allSatisfy { $0["closedNow"] as? Bool == true }, "a preview of the reopened session")
                 }
+                let events = try await pool.query("SELECT count(*) AS n FROM enrolment_event WHERE reason = 'Feuille du lundi mal saisie'").first!.decode("n", as: Int.self)
+                #expect(events == 20)
             }
-            let events = try await pool.query("SELECT count(*) AS n FROM enrolment_event WHERE reason = 'Feuille du lundi mal saisie'").first!.decode("n", as: Int.self)
-            #expect(events == 20)
         }
     }
 }
