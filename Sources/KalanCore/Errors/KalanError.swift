@@ -17,6 +17,9 @@ public enum KalanError: Error, Sendable, Equatable {
     case unauthenticated
     /// Too many failed logins for this account or address; try again after so many seconds (429).
     case tooManyAttempts(retryAfter: Int)
+    /// Marks of this day's attendance sheet changed since the form was read: saving would
+    /// overwrite them. Each difference names the line, what the form wanted and what is saved (409).
+    case attendanceChanged(day: Day, differences: [AttendanceDifference])
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -47,11 +50,15 @@ public enum KalanError: Error, Sendable, Equatable {
         case dayOutsideSession(day: Day)
         case notCompleted
         case alreadyRevoked
+        /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
+        case resultsClosed(staffNumber: String, name: String)
+        /// Reopening needs completed or failed lines in the session.
+        case resultsNotClosed(session: String)
     }
 
     public var isConflict: Bool {
         switch self {
-        case .duplicate, .rule(.alreadyInSession): true
+        case .duplicate, .rule(.alreadyInSession), .attendanceChanged: true
         default: false
         }
     }
@@ -80,6 +87,14 @@ public enum KalanError: Error, Sendable, Equatable {
             return t("error.unauthenticated")
         case .tooManyAttempts(let seconds):
             return t("error.too_many_attempts", ["minutes": String(max(1, (seconds + 59) / 60))])
+        case .attendanceChanged(let day, let differences):
+            let lines = differences.map { d in
+                t("error.attendance_line", [
+                    "staff": d.staffNumber, "name": d.fullName, "saved": d.saved?.name(in: language) ?? t("attendance.unmarked"),
+                    "wanted": d.wanted.name(in: language),
+                ])
+            }
+            return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
         }
     }
 
@@ -128,6 +143,8 @@ extension KalanError.RuleViolation {
         case .dayOutsideSession(let day): return t("rule.day_outside_session", ["day": Format.day(day, language)])
         case .notCompleted: return t("rule.not_completed")
         case .alreadyRevoked: return t("rule.already_revoked")
+        case .resultsClosed(let number, let name): return t("rule.results_closed", ["staff": number, "name": name])
+        case .resultsNotClosed(let session): return t("rule.results_not_closed", ["session": session])
         }
     }
 }

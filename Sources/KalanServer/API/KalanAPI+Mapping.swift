@@ -61,9 +61,17 @@ enum APIProblem {
             case .stale: (status, type) = (412, "stale")
             case .unauthenticated: (status, type) = (401, "unauthorized")
             case .tooManyAttempts: (status, type) = (429, "too-many-attempts")
+            case .attendanceChanged: (status, type) = (409, "attendance-changed")
             }
             let errors = error.field.map { [Components.Schemas.Problem.ErrorsPayloadPayload(field: $0, message: error.message(in: language))] }
-            return .init(_type: "/problems/\(type)", title: error.message(in: language), status: status, detail: nil, errors: errors)
+            var differences: [Components.Schemas.Problem.DifferencesPayloadPayload]?
+            if case .attendanceChanged(_, let changed) = error {
+                differences = changed.map {
+                    .init(staffNumber: $0.staffNumber, name: $0.fullName, wanted: .init(rawValue: $0.wanted.rawValue) ?? .present,
+                        saved: $0.saved.flatMap { .init(rawValue: $0.rawValue) })
+                }
+            }
+            return .init(_type: "/problems/\(type)", title: error.message(in: language), status: status, detail: nil, errors: errors, differences: differences)
         case let error as PostgresError where error.isConnectionLoss:
             return .init(_type: "/problems/database-unavailable", title: fr ? "Base de données injoignable" : "Database unreachable", status: 503)
         case let error as PostgresError where error.kind == .client:

@@ -266,10 +266,32 @@ paths:
   /sessions/{code}/attendance:
     parameters:
       - { $ref: "#/components/parameters/SessionCode" }
+    get:
+      operationId: getAttendanceSheet
+      tags: [workflow]
+      summary: One day's attendance as saved, the days still unmarked, and the sheet's version (also the ETag).
+      parameters:
+        - { name: day, in: query, required: true, schema: { type: string, format: date } }
+      responses:
+        "200":
+          description: The sheet.
+          headers:
+            ETag: { schema: { type: string } }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/AttendanceSheet" }
+        default: { $ref: "#/components/responses/Problem" }
     put:
       operationId: recordAttendance
       tags: [workflow]
       summary: Attendance for one day, all marks or none (trainers of the session, HR, admin).
+      description: |
+        With the sheet's version (If-Match with its ETag, or `version`), marks that someone changed
+        since that version are never overwritten: when the request wants something else for them,
+        nothing is saved and the answer is 409 with the `differences`. Marks of enrolments whose
+        results are closed (completed, failed) cannot change (422).
+      parameters:
+        - { name: If-Match, in: header, schema: { type: string, maxLength: 100 } }
       requestBody:
         required: true
         content:
@@ -280,6 +302,7 @@ paths:
               additionalProperties: false
               properties:
                 day: { type: string, format: date }
+                version: { type: string, maxLength: 100, description: The version of the sheet the marks were read from (as If-Match). }
                 marks:
                   type: array
                   minItems: 1
@@ -292,7 +315,10 @@ paths:
                       staffNumber: { type: string, minLength: 1, maxLength: 32 }
                       status: { type: string, enum: [present, absent, excused] }
       responses:
-        "204": { description: Recorded. }
+        "204":
+          description: Recorded; the ETag is the sheet's new version.
+          headers:
+            ETag: { schema: { type: string } }
         default: { $ref: "#/components/responses/Problem" }
   /sessions/{code}/enrolments/{staffNumber}/completion:
     parameters:
@@ -318,6 +344,63 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Enrolment" }
+        default: { $ref: "#/components/responses/Problem" }
+  /sessions/{code}/results:
+    parameters:
+      - { $ref: "#/components/parameters/SessionCode" }
+    get:
+      operationId: previewResults
+      tags: [workflow]
+      summary: What closing the session's results would decide now, with the completion rule; nothing is saved.
+      responses:
+        "200":
+          description: The outcome of every enrolled, completed and failed line.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/ClosedResults" }
+        default: { $ref: "#/components/responses/Problem" }
+  /sessions/{code}/results/close:
+    parameters:
+      - { $ref: "#/components/parameters/SessionCode" }
+    post:
+      operationId: closeResults
+      tags: [workflow]
+      summary: Close the session's results (trainers of the session, HR, admin); attendance and scores are then locked.
+      description: |
+        Every enrolled line becomes completed or failed by the course's rule (post-test score at the
+        pass mark, attendance at its minimum; no post-test score fails); lines already closed keep
+        their outcome. A reopened certificate holder who no longer passes has the certificate revoked
+        in the same transaction.
+      responses:
+        "200":
+          description: The outcomes, the rule, and for failed lines why.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/ClosedResults" }
+        default: { $ref: "#/components/responses/Problem" }
+  /sessions/{code}/results/reopen:
+    parameters:
+      - { $ref: "#/components/parameters/SessionCode" }
+    post:
+      operationId: reopenResults
+      tags: [workflow]
+      summary: Reopen the session's closed results (HR, admin) with a reason; completed and failed lines go back to enrolled.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [reason]
+              additionalProperties: false
+              properties:
+                reason: { type: string, minLength: 1, maxLength: 500 }
+      responses:
+        "200":
+          description: The lines reopened.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/ReopenedResults" }
         default: { $ref: "#/components/responses/Problem" }
   /sessions/{code}/certificates:
     parameters:
@@ -493,6 +576,17 @@ components:
             properties:
               field: { type: string }
               message: { type: string }
+        differences:
+          type: array
+          description: For a refused attendance save (409), the marks changed since the sheet's version.
+          items:
+            type: object
+            required: [staffNumber, name, wanted]
+            properties:
+              staffNumber: { type: string }
+              name: { type: string }
+              wanted: { type: string, enum: [present, absent, excused] }
+              saved: { type: string, enum: [present, absent, excused], description: Absent when the mark was removed. }
     User:
       type: object
       required: [username, displayName, role]
@@ -599,6 +693,70 @@ components:
         attendanceRate: { type: number }
         preScore: { type: number }
         postScore: { type: number }
+    AttendanceSheet:
+      type: object
+      required: [session, day, version, lines, unmarkedDays]
+      properties:
+        session: { type: string }
+        day: { type: string, format: date }
+        version: { type: string, description: Opaque; send it back as If-Match or version when saving. }
+        unmarkedDays: { type: array, description: Training days where some enrolled line has no mark., items: { type: string, format: date } }
+        lines:
+          type: array
+          items:
+            type: object
+            required: [staffNumber, name, enrolmentStatus, closed]
+            properties:
+              staffNumber: { type: string }
+              name: { type: string }
+              enrolmentStatus: { type: string, enum: [enrolled, completed, failed] }
+              status: { type: string, enum: [present, absent, excused], description: Absent when the line is not marked. }
+              closed: { type: boolean, description: Completed or failed; the mark cannot change. }
+    ClosedResults:
+      type: object
+      required: [session, passMark, minAttendance, lines]
+      properties:
+        session: { type: string }
+        passMark: { type: integer, description: Post-test score needed to pass (0–100). }
+        minAttendance: { type: integer, description: Attendance needed to pass, in percent. }
+        lines:
+          type: array
+          items:
+            type: object
+            required: [staffNumber, name, outcome, attendanceRate, shortfalls, closedNow]
+            properties:
+              staffNumber: { type: string }
+              name: { type: string }
+              outcome: { type: string, enum: [completed, failed] }
+              attendanceRate: { type: number }
+              postScore: { type: number }
+              shortfalls: { type: array, items: { $ref: "#/components/schemas/Shortfall" } }
+              closedNow: { type: boolean, description: False for a line that was already closed. }
+              revokedCertificate: { type: string, description: Serial of the certificate revoked because the line is no longer completed. }
+    Shortfall:
+      type: object
+      required: [kind, message]
+      properties:
+        kind: { type: string, enum: [postScoreBelowPassMark, attendanceBelowMinimum, noPostScore] }
+        value: { type: number, description: The post-test score or the attendance rate. }
+        threshold: { type: integer, description: The pass mark or the minimum attendance. }
+        message: { type: string, description: In the request's language. }
+    ReopenedResults:
+      type: object
+      required: [session, reason, lines]
+      properties:
+        session: { type: string }
+        reason: { type: string }
+        lines:
+          type: array
+          items:
+            type: object
+            required: [staffNumber, name, previousStatus]
+            properties:
+              staffNumber: { type: string }
+              name: { type: string }
+              previousStatus: { type: string, enum: [completed, failed] }
+              certificate: { type: string, description: The line's valid certificate, revoked if closing again does not complete the line. }
     Verification:
       type: object
       required: [serial, genuine, status, holder, courseCode, courseTitle, hours, partner, sessionStart, sessionEnd, issuedOn, verificationURL]
@@ -1285,12 +1443,63 @@ components:
           "$ref": "#/components/parameters/SessionCode"
         }
       ],
+      "get": {
+        "operationId": "getAttendanceSheet",
+        "tags": [
+          "workflow"
+        ],
+        "summary": "One day's attendance as saved, the days still unmarked, and the sheet's version (also the ETag).",
+        "parameters": [
+          {
+            "name": "day",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "date"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The sheet.",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AttendanceSheet"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      },
       "put": {
         "operationId": "recordAttendance",
         "tags": [
           "workflow"
         ],
         "summary": "Attendance for one day, all marks or none (trainers of the session, HR, admin).",
+        "description": "With the sheet's version (If-Match with its ETag, or `version`), marks that someone changed\nsince that version are never overwritten: when the request wants something else for them,\nnothing is saved and the answer is 409 with the `differences`. Marks of enrolments whose\nresults are closed (completed, failed) cannot change (422).\n",
+        "parameters": [
+          {
+            "name": "If-Match",
+            "in": "header",
+            "schema": {
+              "type": "string",
+              "maxLength": 100
+            }
+          }
+        ],
         "requestBody": {
           "required": true,
           "content": {
@@ -1306,6 +1515,11 @@ components:
                   "day": {
                     "type": "string",
                     "format": "date"
+                  },
+                  "version": {
+                    "type": "string",
+                    "maxLength": 100,
+                    "description": "The version of the sheet the marks were read from (as If-Match)."
                   },
                   "marks": {
                     "type": "array",
@@ -1342,7 +1556,14 @@ components:
         },
         "responses": {
           "204": {
-            "description": "Recorded."
+            "description": "Recorded; the ETag is the sheet's new version.",
+            "headers": {
+              "ETag": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
           },
           "default": {
             "$ref": "#/components/responses/Problem"
@@ -1396,6 +1617,115 @@ components:
               "application/json": {
                 "schema": {
                   "$ref": "#/components/schemas/Enrolment"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/sessions/{code}/results": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/SessionCode"
+        }
+      ],
+      "get": {
+        "operationId": "previewResults",
+        "tags": [
+          "workflow"
+        ],
+        "summary": "What closing the session's results would decide now, with the completion rule; nothing is saved.",
+        "responses": {
+          "200": {
+            "description": "The outcome of every enrolled, completed and failed line.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ClosedResults"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/sessions/{code}/results/close": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/SessionCode"
+        }
+      ],
+      "post": {
+        "operationId": "closeResults",
+        "tags": [
+          "workflow"
+        ],
+        "summary": "Close the session's results (trainers of the session, HR, admin); attendance and scores are then locked.",
+        "description": "Every enrolled line becomes completed or failed by the course's rule (post-test score at the\npass mark, attendance at its minimum; no post-test score fails); lines already closed keep\ntheir outcome. A reopened certificate holder who no longer passes has the certificate revoked\nin the same transaction.\n",
+        "responses": {
+          "200": {
+            "description": "The outcomes, the rule, and for failed lines why.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ClosedResults"
+                }
+              }
+            }
+          },
+          "default": {
+            "$ref": "#/components/responses/Problem"
+          }
+        }
+      }
+    },
+    "/sessions/{code}/results/reopen": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/SessionCode"
+        }
+      ],
+      "post": {
+        "operationId": "reopenResults",
+        "tags": [
+          "workflow"
+        ],
+        "summary": "Reopen the session's closed results (HR, admin) with a reason; completed and failed lines go back to enrolled.",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": [
+                  "reason"
+                ],
+                "additionalProperties": false,
+                "properties": {
+                  "reason": {
+                    "type": "string",
+                    "minLength": 1,
+                    "maxLength": 500
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The lines reopened.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReopenedResults"
                 }
               }
             }
@@ -1878,6 +2208,43 @@ components:
                 }
               }
             }
+          },
+          "differences": {
+            "type": "array",
+            "description": "For a refused attendance save (409), the marks changed since the sheet's version.",
+            "items": {
+              "type": "object",
+              "required": [
+                "staffNumber",
+                "name",
+                "wanted"
+              ],
+              "properties": {
+                "staffNumber": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "wanted": {
+                  "type": "string",
+                  "enum": [
+                    "present",
+                    "absent",
+                    "excused"
+                  ]
+                },
+                "saved": {
+                  "type": "string",
+                  "enum": [
+                    "present",
+                    "absent",
+                    "excused"
+                  ],
+                  "description": "Absent when the mark was removed."
+                }
+              }
+            }
           }
         }
       },
@@ -2255,6 +2622,226 @@ components:
           },
           "postScore": {
             "type": "number"
+          }
+        }
+      },
+      "AttendanceSheet": {
+        "type": "object",
+        "required": [
+          "session",
+          "day",
+          "version",
+          "lines",
+          "unmarkedDays"
+        ],
+        "properties": {
+          "session": {
+            "type": "string"
+          },
+          "day": {
+            "type": "string",
+            "format": "date"
+          },
+          "version": {
+            "type": "string",
+            "description": "Opaque; send it back as If-Match or version when saving."
+          },
+          "unmarkedDays": {
+            "type": "array",
+            "description": "Training days where some enrolled line has no mark.",
+            "items": {
+              "type": "string",
+              "format": "date"
+            }
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "staffNumber",
+                "name",
+                "enrolmentStatus",
+                "closed"
+              ],
+              "properties": {
+                "staffNumber": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "enrolmentStatus": {
+                  "type": "string",
+                  "enum": [
+                    "enrolled",
+                    "completed",
+                    "failed"
+                  ]
+                },
+                "status": {
+                  "type": "string",
+                  "enum": [
+                    "present",
+                    "absent",
+                    "excused"
+                  ],
+                  "description": "Absent when the line is not marked."
+                },
+                "closed": {
+                  "type": "boolean",
+                  "description": "Completed or failed; the mark cannot change."
+                }
+              }
+            }
+          }
+        }
+      },
+      "ClosedResults": {
+        "type": "object",
+        "required": [
+          "session",
+          "passMark",
+          "minAttendance",
+          "lines"
+        ],
+        "properties": {
+          "session": {
+            "type": "string"
+          },
+          "passMark": {
+            "type": "integer",
+            "description": "Post-test score needed to pass (0–100)."
+          },
+          "minAttendance": {
+            "type": "integer",
+            "description": "Attendance needed to pass",
+            "in percent.": null
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "staffNumber",
+                "name",
+                "outcome",
+                "attendanceRate",
+                "shortfalls",
+                "closedNow"
+              ],
+              "properties": {
+                "staffNumber": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "outcome": {
+                  "type": "string",
+                  "enum": [
+                    "completed",
+                    "failed"
+                  ]
+                },
+                "attendanceRate": {
+                  "type": "number"
+                },
+                "postScore": {
+                  "type": "number"
+                },
+                "shortfalls": {
+                  "type": "array",
+                  "items": {
+                    "$ref": "#/components/schemas/Shortfall"
+                  }
+                },
+                "closedNow": {
+                  "type": "boolean",
+                  "description": "False for a line that was already closed."
+                },
+                "revokedCertificate": {
+                  "type": "string",
+                  "description": "Serial of the certificate revoked because the line is no longer completed."
+                }
+              }
+            }
+          }
+        }
+      },
+      "Shortfall": {
+        "type": "object",
+        "required": [
+          "kind",
+          "message"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "postScoreBelowPassMark",
+              "attendanceBelowMinimum",
+              "noPostScore"
+            ]
+          },
+          "value": {
+            "type": "number",
+            "description": "The post-test score or the attendance rate."
+          },
+          "threshold": {
+            "type": "integer",
+            "description": "The pass mark or the minimum attendance."
+          },
+          "message": {
+            "type": "string",
+            "description": "In the request's language."
+          }
+        }
+      },
+      "ReopenedResults": {
+        "type": "object",
+        "required": [
+          "session",
+          "reason",
+          "lines"
+        ],
+        "properties": {
+          "session": {
+            "type": "string"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "lines": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "staffNumber",
+                "name",
+                "previousStatus"
+              ],
+              "properties": {
+                "staffNumber": {
+                  "type": "string"
+                },
+                "name": {
+                  "type": "string"
+                },
+                "previousStatus": {
+                  "type": "string",
+                  "enum": [
+                    "completed",
+                    "failed"
+                  ]
+                },
+                "certificate": {
+                  "type": "string",
+                  "description": "The line's valid certificate",
+                  "revoked if closing again does not complete the line.": null
+                }
+              }
+            }
           }
         }
       },

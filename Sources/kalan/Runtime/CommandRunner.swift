@@ -55,7 +55,8 @@ struct CommandContext {
         switch error {
         case KalanError.invalid: 2
         case KalanError.notFound: 3
-        case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts: 4
+        case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts,
+            KalanError.attendanceChanged: 4
         case is PostgresError, is EmbeddedPostgresError: 5
         default: 1
         }

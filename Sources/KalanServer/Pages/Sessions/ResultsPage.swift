@@ -72,7 +72,7 @@ struct ResultsPage: Sendable {
                 staff: line.staffNumber, name: line.fullName, attendance: Format.percent(line.attendanceRate / 100, language),
                 post: line.postScore.map { Format.number($0, language) } ?? "–",
                 outcome: line.outcome.status.name(in: language), closed: !line.closedNow,
-                why: line.shortfalls.map { why($0, language) }.joined(separator: " ; "))
+                why: line.shortfalls.map { $0.message(in: language) }.joined(separator: " ; "))
         }
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
@@ -80,17 +80,5 @@ struct ResultsPage: Sendable {
             hasLines: !lines.isEmpty, canClose: actor.canRecord(for: session) && preview.lines.contains { $0.closedNow },
             canReopen: actor.managesRegister && preview.lines.contains { !$0.closedNow })
         return page.render("results", title: page.t("results.title"), view: view, flash: flash, wide: true, status: status)
-    }
-
-    func why(_ shortfall: CompletionRule.Shortfall, _ language: Language) -> String {
-        switch shortfall {
-        case .postScoreBelowPassMark(let score, let passMark):
-            Messages.text("results.why.post_below", language, ["score": Format.number(score, language), "pass": String(passMark)])
-        case .attendanceBelowMinimum(let rate, let minimum):
-            Messages.text(
-                "results.why.attendance_below", language,
-                ["rate": Format.percent(rate / 100, language), "min": Format.percent(Double(minimum) / 100, language)])
-        case .noPostScore: Messages.text("results.why.no_post", language)
-        }
     }
 }
