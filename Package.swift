@@ -1,5 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+import Foundation
 import PackageDescription
+
+// Migrations live in sql/ and are compiled in (`.embedInCode`): every sql/*.sql file, each also
+// named in sql/MigrationFiles.swift.
+let migrationFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/sql")) ?? [])
+    .filter { $0.hasSuffix(".sql") }.sorted()
 
 // Every target shares these settings: explicit existentials and strict member imports.
 let settings: [SwiftSetting] = [
@@ -26,6 +32,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -49,7 +62,12 @@ let package = Package(
         ),
         .target(
             name: "EmbeddedPostgres",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: settings
         ),
         .target(
@@ -57,10 +75,11 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
+        .target(name: "KalanMigrations", path: "sql", resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings),
         .target(
             name: "KalanStore",
             dependencies: [
-                "KalanCore", "Postgres",
+                "KalanCore", "KalanMigrations", "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,7 +102,13 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Yams", package: "Yams"),
             ],
+            // openapi.yaml: compiled in for /openapi.yaml and /openapi.json, and read by the generator.
+            resources: [.embedInCode("openapi.yaml")],
             swiftSettings: settings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
@@ -94,6 +119,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: settings
         ),
@@ -102,7 +129,10 @@ let package = Package(
         // Test support: a throwaway PostgreSQL server per test run, a fresh database per test.
         .target(
             name: "KalanTestSupport",
-            dependencies: ["Postgres", "EmbeddedPostgres", "KalanStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres", "EmbeddedPostgres", "KalanStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/KalanTestSupport",
             swiftSettings: settings
         ),
@@ -111,12 +141,15 @@ let package = Package(
         .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
-            dependencies: ["KalanStore", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
+            dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(
             name: "KalanCertificatesTests",
-            dependencies: ["KalanCertificates", "KalanCore", "EmbeddedPostgres", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KalanCertificates", "KalanCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(

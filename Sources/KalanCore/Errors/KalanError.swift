@@ -17,6 +17,11 @@ public enum KalanError: Error, Sendable, Equatable {
     case unauthenticated
     /// Too many failed logins for this account or address; try again after so many seconds (429).
     case tooManyAttempts(retryAfter: Int)
+    /// The database cannot be reached, or no connection came free in time (503 with Retry-After;
+    /// exit code 5).
+    case unavailable
+    /// Storage failed for a reason no input explains (500); the detail is for the logs only.
+    case storageFailure(String)
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -85,6 +90,10 @@ public enum KalanError: Error, Sendable, Equatable {
             return fr
                 ? "Trop de tentatives de connexion : réessayez dans \(minutes) min."
                 : "Too many login attempts: try again in \(minutes) min."
+        case .unavailable:
+            return fr ? "Base de données injoignable : réessayez dans un instant." : "Database unreachable: try again shortly."
+        case .storageFailure:
+            return fr ? "Erreur interne." : "Internal error."
         }
     }
 }

@@ -62,9 +62,18 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let fr = language == .fr
         let body = try await request.body.collect(upTo: 256 * 1024)
         let text: String
-        if let multipart = MultipartForm(body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "") {
-            // An uploaded file wins over the text area.
-            text = multipart.text("file") ?? multipart.text("credential") ?? ""
+        let contentType = request.headers[.contentType] ?? ""
+        if MultipartForm.boundary(in: contentType) != nil {
+            do {
+                let multipart = try MultipartForm.parse(body: Array(body.readableBytesView), contentType: contentType)
+                // An uploaded file wins over the text area.
+                text = multipart.text("file") ?? multipart.text("credential") ?? ""
+            } catch {
+                return HTML.page(
+                    title: fr ? "Vérification" : "Verification", language: language,
+                    body: "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Envoi illisible" : "Unreadable upload") : \(HTML.escape(error.description))</p>\(formBody(language))</div>",
+                    status: .badRequest)
+            }
         } else {
             text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
         }
@@ -148,22 +157,4 @@ struct VerificationController<Context: RequestContext>: Sendable {
         ] + (check.expiresOn.map { [(fr ? "Expire le" : "Expires on", "\($0)")] } ?? [])
         return "<dl>" + rows.map { "<dt>\(HTML.escape($0.0))</dt><dd>\(HTML.escape($0.1))</dd>" }.joined() + "</dl>"
     }
-}
-
-/// Reads `application/x-www-form-urlencoded` bodies.
-struct URLEncodedForm {
-    private var values: [String: String] = [:]
-
-    init(_ text: String) {
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            func decode(_ s: String) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let key = parts.first { values[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-    }
-
-    subscript(key: String) -> String? { values[key] }
-
-    /// Every field, by name.
-    var all: [(name: String, value: String)] { values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 }
