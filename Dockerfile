@@ -9,7 +9,9 @@ WORKDIR /src
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
-# sql/ and openapi.yaml are embedded in committed Swift files (make embed; a test checks they match).
+# sql/ is the KalanMigrations target: its migrations and openapi.yaml are compiled into the binary
+# (SwiftPM `.embedInCode`), so the image needs no file beside it.
+COPY sql ./sql
 RUN swift build -c release --static-swift-stdlib --product kalan
 
 FROM debian:bookworm-slim

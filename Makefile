@@ -9,7 +9,7 @@ APT_PACKAGES := libpq-dev postgresql postgresql-contrib python3 python3-pip curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KALAN := .build/debug/kalan
 
-.PHONY: help deps embed build run test bench clean
+.PHONY: help deps build lint run test bench clean
 
 help:
 	@echo "make run    start Kalan (embedded PostgreSQL, demo data) on http://127.0.0.1:8080"
@@ -27,24 +27,24 @@ deps:
 	fi
 	@python3 -c 'import jsonschema, yaml, openpyxl' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml openpyxl
 
-embed:
-	@python3 scripts/embed-migrations.py
-	@python3 scripts/embed-openapi.py
-
-build: deps embed
+build: deps
 	swift build
 
 run: build
 	$(KALAN) db seed --demo --if-empty --log-level warning
 	$(KALAN) serve
 
-test: deps embed
+# The style check (.swift-format): fails on the first file that breaks a rule.
+lint:
+	swift format lint --strict --recursive --parallel Package.swift Sources Tests sql
+
+test: deps lint
 	swift build --build-tests
 	swift test
 	scripts/contract-test.sh
 
 # Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
-bench: deps embed
+bench: deps
 	@dpkg-query -W -f='$${Status}' php-tcpdf 2>/dev/null | grep -q "install ok installed" || \
 	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq php-cli php-tcpdf)
 	swift build -c release

@@ -1,5 +1,11 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+import Foundation
 import PackageDescription
+
+// Migrations live in sql/ and are compiled in (`.embedInCode`): every sql/*.sql file, each also
+// named in sql/MigrationFiles.swift.
+let migrationFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/sql")) ?? [])
+    .filter { $0.hasSuffix(".sql") }.sorted()
 
 // Every target shares these settings: explicit existentials and strict member imports.
 let settings: [SwiftSetting] = [
@@ -28,6 +34,13 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -51,7 +64,12 @@ let package = Package(
         ),
         .target(
             name: "EmbeddedPostgres",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: settings
         ),
         .target(
@@ -61,10 +79,11 @@ let package = Package(
             resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
         ),
+        .target(name: "KalanMigrations", path: "sql", resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings),
         .target(
             name: "KalanStore",
             dependencies: [
-                "KalanCore", "Postgres",
+                "KalanCore", "KalanMigrations", "Postgres",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -87,12 +106,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
-            // Page templates and the stylesheet are compiled in.
-            resources: [.embedInCode("Templates")],
+            // openapi.yaml: compiled in for /openapi.yaml and /openapi.json, and read by the generator.
+            // Templates/: the page templates and the stylesheet, compiled in.
+            resources: [.embedInCode("openapi.yaml"), .embedInCode("Templates")],
             swiftSettings: settings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
@@ -103,6 +129,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: settings
         ),
@@ -111,7 +139,10 @@ let package = Package(
         // Test support: a throwaway PostgreSQL server per test run, a fresh database per test.
         .target(
             name: "KalanTestSupport",
-            dependencies: ["Postgres", "EmbeddedPostgres", "KalanStore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres", "EmbeddedPostgres", "KalanStore", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
             path: "Tests/KalanTestSupport",
             swiftSettings: settings
         ),
@@ -120,12 +151,15 @@ let package = Package(
         .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
-            dependencies: ["KalanStore", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
+            dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(
             name: "KalanCertificatesTests",
-            dependencies: ["KalanCertificates", "KalanCore", "EmbeddedPostgres", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KalanCertificates", "KalanCore", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: settings
         ),
         .testTarget(

@@ -1,20 +1,26 @@
 import Foundation
 import Logging
 import Postgres
+import Subprocess
+import SystemPackage
 
 /// A private PostgreSQL server started from the installed binaries, in a data folder of its own,
 /// listening on a Unix socket in that folder (and on 127.0.0.1 only when a port is asked for).
 ///
-/// Under root the server runs as the `postgres` user, as PostgreSQL requires.
+/// Under root the server runs as the `postgres` user, as PostgreSQL requires. `initdb`, `pg_ctl`
+/// and the rest run through swift-subprocess, whose waits suspend instead of blocking a thread.
 public struct EmbeddedPostgres: Sendable {
     public struct Options: Sendable {
         /// Also listen on 127.0.0.1 at this TCP port.
         public var tcpPort: Int?
         /// Trade durability for speed (throwaway test servers).
         public var durable: Bool
-        public init(tcpPort: Int? = nil, durable: Bool = true) {
+        /// Folder of `initdb`, `pg_ctl` and `postgres` (KALAN_PG_BINDIR); nil: found.
+        public var binDirectory: String?
+        public init(tcpPort: Int? = nil, durable: Bool = true, binDirectory: String? = nil) {
             self.tcpPort = tcpPort
             self.durable = durable
+            self.binDirectory = binDirectory
         }
     }
 
@@ -55,19 +61,19 @@ public struct EmbeddedPostgres: Sendable {
     /// Initialises the cluster if needed and starts the server; a server already running on this
     /// folder is reused. Returns once it accepts connections: true when this call started it.
     @discardableResult
-    public func start() throws -> Bool {
-        let binaries = try Self.binaries()
+    public func start() async throws -> Bool {
+        let binaries = try await Self.binaries(configured: options.binDirectory)
         let fm = FileManager.default
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let runAs = Self.isRoot ? "postgres" : nil
-        if runAs != nil { try checkReachableByPostgresUser() }
+        if runAs != nil { try await checkReachableByPostgresUser() }
 
         if !fm.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) {
             try fm.createDirectory(at: clusterDirectory, withIntermediateDirectories: true)
             try chownToServerUser(clusterDirectory)
             try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: clusterDirectory.path)
             logger.info("initialising PostgreSQL cluster", metadata: ["folder": "\(clusterDirectory.path)"])
-            try run(
+            try await run(
                 binaries.appendingPathComponent("initdb"),
                 ["-D", clusterDirectory.path, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-instructions"],
                 as: runAs)
@@ -78,7 +84,7 @@ public struct EmbeddedPostgres: Sendable {
             try handle.close()
         }
         try writeSettings()
-        if try isRunning(binaries: binaries) {
+        if try await isRunning(binaries: binaries) {
             logger.info("reusing running PostgreSQL", metadata: ["folder": "\(clusterDirectory.path)"])
             return false
         }
@@ -88,7 +94,7 @@ public struct EmbeddedPostgres: Sendable {
         }
         if !fm.fileExists(atPath: logFile.path) { _ = fm.createFile(atPath: logFile.path, contents: nil) }
         try chownToServerUser(logFile)
-        try run(
+        try await run(
             binaries.appendingPathComponent("pg_ctl"),
             ["-D", clusterDirectory.path, "-l", logFile.path, "-w", "-t", "60", "start"],
             as: runAs, failure: "PostgreSQL did not start; see \(logFile.path)")
@@ -96,22 +102,34 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// Stops the server (fast shutdown: open transactions roll back).
-    public func stop() throws {
-        let binaries = try Self.binaries()
-        guard try isRunning(binaries: binaries) else { return }
-        try run(
+    public func stop() async throws {
+        let binaries = try await Self.binaries(configured: options.binDirectory)
+        guard try await isRunning(binaries: binaries) else { return }
+        try await run(
             binaries.appendingPathComponent("pg_ctl"),
             ["-D", clusterDirectory.path, "-m", "fast", "-w", "-t", "60", "stop"],
             as: Self.isRoot ? "postgres" : nil)
     }
 
-    public func isRunning() throws -> Bool { try isRunning(binaries: Self.binaries()) }
+    public func isRunning() async throws -> Bool { try await isRunning(binaries: Self.binaries(configured: options.binDirectory)) }
 
-    private func isRunning(binaries: URL) throws -> Bool {
+    /// Stops the server without waiting on Swift concurrency, for `atexit` handlers: a fast
+    /// shutdown request (SIGINT) to the postmaster, then up to `timeout` seconds for it to go.
+    public func stopAtExit(timeout: Double = 30) {
+        let pidFile = clusterDirectory.appendingPathComponent("postmaster.pid")
+        guard let text = try? String(contentsOf: pidFile, encoding: .utf8),
+            let pid = text.split(separator: "\n").first.flatMap({ pid_t($0.trimmingCharacters(in: .whitespaces)) }), pid > 0,
+            kill(pid, SIGINT) == 0
+        else { return }
+        let deadline = Date().addingTimeInterval(timeout)
+        while kill(pid, 0) == 0, Date() < deadline { usleep(20_000) }
+    }
+
+    private func isRunning(binaries: URL) async throws -> Bool {
         guard FileManager.default.fileExists(atPath: clusterDirectory.appendingPathComponent("postmaster.pid").path) else {
             return false
         }
-        let status = try Self.execute(
+        let status = try await Self.execute(
             binaries.appendingPathComponent("pg_ctl"), ["-D", clusterDirectory.path, "status"],
             as: Self.isRoot ? "postgres" : nil)
         return status.code == 0
@@ -171,14 +189,14 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// The postgres user must be able to walk down to the data folder.
-    private func checkReachableByPostgresUser() throws {
-        let test = try Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", dataDirectory.path], as: "postgres")
+    private func checkReachableByPostgresUser() async throws {
+        let test = try await Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", dataDirectory.path], as: "postgres")
         guard test.code != 0 else { return }
         var blocking = dataDirectory
         var candidate = dataDirectory
         while candidate.path != "/" {
             candidate.deleteLastPathComponent()
-            let probe = try Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", candidate.path], as: "postgres")
+            let probe = try await Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", candidate.path], as: "postgres")
             if probe.code == 0 { break }
             blocking = candidate
         }
@@ -192,13 +210,14 @@ public struct EmbeddedPostgres: Sendable {
 
     // MARK: - Binaries
 
-    /// Finds `initdb`, `pg_ctl` and `postgres`: `pg_config --bindir`, then /usr/lib/postgresql/*/bin.
-    public static func binaries() throws -> URL {
+    /// Finds `initdb`, `pg_ctl` and `postgres`: the configured folder, `pg_config --bindir`, then
+    /// /usr/lib/postgresql/*/bin.
+    public static func binaries(configured: String? = nil) async throws -> URL {
         let fm = FileManager.default
         var candidates: [String] = []
-        if let configured = ProcessInfo.processInfo.environment["KALAN_PG_BINDIR"] { candidates.append(configured) }
+        if let configured { candidates.append(configured) }
         for pgConfig in ["/usr/bin/pg_config", "/usr/local/bin/pg_config"] where fm.isExecutableFile(atPath: pgConfig) {
-            if let result = try? execute(URL(fileURLWithPath: pgConfig), ["--bindir"], as: nil), result.code == 0 {
+            if let result = try? await execute(URL(fileURLWithPath: pgConfig), ["--bindir"], as: nil), result.code == 0 {
                 candidates.append(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
             }
         }
@@ -217,22 +236,31 @@ public struct EmbeddedPostgres: Sendable {
             "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them with: apt-get install postgresql (or set KALAN_DATABASE_URL to use an existing server).")
     }
 
-    private func run(_ executable: URL, _ arguments: [String], as user: String?, failure: String? = nil) throws {
-        let result = try Self.execute(executable, arguments, as: user)
+    private func run(_ executable: URL, _ arguments: [String], as user: String?, failure: String? = nil) async throws {
+        let result = try await Self.execute(executable, arguments, as: user)
         guard result.code == 0 else {
             let tail = result.output.split(separator: "\n").suffix(5).joined(separator: "\n")
             throw EmbeddedPostgresError((failure ?? "\(executable.lastPathComponent) failed") + ":\n" + tail)
         }
     }
 
-    static func execute(_ executable: URL, _ arguments: [String], as user: String?) throws -> (code: Int32, output: String) {
-        let result =
-            if let user {
-                try Subprocess.run("/usr/sbin/runuser", ["-u", user, "--", executable.path] + arguments)
-            } else {
-                try Subprocess.run(executable.path, arguments)
-            }
-        return (result.code, result.output)
+    /// Runs a program to completion in "/" (the postgres user may not be allowed into our working
+    /// folder), standard error merged into the output; under `user` through runuser.
+    static func execute(_ executable: URL, _ arguments: [String], as user: String?) async throws -> (code: Int32, output: String) {
+        let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable.path] } ?? [executable.path]
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(command[0])), arguments: Arguments(Array(command.dropFirst()) + arguments), workingDirectory: FilePath("/"),
+                input: .none, output: .string(limit: 1 << 20), error: .combinedWithOutput)
+            let code: Int32 =
+                switch result.terminationStatus {
+                case .exited(let code): code
+                case .signaled(let signal): 128 + signal
+                }
+            return (code, result.standardOutput ?? "")
+        } catch {
+            throw EmbeddedPostgresError("cannot run \(executable.path): \(error)")
+        }
     }
 }
 

@@ -30,7 +30,11 @@ public final class PostgresConnection: @unchecked Sendable {
         self.logger = logger
     }
 
-    deinit { close() }
+    /// A connection dropped without `close()` (a bug, or a task torn down) is finished here,
+    /// inline: deinit cannot wait for the thread pool.
+    deinit {
+        if !isClosed { PQfinish(handle) }
+    }
 
     public static func connect(
         _ configuration: PostgresConfiguration, threadPool: NIOThreadPool, logger: Logger
@@ -96,19 +100,36 @@ public final class PostgresConnection: @unchecked Sendable {
         try await threadPool.runIfActive { try self.copyInBlocking(statement, produce: produce) }
     }
 
-    /// True when the server has gone away. Reads pending input without blocking.
-    public var isBroken: Bool {
-        if isClosed { return true }
-        if PQstatus(handle) != CONNECTION_OK { return true }
+    /// True when libpq already knows the connection failed (or it was closed). Reads only the
+    /// handle's state: no system call, safe anywhere.
+    var hasFailed: Bool {
+        isClosed || PQstatus(handle) != CONNECTION_OK
+    }
+
+    /// True when the server has gone away. Reads pending input (a system call), so it runs on
+    /// the connection's thread pool like every other libpq call.
+    public func isBroken() async -> Bool {
+        if hasFailed { return true }
+        return (try? await threadPool.runIfActive { self.readsEndOfStream() }) ?? true
+    }
+
+    private func readsEndOfStream() -> Bool {
         // Twice: the first read may return the server's goodbye message, the second its EOF.
         for _ in 0..<2 where PQconsumeInput(handle) == 0 { return true }
         return PQstatus(handle) != CONNECTION_OK
     }
 
-    public func close() {
+    /// Closes the connection (PQfinish sends the server a goodbye, a socket write) on the thread
+    /// pool; inline only when the pool has already shut down.
+    public func close() async {
         guard !isClosed else { return }
         isClosed = true
-        PQfinish(handle)
+        let handle = ConnectionHandle(pointer: handle)
+        do {
+            try await threadPool.runIfActive { PQfinish(handle.pointer) }
+        } catch {
+            PQfinish(handle.pointer)
+        }
     }
 
     // MARK: - Transactions
@@ -129,7 +150,7 @@ public final class PostgresConnection: @unchecked Sendable {
         do {
             value = try await body(self)
         } catch {
-            if !isBroken { try? await run("ROLLBACK") }
+            if await !isBroken() { try? await run("ROLLBACK") }
             throw error
         }
         try await run("COMMIT")

@@ -5,7 +5,8 @@ import ServiceLifecycle
 
 /// A fixed-size pool of connections. It is a `Service`: run it in a service group and it closes
 /// its connections on graceful shutdown. Each connection gets its own thread in the pool's
-/// thread pool, so blocking libpq calls never queue behind one another.
+/// thread pool, so blocking libpq calls (connect, queries, health reads, PQfinish) never queue
+/// behind one another and never run on Swift's cooperative threads or on the pool's actor.
 public final class PostgresPool: Service, Sendable {
     public let configuration: PostgresConfiguration
     public let maxConnections: Int
@@ -36,21 +37,43 @@ public final class PostgresPool: Service, Sendable {
     }
 
     public func close() async {
-        await state.close()
+        for connection in await state.close() { await connection.close() }
         try? await threadPool.shutdownGracefully()
     }
 
-    /// Lends a connection to `body` and always takes it back; broken ones are replaced.
+    /// Lends a connection to `body` and always takes it back; broken ones are replaced. Waiting
+    /// for a free connection ends early when the task is cancelled.
     @discardableResult
     public func withConnection<T>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        let connection = try await state.acquire()
+        let connection = try await lease()
         do {
             let value = try await body(connection)
-            await state.release(connection)
+            await giveBack(connection)
             return value
         } catch {
-            await state.release(connection)
+            await giveBack(connection)
             throw error
+        }
+    }
+
+    /// A connection from the pool. An idle one is checked (a read on the thread pool, not on the
+    /// pool's actor) and replaced when the server dropped it.
+    private func lease() async throws -> PostgresConnection {
+        while true {
+            let (connection, isNew) = try await state.acquire()
+            if isNew { return connection }
+            if await !connection.isBroken() { return connection }
+            await connection.close()
+            await state.discard()
+        }
+    }
+
+    private func giveBack(_ connection: PostgresConnection) async {
+        if connection.hasFailed {
+            await connection.close()
+            await state.discard()
+        } else if let unwanted = await state.release(connection) {
+            await unwanted.close()
         }
     }
 
@@ -122,17 +145,17 @@ actor PoolState {
         .init(open: open, inUse: open - idle.count, waiting: waiters.count)
     }
 
-    func acquire() async throws -> PostgresConnection {
+    /// An idle connection (isNew false: the caller checks it), a new one, or the next one given
+    /// back. The actor never runs libpq: connecting runs on the thread pool, and checking and
+    /// closing are left to the caller.
+    func acquire() async throws -> (PostgresConnection, isNew: Bool) {
         guard !isClosed else { throw PostgresError(kind: .client, reason: "the pool is closed") }
-        while let connection = idle.popLast() {
-            if !connection.isBroken { return connection }
-            connection.close()
-            open -= 1
-        }
+        try Task.checkCancellation()
+        if let connection = idle.popLast() { return (connection, false) }
         if open < maxConnections {
             open += 1
             do {
-                return try await connect()
+                return (try await connect(), true)
             } catch {
                 open -= 1
                 throw error
@@ -143,33 +166,43 @@ actor PoolState {
         let timeout = acquireTimeout
         let timer = Task { [weak self] in
             try await Task.sleep(for: timeout)
-            await self?.expire(waiter: id)
+            await self?.expire(waiter: id, with: PostgresError(kind: .connection, reason: "no database connection became free in time"))
         }
         defer { timer.cancel() }
-        return try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
+        let connection = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { waiters.append((id, $0)) }
+        } onCancel: {
+            Task { await self.expire(waiter: id, with: CancellationError()) }
+        }
+        return (connection, true)
     }
 
-    private func expire(waiter id: Int) {
+    private func expire(waiter id: Int, with error: any Error) {
         guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
-        let waiter = waiters.remove(at: index)
-        waiter.continuation.resume(
-            throwing: PostgresError(kind: .connection, reason: "no database connection became free in time"))
+        waiters.remove(at: index).continuation.resume(throwing: error)
     }
 
-    func release(_ connection: PostgresConnection) {
-        if isClosed || connection.isBroken {
-            connection.close()
+    /// Takes a healthy connection back: to the first waiter, else to the idle list. Returns it
+    /// when the pool is closed, for the caller to close.
+    func release(_ connection: PostgresConnection) -> PostgresConnection? {
+        if isClosed {
             open -= 1
-            if !isClosed, let waiter = waiters.popFirst() {
-                open += 1
-                Task { await self.replace(for: waiter.continuation) }
-            }
-            return
+            return connection
         }
         if let waiter = waiters.popFirst() {
             waiter.continuation.resume(returning: connection)
         } else {
             idle.append(connection)
+        }
+        return nil
+    }
+
+    /// Forgets a connection the caller closed; a waiter gets a new one in its place.
+    func discard() {
+        open -= 1
+        if !isClosed, let waiter = waiters.popFirst() {
+            open += 1
+            Task { await self.replace(for: waiter.continuation) }
         }
     }
 
@@ -182,13 +215,15 @@ actor PoolState {
         }
     }
 
-    func close() {
+    /// Closes the pool; returns the idle connections for the caller to close off the actor.
+    func close() -> [PostgresConnection] {
         isClosed = true
-        idle.forEach { $0.close() }
+        let closing = idle
         open -= idle.count
         idle.removeAll()
         while let waiter = waiters.popFirst() {
             waiter.continuation.resume(throwing: PostgresError(kind: .client, reason: "the pool is closed"))
         }
+        return closing
     }
 }

@@ -12,26 +12,26 @@ struct EmbeddedPostgresTests {
         do {
             try await body(server)
         } catch {
-            try? server.stop()
+            try? await server.stop()
             try? FileManager.default.removeItem(at: folder)
             throw error
         }
-        try? server.stop()
+        try? await server.stop()
         try? FileManager.default.removeItem(at: folder)
     }
 
     @Test func secondStartOnSameFolderReusesTheData() async throws {
         try await withServer { server in
-            #expect(try server.start())
+            #expect(try await server.start())
             try await server.createDatabase("kalan")
             let pool = PostgresPool(configuration: .init(url: server.url(database: "kalan")), maxConnections: 1)
             try await pool.query("CREATE TABLE kept (name text)")
             try await pool.query("INSERT INTO kept VALUES (\("Maïga"))")
             await pool.close()
-            try server.stop()
-            #expect(try server.isRunning() == false)
+            try await server.stop()
+            #expect(try await server.isRunning() == false)
 
-            #expect(try server.start())
+            #expect(try await server.start())
             let again = PostgresPool(configuration: .init(url: server.url(database: "kalan")), maxConnections: 1)
             let name = try await again.query("SELECT name FROM kept").first?.decode("name", as: String.self)
             #expect(name == "Maïga")
@@ -41,9 +41,9 @@ struct EmbeddedPostgresTests {
 
     @Test func startWhileRunningReusesTheRunningServer() async throws {
         try await withServer { server in
-            let first = try server.start()
-            let second = try server.start()
-            let running = try server.isRunning()
+            let first = try await server.start()
+            let second = try await server.start()
+            let running = try await server.isRunning()
             #expect(first)
             #expect(second == false)
             #expect(running)
@@ -52,12 +52,12 @@ struct EmbeddedPostgresTests {
 
     @Test func poolRecoversAfterServerRestart() async throws {
         try await withServer { server in
-            try server.start()
+            try await server.start()
             let pool = PostgresPool(configuration: .init(url: server.url()), maxConnections: 2)
             #expect(try await pool.query("SELECT 1 AS one").first?.decode("one", as: Int32.self) == 1)
-            try server.stop()
+            try await server.stop()
             await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1 AS one") }
-            try server.start()
+            try await server.start()
             #expect(try await pool.query("SELECT 1 AS one").first?.decode("one", as: Int32.self) == 1)
             await pool.close()
         }

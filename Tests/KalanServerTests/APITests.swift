@@ -13,6 +13,9 @@ import Testing
 
 /// A small register with one account per role and a token each.
 struct APIFixture {
+    /// The fixture's sessions are in 2030: "today" is fixed before their deadlines, whatever the date.
+    static let clock = WallClock.fixed(Day("2027-06-01")!)
+
     let pool: PostgresPool
     var tokens: [String: String] = [:]
 
@@ -42,14 +45,14 @@ struct APIFixture {
             }
         }
         // Enrolled trainees for the operations that need one: T-1… are taken in order.
-        let workflow = EnrolmentWorkflow(repository: repository)
+        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
         for i in 1...20 { try await workflow.enrol(staffNumber: "T-\(i)", sessionCode: "S-1", actor: admin) }
         return fixture
     }
 
     func app() -> some ApplicationProtocol {
         buildApplication(
-            configuration: .init(publicURL: "http://test", bcryptCost: 4), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
+            configuration: .init(publicURL: "http://test", bcryptCost: 4, clock: Self.clock), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
             logger: Logger(label: "test"))
     }
 
@@ -217,7 +220,7 @@ struct APITests {
         }
     }
 
-    @Test func servedSpecIsTheEmbeddedCopyOfOpenapiYaml() async throws {
+    @Test func servedSpecIsOpenapiYamlAndItsJSONForm() async throws {
         let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/KalanServer/openapi.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
@@ -225,7 +228,13 @@ struct APITests {
             let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "t"))
             try await app.test(.router) { client in
                 try await client.execute(uri: "/openapi.yaml", method: .get) { #expect(String(buffer: $0.body) == text) }
-                try await client.execute(uri: "/openapi.json", method: .get) { #expect(String(buffer: $0.body).contains("\"openapi\": \"3.1.0\"")) }
+                try await client.execute(uri: "/openapi.json", method: .get) { response in
+                    #expect(response.headers[.contentType] == "application/json")
+                    let json = try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any]
+                    #expect(json?["openapi"] as? String == "3.1.0")
+                    let paths = json?["paths"] as? [String: Any]
+                    #expect(paths?["/trainees"] != nil)
+                }
             }
         }
     }

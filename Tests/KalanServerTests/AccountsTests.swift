@@ -33,10 +33,10 @@ struct AccountsTests {
     final class CountingHasher: PasswordHasher, @unchecked Sendable {
         let inner = BcryptPasswordHasher(cost: 4)
         let checks = Mutex(0)
-        func hash(_ password: String) -> String { inner.hash(password) }
-        func verify(_ password: String, hash: String) -> Bool {
+        func hash(_ password: String) async throws -> String { try await inner.hash(password) }
+        func verify(_ password: String, hash: String) async throws -> Bool {
             checks.withLock { $0 += 1 }
-            return inner.verify(password, hash: hash)
+            return try await inner.verify(password, hash: hash)
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import KalanMigrations
 import KalanStore
 import KalanTestSupport
 import Postgres
@@ -50,14 +51,16 @@ struct MigratorTests {
         }
     }
 
-    @Test func embeddedMigrationsMatchTheSQLFolder() throws {
+    @Test func compiledInMigrationsAreExactlyTheSQLFolder() throws {
         let sqlFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("sql")
         let files = try FileManager.default.contentsOfDirectory(atPath: sqlFolder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files.count == Migration.all.count, "run scripts/embed-migrations.py (make does it)")
+        #expect(
+            MigrationFiles.all.map(\.name) == files, "every sql/*.sql file, in order, needs its line in sql/MigrationFiles.swift")
+        #expect(files.count == Migration.all.count, "migration files are named NNNN_name.sql")
         for (file, migration) in zip(files, Migration.all) {
             let text = try String(contentsOf: sqlFolder.appendingPathComponent(file), encoding: .utf8)
-            #expect(text == migration.sql, "\(file) differs from its embedded copy: run scripts/embed-migrations.py")
+            #expect(text == migration.sql, "\(file) differs from the copy compiled in")
         }
     }
 

@@ -150,7 +150,7 @@ struct StatisticsTests {
                 ws = openpyxl.load_workbook(sys.argv[1]).active
                 print(json.dumps({"title": ws.title, "rows": [list(r) for r in ws.iter_rows(values_only=True)], "bold": ws["A1"].font.b, "rate": ws["E2"].number_format}))
                 """
-            let result = try Subprocess.run("/usr/bin/env", ["python3", "-c", script, path])
+            let result = try await KalanProcess.run(program: "/usr/bin/env", ["python3", "-c", script, path])
             try #require(result.code == 0, "openpyxl (make test installs it): \(result.output)")
             let json = try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as! [String: Any]
             let rows = json["rows"] as! [[Any]]

@@ -18,7 +18,8 @@ public actor TestDatabase {
         let folder = URL(fileURLWithPath: base).appendingPathComponent("kalan-tests-\(getpid())")
         var logger = Logger(label: "kalan.tests")
         logger.logLevel = .warning
-        server = EmbeddedPostgres(dataDirectory: folder, options: .init(durable: false), logger: logger)
+        let binaries = ProcessInfo.processInfo.environment["KALAN_PG_BINDIR"]
+        server = EmbeddedPostgres(dataDirectory: folder, options: .init(durable: false, binDirectory: binaries), logger: logger)
     }
 
     public static let templateName = "kalan_template"
@@ -28,8 +29,8 @@ public actor TestDatabase {
         if ready == nil {
             let server = server
             ready = Task {
-                try? server.stop()
-                try server.start()
+                try? await server.stop()
+                try await server.start()
                 TestDatabase.stopAtExit(server)
                 try await server.createDatabase(TestDatabase.templateName)
                 let pool = PostgresPool(configuration: .init(url: server.url(database: TestDatabase.templateName)), maxConnections: 1)
@@ -77,7 +78,7 @@ public actor TestDatabase {
         serverToStop = server
         atexit {
             guard let server = TestDatabase.serverToStop else { return }
-            try? server.stop()
+            server.stopAtExit()
             try? FileManager.default.removeItem(at: server.dataDirectory)
         }
     }

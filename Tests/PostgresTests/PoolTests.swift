@@ -38,3 +38,27 @@ struct PoolTests {
         }
     }
 }
+
+@Suite("Postgres: waiting for a connection honours task cancellation")
+struct PoolCancellationTests {
+    @Test func cancelledWaiterStopsWaitingAtOnce() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { pool in
+            let clock = ContinuousClock()
+            try await pool.withConnection { _ in
+                // The only connection is lent: a second caller waits (up to 30 s by default).
+                let waiter = Task { try await pool.withConnection { _ in "served" } }
+                try await Task.sleep(for: .milliseconds(100))
+                #expect(await pool.usage().waiting == 1)
+                let cancelledAt = clock.now
+                waiter.cancel()
+                let result = await waiter.result
+                #expect(cancelledAt.duration(to: clock.now) < .seconds(5))
+                #expect(throws: CancellationError.self) { try result.get() }
+                #expect(await pool.usage().waiting == 0)
+            }
+            // The pool still lends its connection afterwards.
+            let one = try await pool.query("SELECT 1 AS one").first?.decode("one", as: Int.self)
+            #expect(one == 1)
+        }
+    }
+}

@@ -39,10 +39,11 @@ public struct APIToken: Sendable, Codable, Hashable {
     }
 }
 
-/// Hashes and checks passwords (bcrypt in the server).
+/// Hashes and checks passwords (bcrypt in the server). Deliberately slow, so implementations
+/// run the work off Swift's cooperative threads.
 public protocol PasswordHasher: Sendable {
-    func hash(_ password: String) -> String
-    func verify(_ password: String, hash: String) -> Bool
+    func hash(_ password: String) async throws -> String
+    func verify(_ password: String, hash: String) async throws -> Bool
 }
 
 /// Accounts and tokens in storage.

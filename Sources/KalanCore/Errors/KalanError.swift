@@ -20,6 +20,11 @@ public enum KalanError: Error, Sendable, Equatable {
     /// Marks of this day's attendance sheet changed since the form was read: saving would
     /// overwrite them. Each difference names the line, what the form wanted and what is saved (409).
     case attendanceChanged(day: Day, differences: [AttendanceDifference])
+    /// The database cannot be reached, or no connection came free in time (503 with Retry-After;
+    /// exit code 5).
+    case unavailable
+    /// Storage failed for a reason no input explains (500); the detail is for the logs only.
+    case storageFailure(String)
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -95,6 +100,10 @@ public enum KalanError: Error, Sendable, Equatable {
                 ])
             }
             return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
+        case .unavailable:
+            return t("error.unavailable")
+        case .storageFailure:
+            return t("error.internal")
         }
     }
 

@@ -6,6 +6,7 @@ import Synchronization
 public struct Accounts: Sendable {
     let repository: any KalanRepository
     let hasher: any PasswordHasher
+    let clock: WallClock
     /// A hash to check passwords against when there is no account to check them against, so that
     /// an unknown or disabled username takes as long to refuse as a wrong password.
     let decoy = Decoy()
@@ -14,9 +15,10 @@ public struct Accounts: Sendable {
         let hash = Mutex<String?>(nil)
     }
 
-    public init(repository: any KalanRepository, hasher: any PasswordHasher) {
+    public init(repository: any KalanRepository, hasher: any PasswordHasher, clock: WallClock = .system) {
         self.repository = repository
         self.hasher = hasher
+        self.clock = clock
     }
 
     static let minimumPasswordLength = 10
@@ -37,7 +39,7 @@ public struct Accounts: Sendable {
         if let mail, !TextPattern.isEmail(mail) {
             throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
         }
-        let hash = hasher.hash(password)
+        let hash = try await hasher.hash(password)
         return try await repository.transaction { work in
             if try await work.user(username: name) != nil { throw KalanError.duplicate(.user, key: name) }
             var partnerID: UUID?
@@ -76,7 +78,7 @@ public struct Accounts: Sendable {
     public func resetPassword(username: String, password: String, actor: Actor) async throws {
         guard actor.isAdmin else { throw KalanError.forbidden }
         try Self.check(password: password)
-        let hash = hasher.hash(password)
+        let hash = try await hasher.hash(password)
         try await repository.transaction { work in
             guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
             try await work.setPassword(userID: user.id, hash: hash)
@@ -93,12 +95,17 @@ public struct Accounts: Sendable {
             return (user, hash)
         }
         guard let (user, hash) = found else {
-            let decoyHash = decoy.hash.withLock { $0 } ?? hasher.hash("kalan-decoy-\(UUID().uuidString)")
-            decoy.hash.withLock { $0 = decoyHash }
-            _ = hasher.verify(password, hash: decoyHash)
+            let decoyHash: String
+            if let known = decoy.hash.withLock({ $0 }) {
+                decoyHash = known
+            } else {
+                decoyHash = try await hasher.hash("kalan-decoy-\(UUID().uuidString)")
+                decoy.hash.withLock { $0 = decoyHash }
+            }
+            _ = try await hasher.verify(password, hash: decoyHash)
             return nil
         }
-        guard hasher.verify(password, hash: hash) else { return nil }
+        guard try await hasher.verify(password, hash: hash) else { return nil }
         return user
     }
 
@@ -118,8 +125,9 @@ public struct Accounts: Sendable {
     /// are errors (401, 429); every failure is recorded for the account and the address, outside
     /// the refused transaction.
     public func login(
-        username: String, password: String, address: String, limits: LoginLimits = .init(), now: Date = Date()
+        username: String, password: String, address: String, limits: LoginLimits = .init(), now: Date? = nil
     ) async throws -> (user: User, secret: String, expiresAt: Date) {
+        let now = now ?? clock.now()
         let name = String(username.normalisedText.lowercased().prefix(64))
         let failures = try await repository.transaction { work in
             try await work.loginFailures(username: name, address: address, since: now.addingTimeInterval(-Double(limits.window)))
@@ -143,7 +151,7 @@ public struct Accounts: Sendable {
     /// The user of a live web session and the token its forms must carry; nil for anything else.
     public func authenticate(session secret: String) async throws -> (user: User, csrfToken: String)? {
         guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
-        return try await repository.transaction { try await $0.webSession(hash: Self.digest(secret), now: Date()) }
+        return try await repository.transaction { try await $0.webSession(hash: Self.digest(secret), now: clock.now()) }
     }
 
     /// Ends the web session whose secret is given; unknown secrets are ignored.
@@ -169,7 +177,7 @@ public struct Accounts: Sendable {
         let label = try Validate.required(name, field: "name", max: 100)
         if let days = expiresInDays { _ = try Validate.integer(days, field: "expires_in_days", in: 1...3650) }
         let secret = Self.newSecret()
-        let now = Date()
+        let now = clock.now()
         return try await repository.transaction { work in
             guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
             let token = APIToken(
@@ -196,14 +204,14 @@ public struct Accounts: Sendable {
     public func revokeToken(id: UUID, actor: Actor) async throws {
         guard actor.isAdmin else { throw KalanError.forbidden }
         try await repository.transaction { work in
-            guard try await work.revoke(tokenID: id, at: Date()) else { throw KalanError.notFound(.token, key: id.uuidString) }
+            guard try await work.revoke(tokenID: id, at: clock.now()) else { throw KalanError.notFound(.token, key: id.uuidString) }
             try await work.audit(AuditEntry(actor: actor, action: "token.revoke", entity: .token, entityID: id.uuidString))
         }
     }
 
     public func authenticate(token secret: String) async throws -> User? {
         guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
-        return try await repository.transaction { try await $0.useToken(hash: Self.digest(secret), now: Date())?.1 }
+        return try await repository.transaction { try await $0.useToken(hash: Self.digest(secret), now: clock.now())?.1 }
     }
 
     static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }

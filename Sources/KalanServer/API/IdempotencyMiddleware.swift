@@ -2,13 +2,12 @@ import Crypto
 import Foundation
 import HTTPTypes
 import KalanCore
-import KalanStore
 import OpenAPIRuntime
 
 /// Honours `Idempotency-Key` on POST: the first response is stored and replayed for the same
 /// key and request; the same key with another request, or while the first runs, is a 409.
 struct IdempotencyMiddleware: ServerMiddleware {
-    let store: IdempotencyStore
+    let store: any IdempotencyStore
     static let header = HTTPField.Name("Idempotency-Key")!
 
     func intercept(

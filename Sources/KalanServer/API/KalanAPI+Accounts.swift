@@ -5,30 +5,22 @@ import OpenAPIRuntime
 /// Web sessions: login sets the session cookie, logout clears it.
 extension KalanAPI {
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(body.username, "username", min: 1, max: 64)
-            try ContractLimits.text(body.password, "password", min: 1, max: 200)
-            do {
-                let session = try await accounts.login(username: body.username, password: body.password, address: RequestPrincipal.address)
-                let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded())
-                let user = Components.Schemas.User(
-                    username: session.user.username, displayName: session.user.displayName, role: .init(rawValue: session.user.role.rawValue)!)
-                return .ok(
-                    .init(
-                        headers: .init(setCookie: SessionCookie.set(secret: session.secret, maxAge: maxAge, secure: secureCookies)),
-                        body: .json(.init(user: user, expiresAt: session.expiresAt))))
-            } catch KalanError.tooManyAttempts(let seconds) {
-                let problem = APIProblem.from(KalanError.tooManyAttempts(retryAfter: seconds), language: language)
-                return .tooManyRequests(.init(headers: .init(retryAfter: seconds), body: .applicationProblemJson(problem)))
-            }
-        }
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(body.username, "username", min: 1, max: 64)
+        try ContractLimits.text(body.password, "password", min: 1, max: 200)
+        // Too many failures is a KalanError like the others: ProblemMiddleware answers 429 with Retry-After.
+        let session = try await accounts.login(username: body.username, password: body.password, address: RequestPrincipal.address)
+        let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded())
+        let user = Components.Schemas.User(
+            username: session.user.username, displayName: session.user.displayName, role: .init(rawValue: session.user.role.rawValue)!)
+        return .ok(
+            .init(
+                headers: .init(setCookie: SessionCookie.set(secret: session.secret, maxAge: maxAge, secure: secureCookies)),
+                body: .json(.init(user: user, expiresAt: session.expiresAt))))
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            if let secret = RequestPrincipal.sessionSecret { try await accounts.logout(session: secret) }
-            return .noContent(.init(headers: .init(setCookie: SessionCookie.clear(secure: secureCookies))))
-        }
+        if let secret = RequestPrincipal.sessionSecret { try await accounts.logout(session: secret) }
+        return .noContent(.init(headers: .init(setCookie: SessionCookie.clear(secure: secureCookies))))
     }
 }

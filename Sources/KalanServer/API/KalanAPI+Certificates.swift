@@ -6,43 +6,37 @@ import OpenAPIRuntime
 
 extension KalanAPI {
     func issueCertificates(_ input: Operations.IssueCertificates.Input) async throws -> Operations.IssueCertificates.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let issued = try await issuing.issueSession(code: input.path.code, language: language, actor: actor)
-            return .ok(
-                .init(body: .json(.init(items: issued.map { .init(serial: $0.certificate.serial, staffNumber: $0.content.trainee.staffNumber, isNew: $0.isNew) }))))
-        }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let issued = try await issuing.issueSession(code: input.path.code, language: language, actor: actor)
+        return .ok(
+            .init(body: .json(.init(items: issued.map { .init(serial: $0.certificate.serial, staffNumber: $0.content.trainee.staffNumber, isNew: $0.isNew) }))))
     }
 
     func getCertificatePDF(_ input: Operations.GetCertificatePDF.Input) async throws -> Operations.GetCertificatePDF.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.serial, "serial", min: 1, max: 64)
-            let lang = input.query.lang.flatMap { Language(rawValue: $0.rawValue) } ?? language
-            let (_, content) = try await issuing.content(serial: input.path.serial, language: lang, actor: actor)
-            guard actor.canSee(content.session) else { throw KalanError.notFound(.certificate, key: input.path.serial) }
-            let pdf = try await Self.render([content]).first ?? Data()
-            return .ok(.init(body: .pdf(HTTPBody(pdf))))
-        }
+        try ContractLimits.text(input.path.serial, "serial", min: 1, max: 64)
+        let lang = input.query.lang.flatMap { Language(rawValue: $0.rawValue) } ?? language
+        let (_, content) = try await issuing.content(serial: input.path.serial, language: lang, actor: actor)
+        guard actor.canSee(content.session) else { throw KalanError.notFound(.certificate, key: input.path.serial) }
+        let pdf = try await Self.render([content]).first ?? Data()
+        return .ok(.init(body: .pdf(HTTPBody(pdf))))
     }
 
     func getCertificateArchive(_ input: Operations.GetCertificateArchive.Input) async throws -> Operations.GetCertificateArchive.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let serials = try await repository.transaction { work -> [String] in
-                guard let session = try await work.session(code: input.path.code), actor.canSee(session) else {
-                    throw KalanError.notFound(.session, key: input.path.code)
-                }
-                return try await work.certificates(sessionID: session.id).map(\.serial)
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let serials = try await repository.transaction { work -> [String] in
+            guard let session = try await work.session(code: input.path.code), actor.canSee(session) else {
+                throw KalanError.notFound(.session, key: input.path.code)
             }
-            var contents: [CertificateContent] = []
-            for serial in serials { contents.append(try await issuing.content(serial: serial, language: language, actor: actor).1) }
-            let pdfs = try await Self.render(contents)
-            var archive = ZipArchive()
-            for (content, pdf) in zip(contents, pdfs) {
-                archive.add(name: "\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: pdf)
-            }
-            return .ok(.init(body: .applicationZip(HTTPBody(archive.data))))
+            return try await work.certificates(sessionID: session.id).map(\.serial)
         }
+        var contents: [CertificateContent] = []
+        for serial in serials { contents.append(try await issuing.content(serial: serial, language: language, actor: actor).1) }
+        let pdfs = try await Self.render(contents)
+        var archive = ZipArchive()
+        for (content, pdf) in zip(contents, pdfs) {
+            archive.add(name: "\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: pdf)
+        }
+        return .ok(.init(body: .applicationZip(HTTPBody(archive.data))))
     }
 
     /// cairo work is CPU-bound and serialised: it runs on NIO's blocking pool, not on the tasks' threads.

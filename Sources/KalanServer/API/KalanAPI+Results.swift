@@ -5,47 +5,39 @@ import OpenAPIRuntime
 /// Attendance sheets and closing results (rule 4): the same use cases as the CLI and the pages.
 extension KalanAPI {
     func getAttendanceSheet(_ input: Operations.GetAttendanceSheet.Input) async throws -> Operations.GetAttendanceSheet.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let day = try Validate.day(input.query.day, field: "day")
-            let sheet = try await ResultsRecording(repository: repository).attendanceSheet(sessionCode: input.path.code, day: day, actor: actor)
-            return .ok(.init(headers: .init(eTag: Self.etag(sheetVersion: sheet.version)), body: .json(Self.schema(sheet))))
-        }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let day = try Validate.day(input.query.day, field: "day")
+        let sheet = try await ResultsRecording(repository: repository).attendanceSheet(sessionCode: input.path.code, day: day, actor: actor)
+        return .ok(.init(headers: .init(eTag: Self.etag(sheetVersion: sheet.version)), body: .json(Self.schema(sheet))))
     }
 
     func previewResults(_ input: Operations.PreviewResults.Input) async throws -> Operations.PreviewResults.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let closed = try await ResultsRecording(repository: repository).closingPreview(sessionCode: input.path.code, actor: actor)
-            return .ok(.init(body: .json(Self.schema(closed, language: language))))
-        }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let closed = try await ResultsRecording(repository: repository).closingPreview(sessionCode: input.path.code, actor: actor)
+        return .ok(.init(body: .json(Self.schema(closed, language: language))))
     }
 
     func closeResults(_ input: Operations.CloseResults.Input) async throws -> Operations.CloseResults.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let closed = try await ResultsRecording(repository: repository).closeResults(sessionCode: input.path.code, actor: actor)
-            return .ok(.init(body: .json(Self.schema(closed, language: language))))
-        }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let closed = try await ResultsRecording(repository: repository).closeResults(sessionCode: input.path.code, actor: actor)
+        return .ok(.init(body: .json(Self.schema(closed, language: language))))
     }
 
     func reopenResults(_ input: Operations.ReopenResults.Input) async throws -> Operations.ReopenResults.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            try ContractLimits.text(body.reason, "reason", min: 1, max: 500)
-            let reopened = try await ResultsRecording(repository: repository).reopenResults(sessionCode: input.path.code, reason: body.reason, actor: actor)
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(
-                            session: reopened.sessionCode, reason: reopened.reason,
-                            lines: reopened.lines.map {
-                                .init(
-                                    staffNumber: $0.staffNumber, name: $0.fullName, previousStatus: $0.previousStatus == .completed ? .completed : .failed,
-                                    certificate: $0.certificate)
-                            }))))
-        }
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        try ContractLimits.text(body.reason, "reason", min: 1, max: 500)
+        let reopened = try await ResultsRecording(repository: repository).reopenResults(sessionCode: input.path.code, reason: body.reason, actor: actor)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        session: reopened.sessionCode, reason: reopened.reason,
+                        lines: reopened.lines.map {
+                            .init(
+                                staffNumber: $0.staffNumber, name: $0.fullName, previousStatus: $0.previousStatus == .completed ? .completed : .failed,
+                                certificate: $0.certificate)
+                        }))))
     }
 
     /// The sheet's version as an entity tag, and back (weak or strong, quoted).

@@ -5,33 +5,29 @@ import OpenAPIRuntime
 /// Cohort statistics and programme progress, computed by the same use case as `kalan stats`.
 extension KalanAPI {
     func getCohortStatistics(_ input: Operations.GetCohortStatistics.Input) async throws -> Operations.GetCohortStatistics.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            let q = input.query
-            for (value, field) in [(q.course, "course"), (q.partner, "partner"), (q.programme, "programme"), (q.department, "department"), (q.domain, "domain")] {
-                try ContractLimits.text(value, field, max: 32)
-            }
-            let query = CohortQuery(
-                by: (q.by ?? []).compactMap { CohortDimension(rawValue: $0.rawValue) }, from: try q.from.map { try Validate.day($0, field: "from") },
-                to: try q.to.map { try Validate.day($0, field: "to") },
-                courseCode: q.course, partnerCode: q.partner, programmeCode: q.programme, departmentCode: q.department, domain: q.domain)
-            let report = try await CohortStatistics(repository: repository).cohorts(query, actor: actor)
-            return .ok(.init(body: .json(.init(dimensions: report.dimensions.map(\.rawValue), groups: report.groups.map(Self.schema), total: Self.schema(report.total)))))
+        let q = input.query
+        for (value, field) in [(q.course, "course"), (q.partner, "partner"), (q.programme, "programme"), (q.department, "department"), (q.domain, "domain")] {
+            try ContractLimits.text(value, field, max: 32)
         }
+        let query = CohortQuery(
+            by: (q.by ?? []).compactMap { CohortDimension(rawValue: $0.rawValue) }, from: try q.from.map { try Validate.day($0, field: "from") },
+            to: try q.to.map { try Validate.day($0, field: "to") },
+            courseCode: q.course, partnerCode: q.partner, programmeCode: q.programme, departmentCode: q.department, domain: q.domain)
+        let report = try await CohortStatistics(repository: repository).cohorts(query, actor: actor)
+        return .ok(.init(body: .json(.init(dimensions: report.dimensions.map(\.rawValue), groups: report.groups.map(Self.schema), total: Self.schema(report.total)))))
     }
 
     func getProgrammeProgress(_ input: Operations.GetProgrammeProgress.Input) async throws -> Operations.GetProgrammeProgress.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            let programmes = try await CohortStatistics(repository: repository).programmeProgress(actor: actor)
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(
-                            items: programmes.map {
-                                .init(
-                                    code: $0.code, name: language == .fr ? $0.nameFR : $0.nameEN, startsOn: "\($0.startsOn)", endsOn: "\($0.endsOn)", target: $0.target,
-                                    trained: $0.trained, enrolled: $0.enrolled, progress: $0.progress)
-                            }))))
-        }
+        let programmes = try await CohortStatistics(repository: repository).programmeProgress(actor: actor)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: programmes.map {
+                            .init(
+                                code: $0.code, name: language == .fr ? $0.nameFR : $0.nameEN, startsOn: "\($0.startsOn)", endsOn: "\($0.endsOn)", target: $0.target,
+                                trained: $0.trained, enrolled: $0.enrolled, progress: $0.progress)
+                        }))))
     }
 
     static func schema(_ f: CohortFigures) -> Components.Schemas.CohortFigures {

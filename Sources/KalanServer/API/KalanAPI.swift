@@ -2,7 +2,6 @@ import Foundation
 import KalanCore
 import KalanStore
 import OpenAPIRuntime
-import Postgres
 
 /// The `/api/v1` operations of openapi.yaml, each calling the same use cases as the CLI.
 struct KalanAPI: APIProtocol {
@@ -11,230 +10,207 @@ struct KalanAPI: APIProtocol {
     let accounts: Accounts
     /// Session cookies carry Secure when Kalan is published over HTTPS.
     let secureCookies: Bool
+    let clock: WallClock
 
     var actor: Actor { RequestPrincipal.actor ?? Actor(name: "anonymous", role: .viewer) }
     var language: Language { RequestPrincipal.language }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
-            return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(rawValue: user.role.rawValue)!))))
-        }
+        guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
+        return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(rawValue: user.role.rawValue)!))))
     }
 
     func listTrainees(_ input: Operations.ListTrainees.Input) async throws -> Operations.ListTrainees.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard actor.role != .trainer else { throw KalanError.forbidden }
-            let q = input.query
-            try ContractLimits.number(q.limit, "limit", in: 1...500)
-            try ContractLimits.text(q.cursor, "cursor", max: 1000)
-            try ContractLimits.text(q.search, "search", max: 100)
-            try ContractLimits.text(q.department, "department", max: 32)
-            let limit = min(max(q.limit ?? 50, 1), 500)
-            let order = q.sort.flatMap { TraineeOrder(rawValue: $0.rawValue) } ?? .staffNumber
-            var after: TraineeSortKey?
-            if let cursor = q.cursor {
-                guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
-                    [decoded.key.staffNumber, decoded.key.familyName, decoded.key.givenName].allSatisfy({ $0.count <= 100 })
-                else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order")) }
-                after = decoded.key
-            }
-            let filter = TraineeFilter(
-                search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, order: order, after: after)
-            let (trainees, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
-            let page = Array(trainees.prefix(limit))
-            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-            let next = trainees.count > limit ? page.last.map { Cursor.encode(TraineeCursor(order: order, key: TraineeSortKey($0))) } : nil
-            return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes) }, nextCursor: next))))
+        guard actor.role != .trainer else { throw KalanError.forbidden }
+        let q = input.query
+        try ContractLimits.number(q.limit, "limit", in: 1...500)
+        try ContractLimits.text(q.cursor, "cursor", max: 1000)
+        try ContractLimits.text(q.search, "search", max: 100)
+        try ContractLimits.text(q.department, "department", max: 32)
+        let limit = min(max(q.limit ?? 50, 1), 500)
+        let order = q.sort.flatMap { TraineeOrder(rawValue: $0.rawValue) } ?? .staffNumber
+        var after: TraineeSortKey?
+        if let cursor = q.cursor {
+            guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
+                [decoded.key.staffNumber, decoded.key.familyName, decoded.key.givenName].allSatisfy({ $0.count <= 100 })
+            else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order")) }
+            after = decoded.key
         }
+        let filter = TraineeFilter(
+            search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, order: order, after: after)
+        let (trainees, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
+        let page = Array(trainees.prefix(limit))
+        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        let next = trainees.count > limit ? page.last.map { Cursor.encode(TraineeCursor(order: order, key: TraineeSortKey($0))) } : nil
+        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes) }, nextCursor: next))))
     }
 
     func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
-            try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
-            try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-            try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-            try ContractLimits.text(body.category, "category", max: 2)
-            try ContractLimits.text(body.position, "position", max: 200)
-            try ContractLimits.text(body.department, "department", max: 32)
-            try ContractLimits.text(body.email, "email", max: 200)
-            try ContractLimits.text(body.phone, "phone", max: 24)
-            let fields = [
-                "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
-                "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
-                "phone": body.phone ?? "",
-            ]
-            let trainee = try await TraineeRegister(repository: repository).add(fields: fields, actor: actor)
-            return .created(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, [:], department: body.department?.uppercased()))))
-        }
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
+        try ContractLimits.text(body.category, "category", max: 2)
+        try ContractLimits.text(body.position, "position", max: 200)
+        try ContractLimits.text(body.department, "department", max: 32)
+        try ContractLimits.text(body.email, "email", max: 200)
+        try ContractLimits.text(body.phone, "phone", max: 24)
+        let fields = [
+            "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
+            "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
+            "phone": body.phone ?? "",
+        ]
+        let trainee = try await TraineeRegister(repository: repository).add(fields: fields, actor: actor)
+        return .created(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, [:], department: body.department?.uppercased()))))
     }
 
     func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard actor.role != .trainer else { throw KalanError.forbidden }
-            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
-            let (found, departments) = try await repository.transaction { work in
-                (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
-            }
-            guard let trainee = found else { throw KalanError.notFound(.trainee, key: input.path.staffNumber) }
-            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-            return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        guard actor.role != .trainer else { throw KalanError.forbidden }
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        let (found, departments) = try await repository.transaction { work in
+            (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
         }
+        guard let trainee = found else { throw KalanError.notFound(.trainee, key: input.path.staffNumber) }
+        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
     }
 
     func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
-            try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
-            try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-            try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-            try ContractLimits.text(body.position, "position", max: 200)
-            try ContractLimits.text(body.email, "email", max: 200)
-            try ContractLimits.text(body.phone, "phone", max: 24)
-            guard let version = Self.version(fromETag: input.headers.ifMatch) else {
-                throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
-            }
-            let trainee = try await TraineeRegister(repository: repository).update(
-                staffNumber: input.path.staffNumber, expectedVersion: version,
-                changes: .init(givenName: body.givenName, familyName: body.familyName, position: body.position, email: body.email, phone: body.phone, active: body.active),
-                actor: actor)
-            let departments = try await repository.transaction { try await $0.departments() }
-            let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-            return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
+        try ContractLimits.text(body.position, "position", max: 200)
+        try ContractLimits.text(body.email, "email", max: 200)
+        try ContractLimits.text(body.phone, "phone", max: 24)
+        guard let version = Self.version(fromETag: input.headers.ifMatch) else {
+            throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
         }
+        let trainee = try await TraineeRegister(repository: repository).update(
+            staffNumber: input.path.staffNumber, expectedVersion: version,
+            changes: .init(givenName: body.givenName, familyName: body.familyName, position: body.position, email: body.email, phone: body.phone, active: body.active),
+            actor: actor)
+        let departments = try await repository.transaction { try await $0.departments() }
+        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
     }
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            let q = input.query
-            try ContractLimits.number(q.limit, "limit", in: 1...500)
-            try ContractLimits.text(q.cursor, "cursor", max: 1000)
-            try ContractLimits.text(q.course, "course", max: 32)
-            let limit = q.limit ?? 100
-            var filter = SessionFilter.visible(to: actor)
-            filter.limit = limit + 1
-            filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
-            filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
-            filter.courseCode = q.course?.uppercased()
-            filter.from = try q.from.map { try Validate.day($0, field: "from") }
-            filter.to = try q.to.map { try Validate.day($0, field: "to") }
-            if let cursor = q.cursor {
-                guard let decoded = Cursor.decode(cursor, as: SessionCursor.self), decoded.order == filter.order, decoded.key.code.count <= 40 else {
-                    throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order"))
-                }
-                filter.after = decoded.key
+        let q = input.query
+        try ContractLimits.number(q.limit, "limit", in: 1...500)
+        try ContractLimits.text(q.cursor, "cursor", max: 1000)
+        try ContractLimits.text(q.course, "course", max: 32)
+        let limit = q.limit ?? 100
+        var filter = SessionFilter.visible(to: actor)
+        filter.limit = limit + 1
+        filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
+        filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
+        filter.courseCode = q.course?.uppercased()
+        filter.from = try q.from.map { try Validate.day($0, field: "from") }
+        filter.to = try q.to.map { try Validate.day($0, field: "to") }
+        if let cursor = q.cursor {
+            guard let decoded = Cursor.decode(cursor, as: SessionCursor.self), decoded.order == filter.order, decoded.key.code.count <= 40 else {
+                throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order"))
             }
-            let query = filter
-            let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
-            let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
-            let page = Array(sessions.prefix(limit))
-            let next = sessions.count > limit ? page.last.map { Cursor.encode(SessionCursor(order: query.order, key: SessionSortKey(startsOn: $0.startsOn, code: $0.code))) } : nil
-            return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes[$0.courseID] ?? "") }, nextCursor: next))))
+            filter.after = decoded.key
         }
+        let query = filter
+        let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
+        let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
+        let page = Array(sessions.prefix(limit))
+        let next = sessions.count > limit ? page.last.map { Cursor.encode(SessionCursor(order: query.order, key: SessionSortKey(startsOn: $0.startsOn, code: $0.code))) } : nil
+        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes[$0.courseID] ?? "") }, nextCursor: next))))
     }
 
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
-            let course = try await repository.transaction { try await $0.course(id: session.courseID) }
-            let days = session.trainingDays.count
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(
-                            session: Self.schema(session, course?.code ?? ""),
-                            lines: lines.map {
-                                .init(
-                                    staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
-                                    waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,
-                                    postScore: $0.postScore)
-                            }))))
-        }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
+        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let days = session.trainingDays.count
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        session: Self.schema(session, course?.code ?? ""),
+                        lines: lines.map {
+                            .init(
+                                staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
+                                waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,
+                                postScore: $0.postScore)
+                        }))))
     }
 
     func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
-            try ContractLimits.text(body.override, "override", max: 500)
-            try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
-            let e = try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
-            return .created(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: body.staffNumber))))
-        }
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.override, "override", max: 500)
+        try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
+        let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
+        return .created(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: body.staffNumber))))
     }
 
     func withdraw(_ input: Operations.Withdraw.Input) async throws -> Operations.Withdraw.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
-            try ContractLimits.text(body.reason, "reason", max: 500)
-            let e = try await EnrolmentWorkflow(repository: repository).withdraw(
-                staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
-            return .ok(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: input.path.staffNumber))))
-        }
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.reason, "reason", max: 500)
+        let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).withdraw(
+            staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
+        return .ok(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: input.path.staffNumber))))
     }
 
     func recordAttendance(_ input: Operations.RecordAttendance.Input) async throws -> Operations.RecordAttendance.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            try ContractLimits.count(body.marks.count, "marks", in: 1...500)
-            for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
-            try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
-            try ContractLimits.text(body.version, "version", max: 100)
-            guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
-            var expected = body.version
-            if let ifMatch = input.headers.ifMatch {
-                guard let version = Self.sheetVersion(fromETag: ifMatch) else {
-                    throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the attendance sheet"))
-                }
-                if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(expected: "the version of If-Match")) }
-                expected = version
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        try ContractLimits.count(body.marks.count, "marks", in: 1...500)
+        for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
+        try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
+        try ContractLimits.text(body.version, "version", max: 100)
+        guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+        var expected = body.version
+        if let ifMatch = input.headers.ifMatch {
+            guard let version = Self.sheetVersion(fromETag: ifMatch) else {
+                throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the attendance sheet"))
             }
-            let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
-            let versions = try await ResultsRecording(repository: repository).recordAttendance(
-                sessionCode: input.path.code, marks: marks, expectedVersion: expected, actor: actor)
-            return .noContent(.init(headers: .init(eTag: versions[day].map { Self.etag(sheetVersion: $0) })))
+            if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(expected: "the version of If-Match")) }
+            expected = version
         }
+        let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
+        let versions = try await ResultsRecording(repository: repository).recordAttendance(
+            sessionCode: input.path.code, marks: marks, expectedVersion: expected, actor: actor)
+        return .noContent(.init(headers: .init(eTag: versions[day].map { Self.etag(sheetVersion: $0) })))
     }
 
     func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-            try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-            try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
-            try ContractLimits.text(body.reason, "reason", max: 500)
-            var override: (outcome: CompletionRule.Outcome, reason: String)?
-            if let outcome = body.outcome {
-                guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
-                override = (CompletionRule.Outcome(rawValue: outcome.rawValue)!, reason)
-            }
-            let done = try await ResultsRecording(repository: repository).complete(
-                sessionCode: input.path.code, staffNumber: input.path.staffNumber, actor: actor, override: override)
-            return .ok(.init(body: .json(Self.schema(done.enrolment, session: input.path.code, staffNumber: input.path.staffNumber))))
+        guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
+        try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.reason, "reason", max: 500)
+        var override: (outcome: CompletionRule.Outcome, reason: String)?
+        if let outcome = body.outcome {
+            guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
+            override = (CompletionRule.Outcome(rawValue: outcome.rawValue)!, reason)
         }
+        let done = try await ResultsRecording(repository: repository).complete(
+            sessionCode: input.path.code, staffNumber: input.path.staffNumber, actor: actor, override: override)
+        return .ok(.init(body: .json(Self.schema(done.enrolment, session: input.path.code, staffNumber: input.path.staffNumber))))
     }
 
     func verifyCertificate(_ input: Operations.VerifyCertificate.Input) async throws -> Operations.VerifyCertificate.Output {
-        await answer({ .default(statusCode: $0, $1) }) {
-            try ContractLimits.text(input.path.serial, "serial", min: 1, max: 64)
-            guard let v = try await issuing.verify(serial: input.path.serial, language: language) else {
-                throw KalanError.notFound(.certificate, key: input.path.serial)
-            }
-            return .ok(
-                .init(
-                    body: .json(
-                        .init(
-                            serial: v.serial, genuine: v.genuine, status: .init(rawValue: v.status.rawValue)!, holder: v.holder, courseCode: v.courseCode,
-                            courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
-                            issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
-                            revocationReason: v.revocationReason, verificationURL: v.verificationURL))))
+        try ContractLimits.text(input.path.serial, "serial", min: 1, max: 64)
+        guard let v = try await issuing.verify(serial: input.path.serial, language: language) else {
+            throw KalanError.notFound(.certificate, key: input.path.serial)
         }
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        serial: v.serial, genuine: v.genuine, status: .init(rawValue: v.status.rawValue)!, holder: v.holder, courseCode: v.courseCode,
+                        courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
+                        issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
+                        revocationReason: v.revocationReason, verificationURL: v.verificationURL))))
     }
 }

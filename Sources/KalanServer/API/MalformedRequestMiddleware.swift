@@ -4,14 +4,23 @@ import KalanCore
 import Logging
 import OpenAPIRuntime
 
-/// Requests the generated server cannot decode (bad JSON, wrong types, missing fields) become
-/// a 400 problem naming the cause, never a 500.
+/// The one place API failures become problem documents. The generated server wraps whatever a
+/// handler or middleware throws in a `ServerError`: a `KalanError` inside is answered as that
+/// refusal (422, 404, 503 with Retry-After…); a request the generated code could not decode (bad
+/// JSON, wrong types, missing fields) is a 400 naming the cause; anything else is a 500.
 struct MalformedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as ServerError {
+            if let refusal = error.underlyingError as? KalanError {
+                return try refusal.response(from: request, context: context)
+            }
             let fr = request.language == .fr
+            guard (400..<500).contains(error.httpStatus.code) else {
+                context.logger.error("operation failed", metadata: ["operation": "\(error.operationID)", "error": "\(error.underlyingError)"])
+                return Problem.internalError(language: request.language).response()
+            }
             let cause = String(describing: error.underlyingError).prefix(300)
             context.logger.debug("malformed request", metadata: ["operation": "\(error.operationID)", "cause": "\(cause)"])
             return Problem(

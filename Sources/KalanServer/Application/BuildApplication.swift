@@ -1,31 +1,50 @@
 import Hummingbird
-import OpenAPIHummingbird
 import KalanCertificates
 import KalanCore
-import KalanStore
 import Logging
-import Postgres
+import OpenAPIHummingbird
+import ServiceLifecycle
 
-/// Wires the router, its middleware and the services (the database pool) into one application.
+/// What the server needs from the outside world, as KalanCore's ports: the composition root
+/// (`PostgresComposition.swift`, or a test) chooses the implementations.
+public struct ServerPorts: Sendable {
+    public var repository: any KalanRepository
+    public var idempotency: any IdempotencyStore
+    public var readiness: any ReadinessProbe
+    /// Connections of the database pool for `/metrics`; nil to leave them out.
+    public var poolUsage: (any PoolUsageProbe)?
+    /// Services that run with the server and stop after it (the database pool).
+    public var services: [any Service]
+
+    public init(
+        repository: any KalanRepository, idempotency: any IdempotencyStore, readiness: any ReadinessProbe, poolUsage: (any PoolUsageProbe)? = nil,
+        services: [any Service] = []
+    ) {
+        self.repository = repository
+        self.idempotency = idempotency
+        self.readiness = readiness
+        self.poolUsage = poolUsage
+        self.services = services
+    }
+}
+
+/// Wires the router, its middleware and the services into one application.
 public func buildApplication(
-    configuration: ServerConfiguration, pool: PostgresPool, issuer: OpenBadgeIssuer, logger: Logger
+    configuration: ServerConfiguration, ports: ServerPorts, issuer: OpenBadgeIssuer, logger: Logger
 ) -> some ApplicationProtocol {
+    _ = KalanMetrics.registry
     let router = Router(context: KalanRequestContext.self)
-    let metrics = RequestMetrics()
-    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ClientAddressMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
-    let repository = PostgresRepository(pool: pool)
-    HealthController(pool: pool, migrator: Migrator(logger: logger)).addRoutes(to: router)
+    let repository = ports.repository
+    HealthController(readiness: ports.readiness).addRoutes(to: router)
     let issuing = CertificateIssuing(
-        repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL)
-    router.get("metrics") { _, _ in
-        Response(
-            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: .init(string: metrics.render(pool: await pool.usage()))))
-    }
+        repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL,
+        today: configuration.clock.today)
+    KalanMetrics.addRoute(to: router, pool: ports.poolUsage)
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
     }
@@ -33,24 +52,31 @@ public func buildApplication(
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
     }
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
-    let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost))
+    let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost), clock: configuration.clock)
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
+    // Pages: one router group whose errors become pages in the reader's language.
     let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts))
     PageRoutes(accounts: accounts, repository: repository, secureCookies: secureCookies).add(to: pages)
     VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
-    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies)
-    try! api.registerHandlers(
-        on: apiRoutes, serverURL: try! Servers.Server1.url(),
-        middlewares: [
-            VerbatimHeadersMiddleware(), BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(), IdempotencyMiddleware(store: IdempotencyStore(pool: pool)),
-        ])
+    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies, clock: configuration.clock)
+    do {
+        try api.registerHandlers(
+            on: apiRoutes, serverURL: try Servers.Server1.url(),
+            middlewares: [
+                VerbatimHeadersMiddleware(), BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(),
+                IdempotencyMiddleware(store: ports.idempotency), ProblemMiddleware(),
+            ])
+    } catch {
+        // Only a malformed server URL in openapi.yaml gets here: a build-time constant.
+        preconditionFailure("openapi.yaml: \(error)")
+    }
     var app = Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: ResponseCompression.handlers())),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),
         logger: logger
     )
-    app.addServices(pool)
+    app.addServices(ports.services)
     return app
 }

@@ -1,3 +1,5 @@
+import KalanCore
+
 /// What the HTTP server needs to know; the executable reads it from flags and the environment.
 public struct ServerConfiguration: Sendable {
     public var host: String
@@ -7,12 +9,19 @@ public struct ServerConfiguration: Sendable {
     /// bcrypt cost of the decoy hash that unknown usernames are checked against (new passwords
     /// are hashed by `kalan user`); tests lower it to match their accounts.
     public var bcryptCost: UInt8
+    /// What "now" and "today" are for the use cases (sessions' deadlines, certificates' dates,
+    /// logins' windows); tests fix it.
+    public var clock: WallClock
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA", bcryptCost: UInt8 = 12) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA", bcryptCost: UInt8 = 12,
+        clock: WallClock = .system
+    ) {
         self.host = host
         self.port = port
         self.publicURL = publicURL ?? "http://\(host):\(port)"
         self.serialPrefix = serialPrefix
         self.bcryptCost = bcryptCost
+        self.clock = clock
     }
 }

@@ -1,25 +1,64 @@
 import Foundation
+import MultipartKit
+import NIOCore
 
 /// Reads `multipart/form-data` bodies (RFC 7578), as a browser sends a form with a file: each
-/// part's field name and its bytes. Pages need no script for uploads this way.
+/// part's field name and its bytes, parsed by MultipartKit. Pages need no script for uploads
+/// this way. A malformed body is refused whole, with the reason: never a part silently dropped.
 struct MultipartForm {
+    /// Why a body could not be read.
+    struct Malformed: Error, CustomStringConvertible {
+        let description: String
+    }
+
     private var parts: [String: [UInt8]] = [:]
 
-    /// Nil when the content type has no boundary or the body is not multipart.
+    /// Nil when the content type is not `multipart/form-data` with a boundary, or when the body
+    /// is malformed (`parse` tells why).
     init?(body: [UInt8], contentType: String) {
-        guard let boundary = Self.boundary(in: contentType) else { return nil }
-        let delimiter = Array("--\(boundary)".utf8)
-        let starts = Self.occurrences(of: delimiter, in: body)
-        guard starts.count >= 2 else { return nil }
-        for (start, end) in zip(starts, starts.dropFirst()) {
-            var part = body[(start + delimiter.count)..<end]
-            if part.starts(with: Self.crlf) { part = part.dropFirst(2) }
-            if part.hasSuffix(Self.crlf) { part = part.dropLast(2) }
-            guard let split = Self.occurrences(of: Self.crlf + Self.crlf, in: Array(part)).first else { continue }
-            let head = String(decoding: part.prefix(split), as: UTF8.self)
-            guard let name = Self.name(inHeaders: head) else { continue }
-            parts[name] = Array(part.dropFirst(split + 4))
+        guard let form = try? Self.parse(body: body, contentType: contentType) else { return nil }
+        self = form
+    }
+
+    private init(parts: [String: [UInt8]]) { self.parts = parts }
+
+    /// The form, or why it cannot be read: not multipart, a syntax error, a part without a name,
+    /// or a body cut short before its closing boundary.
+    static func parse(body: [UInt8], contentType: String) throws(Malformed) -> MultipartForm {
+        guard let boundary = boundary(in: contentType) else {
+            throw Malformed(description: "not multipart/form-data with a boundary")
         }
+        let parser = MultipartParser(boundary: boundary)
+        var current = MultipartPart(body: ByteBuffer())
+        var inPart = false
+        var complete: [MultipartPart] = []
+        parser.onHeader = { field, value in
+            inPart = true
+            current.headers.add(name: field, value: value)
+        }
+        parser.onBody = { chunk in
+            inPart = true
+            current.body.writeBuffer(&chunk)
+        }
+        parser.onPartComplete = {
+            complete.append(current)
+            current = MultipartPart(body: ByteBuffer())
+            inPart = false
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw Malformed(description: "part \(complete.count + 1): not valid multipart syntax")
+        }
+        if inPart || complete.isEmpty { throw Malformed(description: "the body ends before its closing boundary") }
+        var parts: [String: [UInt8]] = [:]
+        for (index, part) in complete.enumerated() {
+            guard let name = part.name, !name.isEmpty else {
+                throw Malformed(description: "part \(index + 1): no field name in its Content-Disposition")
+            }
+            parts[name] = Array(part.body.readableBytesView)
+        }
+        return MultipartForm(parts: parts)
     }
 
     subscript(name: String) -> [UInt8]? { parts[name] }
@@ -30,48 +69,16 @@ struct MultipartForm {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    static let crlf: [UInt8] = [13, 10]
-
+    /// The `boundary` parameter of a `multipart/form-data` content type (1 to 70 characters).
     static func boundary(in contentType: String) -> String? {
         guard contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
         for parameter in contentType.split(separator: ";").dropFirst() {
             let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             if pair.count == 2, pair[0].lowercased() == "boundary" {
-                let value = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                let value = pair[1].trimmingCharacters(in: .init(charactersIn: "\""))
                 return (1...70).contains(value.count) ? value : nil
             }
         }
         return nil
     }
-
-    /// The `name` of a part's Content-Disposition header.
-    static func name(inHeaders head: String) -> String? {
-        for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-disposition:") {
-            for parameter in line.split(separator: ";").dropFirst() {
-                let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if pair.count == 2, pair[0].lowercased() == "name" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
-            }
-        }
-        return nil
-    }
-
-    static func occurrences(of needle: [UInt8], in haystack: [UInt8]) -> [Int] {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
-        var found: [Int] = []
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == needle[0], haystack[i..<(i + needle.count)].elementsEqual(needle) {
-                found.append(i)
-                i += needle.count
-            } else {
-                i += 1
-            }
-        }
-        return found
-    }
-}
-
-extension ArraySlice where Element == UInt8 {
-    fileprivate func hasSuffix(_ suffix: [UInt8]) -> Bool { count >= suffix.count && self.suffix(suffix.count).elementsEqual(suffix) }
 }

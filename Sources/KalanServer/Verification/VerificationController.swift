@@ -80,9 +80,16 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let language = request.language
         let body = try await request.body.collect(upTo: 256 * 1024)
         let text: String
-        if let multipart = MultipartForm(body: Array(body.readableBytesView), contentType: request.headers[.contentType] ?? "") {
-            // An uploaded file wins over the text area.
-            text = multipart.text("file") ?? multipart.text("credential") ?? ""
+        let contentType = request.headers[.contentType] ?? ""
+        if MultipartForm.boundary(in: contentType) != nil {
+            do {
+                let multipart = try MultipartForm.parse(body: Array(body.readableBytesView), contentType: contentType)
+                // An uploaded file wins over the text area.
+                text = multipart.text("file") ?? multipart.text("credential") ?? ""
+            } catch {
+                let text = Messages.text("verify.unreadable", language, ["problem": error.description])
+                return try await render(request, result: Result(kind: "bad", verdict: text), status: .badRequest)
+            }
         } else {
             text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
         }
@@ -142,22 +149,4 @@ struct VerificationController<Context: RequestContext>: Sendable {
         if let expires = check.expiresOn { rows.append(Row(label: t("verify.label.expires"), value: Format.day(expires, language))) }
         return Result(kind: verdict.0, verdict: verdict.1, details: Details(rows: rows))
     }
-}
-
-/// Reads `application/x-www-form-urlencoded` bodies.
-struct URLEncodedForm {
-    private var values: [String: String] = [:]
-
-    init(_ text: String) {
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            func decode(_ s: String) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let key = parts.first { values[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
-    }
-
-    subscript(key: String) -> String? { values[key] }
-
-    /// Every field, by name.
-    var all: [(name: String, value: String)] { values.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
 }

@@ -61,7 +61,7 @@ public struct Migrator: Sendable {
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
                 return applied
             } catch {
-                if !connection.isBroken { _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))") }
+                if await !connection.isBroken() { _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))") }
                 throw error
             }
         }

@@ -10,12 +10,10 @@ public struct PostgresRepository: KalanRepository {
     public init(pool: PostgresPool) { self.pool = pool }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
-        do {
-            return try await pool.withRetryingTransaction { connection in
+        try await mappingDriverErrors {
+            try await pool.withRetryingTransaction { connection in
                 try await body(PostgresUnitOfWork(connection: connection))
             }
-        } catch let error as PostgresError {
-            throw Self.domainError(error) ?? error
         }
     }
 

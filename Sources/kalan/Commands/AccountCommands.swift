@@ -4,12 +4,12 @@ import KalanCore
 import KalanServer
 
 extension CommandContext {
-    var accounts: Accounts { Accounts(repository: repository, hasher: BcryptPasswordHasher()) }
+    var accounts: Accounts { Accounts(repository: repository, hasher: BcryptPasswordHasher(), clock: clock) }
 }
 
 /// Reads a password from KALAN_PASSWORD or, on a terminal, without echo.
 func readPassword(_ prompt: String) throws -> String {
-    if let password = ProcessInfo.processInfo.environment["KALAN_PASSWORD"] { return password }
+    if let password = GlobalOptions.settings.password { return password }
     guard isatty(STDIN_FILENO) == 1, let pointer = getpass(prompt) else {
         throw ValidationError("password: set KALAN_PASSWORD or run on a terminal")
     }

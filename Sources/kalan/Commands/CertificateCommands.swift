@@ -3,25 +3,26 @@ import Foundation
 import KalanCertificates
 import KalanCore
 import KalanStore
+import NIOPosix
 
 extension GlobalOptions {
     /// KALAN_SIGNING_KEY, else `signing-key.json` in the data folder.
     var signingKeyPath: String {
-        Self.environment["KALAN_SIGNING_KEY"] ?? resolvedDataDirectory.appendingPathComponent("signing-key.json").path
+        Self.settings.signingKey ?? resolvedDataDirectory.appendingPathComponent("signing-key.json").path
     }
 
     var publicURL: String {
-        Self.environment["KALAN_PUBLIC_URL"]
-            ?? "http://\(Self.environment["KALAN_HOST"] ?? "127.0.0.1"):\(Self.environment["KALAN_PORT"] ?? "8080")"
+        Self.settings.publicURL ?? "http://\(Self.settings.host ?? "127.0.0.1"):\(Self.settings.port ?? "8080")"
     }
 
-    var serialPrefix: String { Self.environment["KALAN_SERIAL_PREFIX"] ?? "MCENMA" }
+    var serialPrefix: String { Self.settings.serialPrefix ?? "MCENMA" }
 }
 
 extension CommandContext {
     func certificates(_ global: GlobalOptions) throws -> CertificateIssuing {
         let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: global.publicURL)
-        return CertificateIssuing(repository: repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: global.publicURL)
+        return CertificateIssuing(
+            repository: repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: global.publicURL, today: clock.today)
     }
 }
 
@@ -130,7 +131,7 @@ extension CertificateCommand {
             try await CommandContext.run(global) { ctx in
                 let (_, content) = try await ctx.certificates(global).content(serial: serial, language: ctx.language, actor: ctx.actor)
                 let path = out ?? "\(serial).pdf"
-                try CertificateRenderer().render(content).write(to: URL(fileURLWithPath: path))
+                try await CertificateRenderer.renderOffCooperativePool(content).write(to: URL(fileURLWithPath: path))
                 ctx.print(path)
             }
         }
@@ -153,7 +154,7 @@ extension CertificateCommand {
                 let bar = ProgressBar()
                 for (index, serial) in serials.enumerated() {
                     let (_, content) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
-                    archive.add(name: "\(serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: try CertificateRenderer().render(content))
+                    archive.add(name: "\(serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: try await CertificateRenderer.renderOffCooperativePool(content))
                     bar.draw(done: index + 1, total: serials.count)
                 }
                 bar.finish()
@@ -162,5 +163,13 @@ extension CertificateCommand {
                 ctx.say("\(serials.count) certificat(s) dans \(path).", "\(serials.count) certificate(s) in \(path).")
             }
         }
+    }
+}
+
+extension CertificateRenderer {
+    /// Cairo draws synchronously (tens of milliseconds a page): on NIO's thread pool, not on
+    /// Swift's cooperative threads.
+    static func renderOffCooperativePool(_ content: CertificateContent) async throws -> Data {
+        try await NIOThreadPool.singleton.runIfActive { try CertificateRenderer().render(content) }
     }
 }

@@ -18,7 +18,7 @@ enum DemoSeedCommand {
 
     /// `--fixtures`, then KALAN_FIXTURES_DIR, then ./fixtures, then the source tree's.
     static func folder(_ flag: String?) throws -> URL {
-        let candidates = [flag, GlobalOptions.environment["KALAN_FIXTURES_DIR"], "fixtures",
+        let candidates = [flag, GlobalOptions.settings.fixturesDirectory, "fixtures",
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("fixtures").path].compactMap { $0 }
         for path in candidates where FileManager.default.fileExists(atPath: path + "/trainees.csv") { return URL(fileURLWithPath: path) }
@@ -34,10 +34,10 @@ enum DemoSeedCommand {
             return
         }
         let start = Date()
-        let outcome = try await DemoSeed(repository: ctx.repository, folder: try folder(fixtures)).run { step in
+        let outcome = try await DemoSeed(repository: ctx.repository, folder: try folder(fixtures), today: ctx.clock.today()).run { step in
             ctx.logger.debug("demo seed", metadata: ["step": "\(step)"])
         }
-        let accounts = Accounts(repository: ctx.repository, hasher: BcryptPasswordHasher(cost: 10))
+        let accounts = Accounts(repository: ctx.repository, hasher: BcryptPasswordHasher(cost: 10), clock: ctx.clock)
         for login in logins {
             let user = try await accounts.addUser(
                 username: login.username, displayName: login.name, email: "\(login.username)@communication.gouv.ml", role: login.role,

@@ -19,15 +19,15 @@ struct Serve: AsyncParsableCommand {
     var poolSize: Int?
 
     func run() async throws {
-        let env = GlobalOptions.environment
+        let settings = GlobalOptions.settings
         let logger = global.bootstrapLogging()
-        guard let port = port ?? Int(env["KALAN_PORT"] ?? "8080"), (1...65535).contains(port) else {
+        guard let port = port ?? Int(settings.port ?? "8080"), (1...65535).contains(port) else {
             throw ValidationError("KALAN_PORT: expected a port number between 1 and 65535")
         }
         let configuration = ServerConfiguration(
-            host: host ?? env["KALAN_HOST"] ?? "127.0.0.1", port: port,
-            publicURL: publicURL ?? env["KALAN_PUBLIC_URL"], serialPrefix: global.serialPrefix)
-        let size = poolSize ?? Int(env["KALAN_POOL_SIZE"] ?? "") ?? 10
+            host: host ?? settings.host ?? "127.0.0.1", port: port,
+            publicURL: publicURL ?? settings.publicURL, serialPrefix: global.serialPrefix)
+        let size = poolSize ?? Int(settings.poolSize ?? "") ?? 10
         let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
         do {
             try await Migrator(logger: logger).migrate(database.pool)

@@ -14,9 +14,11 @@ struct CommandContext {
     let actor: Actor
     let language: Language
     let logger: Logger
+    /// "Now" for the use cases: the machine's clock.
+    var clock: WallClock = .system
 
     var register: Register { Register(repository: repository) }
-    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository) }
+    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository, today: clock.today) }
     var results: ResultsRecording { ResultsRecording(repository: repository) }
     var fr: Bool { language == .fr }
 
@@ -41,6 +43,7 @@ struct CommandContext {
 
     static func message(for error: any Error, in language: Language) -> String {
         switch error {
+        case KalanError.storageFailure(let detail): return detail
         case let error as KalanError: return error.message(in: language)
         case let error as PostgresError where error.kind == .connection:
             return (language == .fr ? "base de données injoignable : " : "database unreachable: ") + (error.reason ?? "")
@@ -57,7 +60,7 @@ struct CommandContext {
         case KalanError.notFound: 3
         case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts,
             KalanError.attendanceChanged: 4
-        case is PostgresError, is EmbeddedPostgresError: 5
+        case KalanError.unavailable, is PostgresError, is EmbeddedPostgresError: 5
         default: 1
         }
     }

@@ -18,8 +18,9 @@ struct DatabaseRuntime {
             let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, logger: logger)
             return DatabaseRuntime(pool: pool, embedded: nil, startedEmbedded: false)
         }
-        let embedded = EmbeddedPostgres(dataDirectory: options.resolvedDataDirectory, logger: logger)
-        let started = try embedded.start()
+        let embedded = EmbeddedPostgres(
+            dataDirectory: options.resolvedDataDirectory, options: .init(binDirectory: GlobalOptions.settings.postgresBinDirectory), logger: logger)
+        let started = try await embedded.start()
         try await embedded.createDatabase(databaseName)
         let pool = PostgresPool(
             configuration: .init(url: embedded.url(database: databaseName)), maxConnections: maxConnections, logger: logger)
@@ -30,7 +31,7 @@ struct DatabaseRuntime {
     func close() async {
         await pool.close()
         if startedEmbedded, let embedded {
-            do { try embedded.stop() } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
+            do { try await embedded.stop() } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
         }
     }
 

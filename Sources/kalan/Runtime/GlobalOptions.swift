@@ -17,20 +17,21 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env KALAN_LOG_LEVEL; default info).")
     var logLevel: String?
 
-    static var environment: [String: String] { ProcessInfo.processInfo.environment }
+    /// The environment's settings, read once (see `KalanSettings`).
+    static var settings: KalanSettings { .current }
 
     var resolvedDatabaseURL: String? {
-        (databaseURL ?? Self.environment["KALAN_DATABASE_URL"]).flatMap { $0.isEmpty ? nil : $0 }
+        (databaseURL ?? Self.settings.databaseURL).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     var resolvedDataDirectory: URL {
-        let path = dataDir ?? Self.environment["KALAN_DATA_DIR"] ?? ".kalan"
+        let path = dataDir ?? Self.settings.dataDirectory ?? ".kalan"
         return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
             .standardizedFileURL
     }
 
     var language: Language {
-        (lang ?? Self.environment["KALAN_LANG"]).flatMap(Language.init(code:)) ?? .fr
+        (lang ?? Self.settings.language).flatMap(Language.init(code:)) ?? .fr
     }
 
     func validate() throws {
@@ -44,7 +45,7 @@ struct GlobalOptions: ParsableArguments {
 
     /// Sets up swift-log once: key=value lines on standard error.
     func bootstrapLogging() -> Logger {
-        let level = (logLevel ?? Self.environment["KALAN_LOG_LEVEL"]).flatMap(Logger.Level.init(rawValue:)) ?? .info
+        let level = (logLevel ?? Self.settings.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: "kalan")
         logger.logLevel = level

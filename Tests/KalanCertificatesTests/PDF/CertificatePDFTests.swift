@@ -1,7 +1,8 @@
-import EmbeddedPostgres
 import Foundation
 import KalanCertificates
 import KalanCore
+import Subprocess
+import SystemPackage
 import Testing
 
 @Suite("Certificate PDF: searchable accented text, embedded fonts, valid file, QR to the verification page")
@@ -21,19 +22,26 @@ struct CertificatePDFTests {
     }
 
     /// Writes the PDF to a temporary file and runs a poppler/qpdf/zbar tool on it.
-    func tool(_ command: String, _ pdf: Data) throws -> Subprocess.Result {
+    func tool(_ command: String, _ pdf: Data) async throws -> (code: Int32, output: String) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("kalan-pdf-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try pdf.write(to: folder.appendingPathComponent("c.pdf"))
-        let result = try Subprocess.run("/bin/sh", ["-c", "cd '\(folder.path)' && \(command)"])
-        try #require(result.code != 127, "tool missing (make test installs poppler-utils, qpdf, zbar-tools): \(command)")
-        return result
+        let result = try await Subprocess.run(
+            .path(FilePath("/bin/sh")), arguments: ["-c", command], workingDirectory: FilePath(folder.path), input: .none,
+            output: .string(limit: 16 << 20), error: .combinedWithOutput)
+        let code: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        try #require(code != 127, "tool missing (make test installs poppler-utils, qpdf, zbar-tools): \(command)")
+        return (code, result.standardOutput ?? "")
     }
 
-    @Test func textIsExtractableWithAccentsAndApostropheIntact() throws {
+    @Test func textIsExtractableWithAccentsAndApostropheIntact() async throws {
         let pdf = try CertificateRenderer().render(Self.content(.fr))
-        let text = try tool("pdftotext -layout c.pdf -", pdf).output
+        let text = try await tool("pdftotext -layout c.pdf -", pdf).output
         #expect(text.contains("Djénéba N'Diaye"))
         #expect(text.contains("Séminaire sur la gouvernance électronique"))
         #expect(text.contains("MCENMA-2026-000123"))
@@ -41,27 +49,27 @@ struct CertificatePDFTests {
         #expect(text.contains("CERTIFICAT DE FORMATION"))
     }
 
-    @Test func englishCertificateUsesEnglishLabels() throws {
-        let text = try tool("pdftotext c.pdf -", try CertificateRenderer().render(Self.content(.en))).output
+    @Test func englishCertificateUsesEnglishLabels() async throws {
+        let text = try await tool("pdftotext c.pdf -", try CertificateRenderer().render(Self.content(.en))).output
         #expect(text.contains("CERTIFICATE OF TRAINING"))
         #expect(text.contains("E-governance seminar"))
         #expect(text.contains("24 November 2026"))
     }
 
-    @Test func fileIsValidA4LandscapeWithEmbeddedFonts() throws {
+    @Test func fileIsValidA4LandscapeWithEmbeddedFonts() async throws {
         let pdf = try CertificateRenderer().render(Self.content(.fr))
-        #expect(try tool("qpdf --check c.pdf", pdf).code == 0)
-        let info = try tool("pdfinfo c.pdf", pdf).output
+        #expect(try await tool("qpdf --check c.pdf", pdf).code == 0)
+        let info = try await tool("pdfinfo c.pdf", pdf).output
         #expect(info.contains("841.89 x 595.28 pts (A4)"))
         #expect(info.split(separator: "\n").contains { $0.hasPrefix("Pages:") && $0.hasSuffix(" 1") })
-        let fonts = try tool("pdffonts c.pdf", pdf).output.split(separator: "\n").dropFirst(2)
+        let fonts = try await tool("pdffonts c.pdf", pdf).output.split(separator: "\n").dropFirst(2)
         #expect(!fonts.isEmpty)
         for font in fonts { #expect(font.split(separator: " ").contains("yes"), "font not embedded: \(font)") }
     }
 
-    @Test func qrCodeDecodesToTheVerificationURL() throws {
+    @Test func qrCodeDecodesToTheVerificationURL() async throws {
         let pdf = try CertificateRenderer().render(Self.content(.fr))
-        let decoded = try tool("pdftoppm -r 150 -png c.pdf page && zbarimg --raw -q page-1.png 2>/dev/null", pdf)
+        let decoded = try await tool("pdftoppm -r 150 -png c.pdf page && zbarimg --raw -q page-1.png 2>/dev/null", pdf)
         #expect(decoded.output.trimmingCharacters(in: .whitespacesAndNewlines) == "http://127.0.0.1:8080/verify/MCENMA-2026-000123")
     }
 
@@ -72,6 +80,6 @@ struct CertificatePDFTests {
             return try await group.reduce(into: [Data]()) { $0.append($1) }
         }
         #expect(pdfs.count == 8)
-        for pdf in pdfs { #expect(try tool("qpdf --check c.pdf", pdf).code == 0) }
+        for pdf in pdfs { #expect(try await tool("qpdf --check c.pdf", pdf).code == 0) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KalanCore
+import Mustache
 import NIOCore
 
 /// What every page's template can read besides its own view: the language and its catalogue

@@ -56,25 +56,12 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     static func answer(_ error: KalanError, page: PageRequest) -> Response {
-        let status = status(of: error)
+        let status = error.status
         var response = page.message(
             page.t("error.title.\(status.code)"), text: error.message(in: page.language), status: status,
             link: page.request.method == .post ? page.returnPath : nil, linkLabel: page.request.method == .post ? page.t("error.back") : nil)
-        if case .tooManyAttempts(let seconds) = error { response.headers[.retryAfter] = String(seconds) }
+        for field in error.headers { response.headers.append(field) }
         return response
-    }
-
-    static func status(of error: KalanError) -> HTTPResponse.Status {
-        switch error {
-        case .invalid: .unprocessableContent
-        case .notFound: .notFound
-        case .duplicate: .conflict
-        case .rule: error.isConflict ? .conflict : .unprocessableContent
-        case .forbidden: .forbidden
-        case .stale: .conflict
-        case .unauthenticated: .unauthorized
-        case .tooManyAttempts: .tooManyRequests
-        }
     }
 }
 

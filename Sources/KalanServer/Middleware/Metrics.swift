@@ -1,0 +1,56 @@
+import Foundation
+import Hummingbird
+import KalanCore
+import Metrics
+import Prometheus
+
+/// Metrics go through swift-metrics: Hummingbird's `MetricsMiddleware` counts and times requests
+/// per route (the matched route, never the raw path, so staff numbers and serials never become
+/// label values); swift-prometheus collects them and writes `/metrics`.
+public enum KalanMetrics {
+    /// The process's registry, bootstrapped into swift-metrics on first use (once per process,
+    /// as swift-metrics requires; every application built in the process shares it).
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = { name, labels in (prometheusName(name), prometheusLabels(labels)) }
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+
+    /// Hummingbird's names (`hb.requests`, `http.server.request.duration`) as Prometheus' with
+    /// the `kalan_` prefix.
+    static func prometheusName(_ name: String) -> String {
+        switch name {
+        case "hb.requests": "kalan_http_requests_total"
+        case "hb.request.errors": "kalan_http_request_errors_total"
+        case "http.server.request.duration": "kalan_http_request_duration_seconds"
+        case "http.server.active_requests": "kalan_http_active_requests"
+        default: name.hasPrefix("kalan_") ? name : "kalan_" + name.replacingOccurrences(of: ".", with: "_")
+        }
+    }
+
+    static func prometheusLabels(_ labels: [(String, String)]) -> [(String, String)] {
+        let names = ["http.route": "route", "http.request.method": "method", "http.response.status_code": "status", "error.type": "status"]
+        return labels.map { (names[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The `/metrics` route: the pool's figures are read when scraped, then the registry is written
+    /// in Prometheus' text format.
+    static func addRoute<Context: RequestContext>(to router: Router<Context>, pool: (any PoolUsageProbe)?) {
+        let open = Gauge(label: "kalan_db_pool_connections", dimensions: [("state", "open")])
+        let inUse = Gauge(label: "kalan_db_pool_connections", dimensions: [("state", "in_use")])
+        let waiting = Gauge(label: "kalan_db_pool_waiting")
+        router.get("metrics") { _, _ in
+            if let pool {
+                let usage = await pool.usage()
+                open.record(usage.open)
+                inUse.record(usage.inUse)
+                waiting.record(usage.waiting)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: .init(bytes: registry.emitToBuffer())))
+        }
+    }
+}

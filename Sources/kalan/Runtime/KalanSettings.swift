@@ -1,0 +1,44 @@
+import Configuration
+import Foundation
+
+/// Every `KALAN_*` setting, read once from the environment through swift-configuration (keys
+/// `kalan.data.dir` and so on: `EnvironmentVariablesProvider` maps them to `KALAN_DATA_DIR`).
+/// Commands take these values; their flags win over them. Nothing else reads `KALAN_*`.
+struct KalanSettings: Sendable {
+    var databaseURL: String?
+    var dataDirectory: String?
+    var language: String?
+    var logLevel: String?
+    var host: String?
+    var port: String?
+    var publicURL: String?
+    var poolSize: String?
+    var signingKey: String?
+    var serialPrefix: String?
+    var fixturesDirectory: String?
+    var password: String?
+    /// Where `initdb`, `pg_ctl` and `postgres` are, for the embedded server.
+    var postgresBinDirectory: String?
+
+    init(reader: ConfigReader) {
+        func value(_ key: String) -> String? {
+            reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        databaseURL = value("kalan.database.url")
+        dataDirectory = value("kalan.data.dir")
+        language = value("kalan.lang")
+        logLevel = value("kalan.log.level")
+        host = value("kalan.host")
+        port = value("kalan.port")
+        publicURL = value("kalan.public.url")
+        poolSize = value("kalan.pool.size")
+        signingKey = value("kalan.signing.key")
+        serialPrefix = value("kalan.serial.prefix")
+        fixturesDirectory = value("kalan.fixtures.dir")
+        password = reader.string(forKey: ConfigKey("kalan.password"), isSecret: true)
+        postgresBinDirectory = value("kalan.pg.bindir")
+    }
+
+    /// The process's settings, read from the environment on first use.
+    static let current = KalanSettings(reader: ConfigReader(provider: EnvironmentVariablesProvider()))
+}

@@ -1,0 +1,11 @@
+// The migrations are compiled into the binary with SwiftPM's `.embedInCode` (Package.swift
+// embeds every sql/*.sql file). SwiftPM names each file's bytes after the file, so a new
+// migration needs one line below (SwiftPM turns the leading digit into "_": 0002_x.sql is
+// `_002_x_sql`); KalanStoreTests fails while a file is missing from the list.
+
+/// Every migration file of sql/, in order: its name and its bytes.
+public enum MigrationFiles {
+    public static let all: [(name: String, bytes: [UInt8])] = [
+        ("0001_domain.sql", PackageResources._001_domain_sql)
+    ]
+}
