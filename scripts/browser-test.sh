@@ -19,4 +19,5 @@ fi
 python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium </dev/null
 
 # The whole run stops by itself (browser_test.py --timeout, 270 s); this is the last resort.
+export PYTHONDONTWRITEBYTECODE=1
 exec timeout --kill-after=20 330 python3 Tests/browser/browser_test.py --kalan "$KALAN" "$@" </dev/null

@@ -16,6 +16,7 @@ import time
 import traceback
 import urllib.parse
 
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from selenium.common.exceptions import WebDriverException  # noqa: E402
@@ -455,22 +456,30 @@ def check_c_closed_scores(run):
     run.shoot(b, "check-c-closed-scores")
     if form is None:
         return f"{code}: no score form on a closed session (refused by absence)"
-    open_inputs = [i for i in score_inputs(form) if i.is_enabled() and not i.get_attribute("readonly")]
-    if not open_inputs:
-        return f"{code}: every score input is disabled or read-only"
+    inputs = score_inputs(form)
+    open_inputs = [i for i in inputs if i.is_enabled() and not i.get_attribute("readonly")]
+    locked = not open_inputs
+    if locked:
+        if not inputs:
+            return f"{code}: the score form has no score input"
+        # The page offers nothing to change; the server must refuse it all the same (a crafted or
+        # old form): enable one input in the page, as such a request would, and post it.
+        open_inputs = inputs
     target = next((i for i in open_inputs if (i.get_attribute("value") or "").strip()), open_inputs[0])
     name, old = target.get_attribute("name"), (target.get_attribute("value") or "").strip()
     new = "50" if old != "50" else "60"
-    b.driver.execute_script("arguments[0].value = arguments[1]", target, new)
+    b.driver.execute_script("arguments[0].disabled = false; arguments[0].readOnly = false; arguments[0].value = arguments[1]", target, new)
     page = b.submit(form)
     run.shoot(b, "check-c-after-post")
     refused = refusal(b, page)
     form = score_form(b, code)
     now = next((i.get_attribute("value") for i in score_inputs(form) if i.get_attribute("name") == name), None) if form else None
+    how = "forced a post of the disabled input" if locked else "changed the input"
     require(refused and (now is None or now.strip() == old),
-            f"{code} (completed): changed {name} from {old!r} to {new} and saved; "
-            + (f"refused ({refused!r}) but the form now shows {now!r}" if refused else f"accepted (HTTP {page.status}, no refusal shown); the form now shows {now!r}"))
-    return f"{code}: refused ({refused})"
+            f"{code} (completed): {how} {name} from {old!r} to {new} and saved; "
+            + (f"refused ({refused!r}) but the form now shows {now!r}" if refused
+               else f"accepted (HTTP {page.status}, no refusal shown); the form now shows {now!r}"))
+    return f"{code}: " + ("score inputs disabled, and a forced post " if locked else "a changed score ") + f"is refused ({refused})"
 
 
 def roster_line(b, code, staff, lang="en"):
@@ -482,9 +491,13 @@ def roster_line(b, code, staff, lang="en"):
 
 
 def fill_reason(form, text):
+    """Fills the reason and ticks the required confirmation boxes."""
     for field in form.find_elements(By.NAME, "reason"):
         field.clear()
         field.send_keys(text)
+    for box in form.find_elements(By.CSS_SELECTOR, "input[type=checkbox][required]"):
+        if not box.is_selected():
+            box.click()
 
 
 def find_results_form(b, code, suffix):

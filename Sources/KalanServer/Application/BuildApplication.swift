@@ -37,6 +37,7 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: CompressionMiddleware())
     router.add(middleware: ClientAddressMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
     let repository = ports.repository
@@ -73,7 +74,6 @@ public func buildApplication(
     }
     var app = Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: ResponseCompression.handlers())),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),
         logger: logger
     )

@@ -27,6 +27,7 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
             return Self.answer(error, page: page)
         } catch let error as KalanError {
+            if case .storageFailure(let detail) = error { context.logger.error("storage failure", metadata: ["error": "\(detail)"]) }
             let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
             return Self.answer(error, page: page)
         } catch let error as HTTPResponseError {
