@@ -42,6 +42,7 @@ test: deps lint
 	swift build --build-tests
 	swift test
 	scripts/contract-test.sh
+	scripts/browser-test.sh
 
 # Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
 bench: deps

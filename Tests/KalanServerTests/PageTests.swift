@@ -166,7 +166,9 @@ struct ResultsPageTests {
                 let locked = try await Pages.post(client, "/sessions/S-1/scores?lang=en", trainer, "csrf=\(token)&post.T-1=20")
                 #expect(locked.status == 422 && locked.body.contains("closed"))
                 #expect(try await Pages.get(client, "/sessions/S-1/scores", trainer).body.contains(#"value="75" aria-label="Test de sortie Awa Keïta" disabled"#))
-                let score = try await pool.query("SELECT score FROM assessment a JOIN enrolment e ON e.id = a.enrolment_id JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number = 'T-1' AND kind = 'post'").first!.decode("score", as: Double.self)
+                let score = try await pool.query(
+                    "SELECT score FROM assessment a JOIN enrolment e ON e.id = a.enrolment_id JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number = 'T-1' AND kind = 'post'"
+                ).first!.decode("score", as: Double.self)
                 #expect(score == 75)
                 // Trainers do not reopen; HR does, with a reason; closing again recomputes.
                 #expect(!(try await Pages.get(client, "/sessions/S-1/results", trainer).body.contains("/results/reopen")))
@@ -239,7 +241,10 @@ struct RosterPageTests {
             let f = try await APIFixture.make(pool)
             try await f.app().test(.router) { client in
                 let hr = try await Pages.signIn(client, "hr")
-                for uri in ["/", "/sessions", "/sessions/S-1", "/sessions/S-1/attendance?day=2030-03-04", "/sessions/S-1/scores", "/sessions/S-1/results", "/trainees", "/statistics?by=quarter&then=domain", "/verify"] {
+                for uri in [
+                    "/", "/sessions", "/sessions/S-1", "/sessions/S-1/attendance?day=2030-03-04", "/sessions/S-1/scores", "/sessions/S-1/results", "/trainees", "/statistics?by=quarter&then=domain",
+                    "/verify",
+                ] {
                     let page = try await Pages.get(client, uri + (uri.contains("?") ? "&" : "?") + "lang=fr", hr)
                     #expect(page.status == 200, "\(uri)")
                     #expect(page.body.contains(#"<html lang="fr">"#))

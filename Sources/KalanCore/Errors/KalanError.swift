@@ -94,10 +94,12 @@ public enum KalanError: Error, Sendable, Equatable {
             return t("error.too_many_attempts", ["minutes": String(max(1, (seconds + 59) / 60))])
         case .attendanceChanged(let day, let differences):
             let lines = differences.map { d in
-                t("error.attendance_line", [
-                    "staff": d.staffNumber, "name": d.fullName, "saved": d.saved?.name(in: language) ?? t("attendance.unmarked"),
-                    "wanted": d.wanted.name(in: language),
-                ])
+                t(
+                    "error.attendance_line",
+                    [
+                        "staff": d.staffNumber, "name": d.fullName, "saved": d.saved?.name(in: language) ?? t("attendance.unmarked"),
+                        "wanted": d.wanted.name(in: language),
+                    ])
             }
             return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
         case .unavailable:

@@ -100,10 +100,12 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let result = DataIntegrity.verify(document) { method in
             keys.first { $0.id == method }.flatMap { try? Multikey.publicKey(fromMultibase: $0.publicKeyMultibase) }
         }
-        let ours = result.isVerified && keys.contains { key in
-            if case .verified(let method) = result { return key.id == method }
-            return false
-        }
+        let ours =
+            result.isVerified
+            && keys.contains { key in
+                if case .verified(let method) = result { return key.id == method }
+                return false
+            }
         if ours, let serial = serialOf(document), let check = try await issuing.verify(serial: serial, language: language) {
             return try await render(request, result: self.result(check, language))
         }

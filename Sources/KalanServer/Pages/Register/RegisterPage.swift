@@ -89,7 +89,8 @@ struct RegisterPage: Sendable {
         let dryRun = form.text("dry_run") != nil
         do {
             let summary = try await TraineeRegister(repository: repository).importSheet(Data(file), dryRun: dryRun, actor: user.actor)
-            let text = (dryRun ? page.t("import.dry_run_prefix") + " " : "")
+            let text =
+                (dryRun ? page.t("import.dry_run_prefix") + " " : "")
                 + page.t("import.done", ["inserted": String(summary.inserted), "updated": String(summary.updated), "unchanged": String(summary.unchanged)])
             return try await list(request, flash: .ok([text]))
         } catch let rejected as ImportRejected {

@@ -24,7 +24,8 @@ struct RosterActions: Sendable {
             let outcome: String
             do {
                 let enrolment = try await workflow.enrol(staffNumber: number, sessionCode: code, actor: actor)
-                outcome = enrolment.status.name(in: page.language)
+                outcome =
+                    enrolment.status.name(in: page.language)
                     + (enrolment.waitlistPosition.map { " (" + page.t("roster.waitlist_position", ["position": String($0)]) + ")" } ?? "")
             } catch let error as KalanError {
                 refused += 1

@@ -58,7 +58,8 @@ struct ScoresPage: Sendable {
             }
             if current == score { continue }
             if fields["was.\(name)"] != nil, was != current {
-                changedMeanwhile.append("\(line.trainee.fullName) (\(parts[1])) : \(Messages.text("assessment.\(kind.rawValue)", page.language)) \(current.map { Format.number($0, page.language) } ?? "–")")
+                changedMeanwhile.append(
+                    "\(line.trainee.fullName) (\(parts[1])) : \(Messages.text("assessment.\(kind.rawValue)", page.language)) \(current.map { Format.number($0, page.language) } ?? "–")")
                 continue
             }
             entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
