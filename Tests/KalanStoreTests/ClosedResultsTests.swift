@@ -241,6 +241,29 @@ struct ClosedResultsTests {
         }
     }
 
+    @Test func closingWaitsForAMarkBeingWrittenAndCountsIt() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let staff = try await enrolled(f, count: 1)
+            try await results(f, staff[0], present: 3, post: 90)
+            let thursday = Self.days[3]
+            let closed = try await pool.withTransaction { connection in
+                // A fourth day present, written in plain SQL and not yet committed: the trigger
+                // holds the enrolment, so closing waits, then sees 80 % instead of 60 %.
+                try await connection.query(
+                    """
+                    UPDATE attendance SET status = 'present'
+                    WHERE day = \(thursday) AND enrolment_id = (SELECT e.id FROM enrolment e JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number = \(staff[0]))
+                    """)
+                let closing = Task { try await f.results.closeResults(sessionCode: "S-1", actor: f.hr) }
+                try await Task.sleep(for: .milliseconds(300))
+                return closing
+            }
+            let line = try #require(try await closed.value.lines.first)
+            #expect(line.outcome == .completed && line.attendanceRate == 80, "\(line)")
+        }
+    }
+
     // MARK: - Reopening
 
     @Test func reopeningNeedsHROrAnAdminAndAReasonRecordedInHistoryAndAudit() async throws {

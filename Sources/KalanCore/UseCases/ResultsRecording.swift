@@ -221,11 +221,18 @@ public struct ResultsRecording: Sendable {
         guard let course = try await work.course(id: session.courseID) else { throw KalanError.notFound(.course, key: session.code) }
         var lines: [ClosedResults.Line] = []
         for line in try await work.roster(sessionID: session.id) where line.enrolment.status == .enrolled || line.enrolment.status.resultsClosed {
+            // Closing locks the enrolment before reading its results: a change under way (even in
+            // plain SQL, which the trigger makes lock the enrolment) is committed and counted first.
+            var current = line.enrolment
+            if save, line.enrolment.status == .enrolled {
+                guard let locked = try await work.enrolment(sessionID: session.id, traineeID: line.trainee.id) else { continue }
+                current = locked
+            }
             let rate = CompletionRule.attendanceRate(trainingDays: session.trainingDays, records: try await work.attendance(of: line.enrolment.id))
             let post = try await work.scores(of: line.enrolment.id)[.post]
             let shortfalls = CompletionRule.shortfalls(postScore: post, attendanceRate: rate, passMark: course.passMark, minAttendance: course.minAttendance)
-            guard line.enrolment.status == .enrolled else {
-                let outcome: CompletionRule.Outcome = line.enrolment.status == .completed ? .completed : .failed
+            guard current.status == .enrolled else {
+                let outcome: CompletionRule.Outcome = current.status == .completed ? .completed : .failed
                 lines.append(
                     .init(staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
                         shortfalls: outcome == .failed ? shortfalls : [], closedNow: false))
@@ -234,7 +241,6 @@ public struct ResultsRecording: Sendable {
             let outcome: CompletionRule.Outcome = shortfalls.isEmpty ? .completed : .failed
             var revoked: String?
             if save {
-                guard let current = try await work.enrolment(sessionID: session.id, traineeID: line.trainee.id) else { continue }
                 _ = try await workflow.move(current, to: outcome.status, reason: nil, actor: actor, in: work)
                 revoked = try await revokeUnlessCompleted(current, outcome: outcome, actor: actor, in: work)
             }
@@ -243,8 +249,8 @@ public struct ResultsRecording: Sendable {
                     shortfalls: shortfalls, closedNow: true, revokedCertificate: revoked))
         }
         let result = ClosedResults(sessionCode: session.code, passMark: course.passMark, minAttendance: course.minAttendance, lines: lines)
-        if save {
-            let decided = lines.filter(\.closedNow)
+        let decided = lines.filter(\.closedNow)
+        if save, !decided.isEmpty {
             try await work.audit(
                 AuditEntry(actor: actor, action: "results.close", entity: .session, entityID: session.code,
                     after: [
