@@ -140,6 +140,27 @@ struct ClosedResultsTests {
         }
     }
 
+    @Test func staleScoresAreRefusedWithTheDifferencesAndKeepNothing() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let staff = try await enrolled(f, count: 2)
+            // HR's form showed both post scores empty; meanwhile an admin saves 45 for the first.
+            try await f.results.recordScore(sessionCode: "S-1", staffNumber: staff[0], kind: .post, score: 45, actor: f.admin)
+            let stale: [ResultsRecording.ScoreEntry] = [
+                .init(staffNumber: staff[0], kind: .post, score: 80, shown: nil), .init(staffNumber: staff[1], kind: .post, score: 70, shown: nil),
+            ]
+            let refusal = KalanError.scoresChanged(differences: [.init(staffNumber: staff[0], fullName: "Aminata Traoré", kind: .post, wanted: 80, saved: 45)])
+            await #expect(throws: refusal) { try await f.results.recordScores(sessionCode: "S-1", scores: stale, actor: f.hr) }
+            #expect(refusal.message(in: .fr).hasSuffix("\(staff[0]) Aminata Traoré, post-test : enregistré 45, formulaire 80"))
+            #expect(try await f.count("assessment") == 1, "nothing of the refused save is kept")
+            // A form that showed what is saved, or that wants what is saved, overwrites nothing it did not see.
+            try await f.results.recordScores(
+                sessionCode: "S-1", scores: [.init(staffNumber: staff[0], kind: .post, score: 82.5, shown: 45), .init(staffNumber: staff[1], kind: .post, score: 70, shown: nil)],
+                actor: f.hr)
+            #expect(try await f.count("assessment WHERE score IN (82.5, 70)") == 2)
+        }
+    }
+
     // MARK: - Closed results are locked
 
     @Test func closedEnrolmentRefusesAttendanceAndScoreChanges() async throws {

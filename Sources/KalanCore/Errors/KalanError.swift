@@ -20,6 +20,8 @@ public enum KalanError: Error, Sendable, Equatable {
     /// Marks of this day's attendance sheet changed since the form was read: saving would
     /// overwrite them. Each difference names the line, what the form wanted and what is saved (409).
     case attendanceChanged(day: Day, differences: [AttendanceDifference])
+    /// Scores changed since the form showed them: saving would overwrite them (409).
+    case scoresChanged(differences: [ScoreDifference])
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -58,7 +60,7 @@ public enum KalanError: Error, Sendable, Equatable {
 
     public var isConflict: Bool {
         switch self {
-        case .duplicate, .rule(.alreadyInSession), .attendanceChanged: true
+        case .duplicate, .rule(.alreadyInSession), .attendanceChanged, .scoresChanged: true
         default: false
         }
     }
@@ -102,6 +104,17 @@ public enum KalanError: Error, Sendable, Equatable {
             return (fr
                 ? "La feuille de présence du \(day) a été modifiée entre-temps ; rien n'a été enregistré. Rechargez-la et vérifiez : "
                 : "The attendance sheet of \(day) changed meanwhile; nothing was saved. Reload it and check: ") + lines.joined(separator: "; ")
+        case .scoresChanged(let differences):
+            let lines = differences.map { d in
+                let kind = d.kind == .pre ? (fr ? "pré-test" : "pre-test") : (fr ? "post-test" : "post-test")
+                let saved = d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? (fr ? "aucune" : "none")
+                return fr
+                    ? "\(d.staffNumber) \(d.fullName), \(kind) : enregistré \(saved), formulaire \(CompletionRule.format(d.wanted, fr, decimals: 2))"
+                    : "\(d.staffNumber) \(d.fullName), \(kind): saved \(saved), form \(CompletionRule.format(d.wanted, fr, decimals: 2))"
+            }
+            return (fr
+                ? "Des notes ont été modifiées entre-temps ; rien n'a été enregistré. Rechargez et vérifiez : "
+                : "Scores changed meanwhile; nothing was saved. Reload and check: ") + lines.joined(separator: "; ")
         }
     }
 }

@@ -62,6 +62,7 @@ enum APIProblem {
             case .unauthenticated: (status, type) = (401, "unauthorized")
             case .tooManyAttempts: (status, type) = (429, "too-many-attempts")
             case .attendanceChanged: (status, type) = (409, "attendance-changed")
+            case .scoresChanged: (status, type) = (409, "scores-changed")
             }
             let errors = error.field.map { [Components.Schemas.Problem.ErrorsPayloadPayload(field: $0, message: error.message(in: language))] }
             var differences: [Components.Schemas.Problem.DifferencesPayloadPayload]?
