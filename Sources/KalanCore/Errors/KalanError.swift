@@ -106,7 +106,7 @@ public enum KalanError: Error, Sendable, Equatable {
                 : "The attendance sheet of \(day) changed meanwhile; nothing was saved. Reload it and check: ") + lines.joined(separator: "; ")
         case .scoresChanged(let differences):
             let lines = differences.map { d in
-                let kind = d.kind == .pre ? (fr ? "pré-test" : "pre-test") : (fr ? "post-test" : "post-test")
+                let kind = d.kind == .pre ? (fr ? "pré-test" : "pre-test") : "post-test"
                 let saved = d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? (fr ? "aucune" : "none")
                 return fr
                     ? "\(d.staffNumber) \(d.fullName), \(kind) : enregistré \(saved), formulaire \(CompletionRule.format(d.wanted, fr, decimals: 2))"
