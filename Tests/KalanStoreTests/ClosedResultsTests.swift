@@ -101,6 +101,20 @@ struct ClosedResultsTests {
         }
     }
 
+    @Test func aMarkChangedInPlainSQLAlsoOutdatesTheSheet() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let staff = try await enrolled(f, count: 1)
+            try await f.results.recordAttendance(sessionCode: "S-1", marks: [mark(staff[0], .present)], actor: f.hr)
+            let read = try await f.results.attendanceSheet(sessionCode: "S-1", day: Self.monday, actor: f.hr).version
+            try await pool.query("UPDATE attendance SET status = 'excused' WHERE day = \(Self.monday)")
+            #expect(try await f.results.attendanceSheet(sessionCode: "S-1", day: Self.monday, actor: f.hr).version != read, "the trigger keeps the revision")
+            await #expect(throws: KalanError.attendanceChanged(day: Self.monday, differences: [.init(staffNumber: staff[0], fullName: "Aminata Traoré", wanted: .absent, saved: .excused)])) {
+                try await f.results.recordAttendance(sessionCode: "S-1", marks: [mark(staff[0], .absent)], expectedVersion: read, actor: f.hr)
+            }
+        }
+    }
+
     @Test func ofTwoConcurrentSavesReadAtTheSameVersionOneIsRefused() async throws {
         try await TestDatabase.withPool(maxConnections: 8) { pool in
             let f = try await WorkflowFixture.make(pool)
@@ -137,6 +151,27 @@ struct ClosedResultsTests {
                 let sheet = try await f.results.attendanceSheet(sessionCode: "S-1", day: day, actor: f.hr)
                 #expect(sheet.lines.allSatisfy { $0.status == saved.first }, "the sheet holds the one save that passed, whole")
             }
+        }
+    }
+
+    @Test func staleScoresAreRefusedWithTheDifferencesAndKeepNothing() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let staff = try await enrolled(f, count: 2)
+            // HR's form showed both post scores empty; meanwhile an admin saves 45 for the first.
+            try await f.results.recordScore(sessionCode: "S-1", staffNumber: staff[0], kind: .post, score: 45, actor: f.admin)
+            let stale: [ResultsRecording.ScoreEntry] = [
+                .init(staffNumber: staff[0], kind: .post, score: 80, shown: nil), .init(staffNumber: staff[1], kind: .post, score: 70, shown: nil),
+            ]
+            let refusal = KalanError.scoresChanged(differences: [.init(staffNumber: staff[0], fullName: "Aminata Traoré", kind: .post, wanted: 80, saved: 45)])
+            await #expect(throws: refusal) { try await f.results.recordScores(sessionCode: "S-1", scores: stale, actor: f.hr) }
+            #expect(refusal.message(in: .fr).hasSuffix("\(staff[0]) Aminata Traoré, post-test : enregistré 45, formulaire 80"))
+            #expect(try await f.count("assessment") == 1, "nothing of the refused save is kept")
+            // A form that showed what is saved, or that wants what is saved, overwrites nothing it did not see.
+            try await f.results.recordScores(
+                sessionCode: "S-1", scores: [.init(staffNumber: staff[0], kind: .post, score: 82.5, shown: 45), .init(staffNumber: staff[1], kind: .post, score: 70, shown: nil)],
+                actor: f.hr)
+            #expect(try await f.count("assessment WHERE score IN (82.5, 70)") == 2)
         }
     }
 
@@ -238,6 +273,29 @@ struct ClosedResultsTests {
 
             let viewer = Actor(name: "user:v", role: .viewer)
             await #expect(throws: KalanError.forbidden) { try await f.results.closeResults(sessionCode: "S-1", actor: viewer) }
+        }
+    }
+
+    @Test func closingWaitsForAMarkBeingWrittenAndCountsIt() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await WorkflowFixture.make(pool)
+            let staff = try await enrolled(f, count: 1)
+            try await results(f, staff[0], present: 3, post: 90)
+            let thursday = Self.days[3]
+            let closed = try await pool.withTransaction { connection in
+                // A fourth day present, written in plain SQL and not yet committed: the trigger
+                // holds the enrolment, so closing waits, then sees 80 % instead of 60 %.
+                try await connection.query(
+                    """
+                    UPDATE attendance SET status = 'present'
+                    WHERE day = \(thursday) AND enrolment_id = (SELECT e.id FROM enrolment e JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number = \(staff[0]))
+                    """)
+                let closing = Task { try await f.results.closeResults(sessionCode: "S-1", actor: f.hr) }
+                try await Task.sleep(for: .milliseconds(300))
+                return closing
+            }
+            let line = try #require(try await closed.value.lines.first)
+            #expect(line.outcome == .completed && line.attendanceRate == 80, "\(line)")
         }
     }
 

@@ -34,7 +34,7 @@ def find_executable(*names):
 class Page:
     """What a navigation ended on: final URL, HTTP status of the final document, and its text."""
 
-    def __init__(self, url, status, statuses, lang, title, text, html):
+    def __init__(self, url, status, statuses, lang, title, text, html, unstyled=(), console=()):
         self.url = url
         self.status = status  # the final document's status; None if unknown
         self.statuses = statuses  # every document status of the navigation, redirects first
@@ -42,6 +42,8 @@ class Page:
         self.title = title
         self.text = text
         self.html = html
+        self.unstyled = list(unstyled)  # <link rel=stylesheet> the browser did not apply (blocked, 404…)
+        self.console = list(console)  # console errors: CSP violations, failed resources, script errors
 
     @property
     def path(self):
@@ -53,6 +55,8 @@ class Page:
 
 
 class Browser:
+    bypass_csp = False  # diagnosis only (--bypass-csp): what the pages would look like were the CSP right
+
     def __init__(self, base_url, name="browser", page_timeout=30):
         self.base_url = base_url.rstrip("/")
         self.name = name
@@ -65,12 +69,14 @@ class Browser:
                     "--lang=fr-FR", "--no-first-run", "--disable-extensions", "--disable-background-networking",
                     "--hide-scrollbars"):
             options.add_argument(arg)
-        options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+        options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
         driver = find_executable("chromedriver")
         service = Service(executable_path=driver) if driver else Service()
         self.driver = webdriver.Chrome(options=options, service=service)
         self.driver.set_page_load_timeout(page_timeout)
         self.driver.set_script_timeout(page_timeout)
+        if Browser.bypass_csp:
+            self.driver.execute_cdp_cmd("Page.setBypassCSP", {"enabled": True})
         self.set_size("desktop")
 
     # --- viewport -------------------------------------------------------------------------------
@@ -130,14 +136,25 @@ class Browser:
         statuses = self.document_statuses()
         info = d.execute_script(
             "return {lang: document.documentElement.getAttribute('lang'), title: document.title,"
-            " text: document.body ? document.body.innerText : ''}")
-        return Page(d.current_url, statuses[-1] if statuses else None, statuses, info["lang"], info["title"], info["text"], d.page_source)
+            " text: document.body ? document.body.innerText : '',"
+            " unstyled: Array.from(document.querySelectorAll('link[rel~=stylesheet]')).filter(l => { try { return !l.sheet || l.sheet.cssRules.length === 0 } catch (e) { return true } })"
+            ".map(l => l.getAttribute('href'))}")
+        return Page(d.current_url, statuses[-1] if statuses else None, statuses, info["lang"], info["title"], info["text"], d.page_source,
+                    info["unstyled"], self.console_errors())
 
     def drain_log(self):
+        for kind in ("performance", "browser"):
+            try:
+                self.driver.get_log(kind)
+            except WebDriverException:
+                pass
+
+    def console_errors(self):
         try:
-            self.driver.get_log("performance")
+            entries = self.driver.get_log("browser")
         except WebDriverException:
-            pass
+            return []
+        return [e["message"] for e in entries if e.get("level") == "SEVERE" and "favicon.ico" not in e.get("message", "")]
 
     def document_statuses(self):
         """HTTP statuses of the documents loaded since the last drain (redirects included), in order."""

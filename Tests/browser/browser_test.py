@@ -174,7 +174,9 @@ def strip_lang(href):
 
 LAYOUT_JS = """
 const selector = arguments[0], scope = arguments[1];
-const width = window.innerWidth;
+// The layout viewport (390 on the phone); window.innerWidth grows past it when the page is wider
+// than the screen, because a phone then zooms out.
+const width = document.documentElement.clientWidth;
 const roots = scope ? Array.from(document.querySelectorAll(scope)) : [document];
 const out = [];
 for (const root of roots) for (const e of root.querySelectorAll(selector)) {
@@ -186,7 +188,7 @@ for (const root of roots) for (const e of root.querySelectorAll(selector)) {
     out.push(`${e.tagName.toLowerCase()}${e.name ? '[name=' + e.name + ']' : ''}${e.type && e.tagName !== 'BUTTON' ? '[' + e.type + ']' : ''}`
       + ` "${(e.innerText || e.value || e.getAttribute('aria-label') || '').trim().slice(0, 30)}" x=${Math.round(x)}..${Math.round(x + r.width)}`);
 }
-return {innerWidth: width, scrollWidth: document.documentElement.scrollWidth, outside: out};
+return {viewport: width, innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth, outside: out};
 """
 
 
@@ -391,6 +393,7 @@ def check_a_attendance_saved(run):
     require(after["checked"] == "absent",
             f"{sheet.code}: marked {row!r} absent on {day} and saved; the sheet of {shown or day} shows {after['checked']!r} "
             f"instead (the sheet does not show what is saved)")
+    return f"{sheet.code} {day}: {name} was {groups[name]['checked']!r}, saved 'absent', the reloaded sheet of {shown} shows 'absent'"
 
 
 def check_b_stale_sheet(run):
@@ -419,6 +422,7 @@ def check_b_stale_sheet(run):
     require(refused, f"{sheet1.code} {day}: a save from a stale sheet was accepted (HTTP {page2.status}, no role=alert or .bad "
                      f"on the page); line {groups[name]['row']!r} is now {now!r}, the first person's 'absent' was overwritten")
     require(now == "absent", f"{sheet1.code} {day}: the stale save was refused ({refused!r}) but the line now shows {now!r}, not 'absent'")
+    return f"{sheet1.code} {day}: second save refused (HTTP {page2.status}: {refused[:90]!r}); {name} still 'absent'"
 
 
 def score_form(b, code, lang="en"):
@@ -551,6 +555,7 @@ def check_d_reopen_close(run):
     require(after and re.search(r"\bfailed\b", after),
             f"{code}: {staff} had post score set to 0 after reopening, results closed again; the line reads {after!r} "
             f"(was {before!r}), expected 'failed'")
+    return f"{code} {staff}: {before!r} → {after!r}"
 
 
 def check_e_phone_layout(run):
@@ -560,21 +565,25 @@ def check_e_phone_layout(run):
         if v.role not in ("formateur", "drh") or v.layout is None or not v.name.startswith(("roster", "attendance", "scores")):
             continue
         seen += 1
-        if v.inner_width != 390:
-            problems.append(f"{v.label}: window.innerWidth is {v.inner_width}, not 390 (missing viewport meta?)")
+        page = v.layout["page"]
+        if page["viewport"] != 390:
+            problems.append(f"{v.label}: the layout viewport is {page['viewport']} px wide, not 390 (viewport meta missing?)")
+            continue
+        if page["scrollWidth"] > page["viewport"]:
+            problems.append(f"{v.label}: the page is {page['scrollWidth']} px wide on a {page['viewport']} px screen "
+                            f"(scrolls sideways; window.innerWidth {page['innerWidth']})")
         for part in ("page", "forms"):
             m = v.layout[part]
             if m["outside"]:
-                shown = "; ".join(m["outside"][:4]) + (f"; … {len(m['outside']) - 4} more" if len(m["outside"]) > 4 else "")
-                problems.append(f"{v.label}: {len(m['outside'])} control(s) beyond 0..{m['innerWidth']} px: {shown}")
+                shown = "; ".join(m["outside"][:3]) + (f"; … {len(m['outside']) - 3} more" if len(m["outside"]) > 3 else "")
+                problems.append(f"{v.label}: {len(m['outside'])} control(s) beyond 0..{m['viewport']} px: {shown}")
                 break
-        if v.layout["page"]["scrollWidth"] > v.layout["page"]["innerWidth"]:
-            problems.append(f"{v.label}: the page scrolls sideways (scrollWidth {v.layout['page']['scrollWidth']} > {v.layout['page']['innerWidth']})")
     require(seen, "no roster, attendance or score page was visited by the trainer or HR")
     trainer_sheet_seen = any(v.role == "formateur" and v.layout and v.layout["forms"] is not None and v.page
                              and ("/attendance" in (v.page.html or "")) for v in run.visits)
     require(trainer_sheet_seen, "the crawl met no attendance sheet for the trainer")
-    require(not problems, f"{len(problems)} problem(s) at 390 px:\n      " + "\n      ".join(problems))
+    shown = problems[:14] + ([f"… {len(problems) - 14} more"] if len(problems) > 14 else [])
+    require(not problems, f"{len(problems)} problem(s) at 390 px:\n      " + "\n      ".join(shown))
     return f"{seen} pages measured"
 
 
@@ -590,7 +599,9 @@ def check_f_no_raw_codes(run):
             problems.append(f"{v.label}: {', '.join(words)}")
         if decimals:
             problems.append(f"{v.label}: decimal point in table cells: {', '.join(decimals[:6])}")
-    require(not problems, f"raw codes on {len(problems)} French page(s):\n      " + "\n      ".join(problems))
+    shown = problems[:20] + ([f"… {len(problems) - 20} more"] if len(problems) > 20 else [])
+    require(not problems, f"raw codes on {len(problems)} French page visit(s):\n      " + "\n      ".join(shown))
+    return f"{sum(1 for v in run.visits if v.lang == 'fr' and v.page)} French page visits read"
 
 
 def decimals_in_cells(html):
@@ -603,37 +614,60 @@ def decimals_in_cells(html):
 
 
 def check_g_status_and_lang(run):
-    """g. Every page answers as expected, shows no error or stack trace, and has <html lang> as asked."""
-    problems = []
+    """g. Every page answers as expected, shows no error or stack trace, has <html lang> as asked, gets
+    its stylesheet, and leaves no error in the browser console (CSP violations, failed resources)."""
+    problems = Grouped()
     for v in run.visits:
         if v.problems:
-            problems.append(f"{v.label}: {'; '.join(v.problems)}")
+            problems.add("the page could not be visited", v.label, "; ".join(v.problems))
             continue
         p = v.page
         refused_ok = not v.linked and (p.status in (401, 403, 404) or "/login" in urllib.parse.urlsplit(p.url).path)
         if p.status is None:
-            problems.append(f"{v.label}: no HTTP status seen")
+            problems.add("no HTTP status seen", v.label)
+        elif p.status >= 500:
+            problems.add(f"server error {p.status}", v.label)
         elif p.status != 200 and not refused_ok:
-            problems.append(f"{v.label}: HTTP {p.status}" + (f" (after {p.statuses[:-1]})" if len(p.statuses) > 1 else ""))
-        if p.status and p.status >= 500:
-            problems.append(f"{v.label}: server error {p.status}")
+            problems.add(f"HTTP {p.status}", v.label, f"statuses {p.statuses}")
         if ERROR_PAGE.search(p.text or ""):
-            problems.append(f"{v.label}: error text on the page: {ERROR_PAGE.search(p.text).group(0)!r}")
+            problems.add("error text on the page", v.label, ERROR_PAGE.search(p.text).group(0))
         if p.lang != v.lang:
-            problems.append(f"{v.label}: <html lang={p.lang!r}>, asked for {v.lang!r}")
+            problems.add("<html lang> is not the language asked", v.label, f"lang={p.lang!r}, asked {v.lang!r}")
+        for href in p.unstyled:
+            problems.add(f"stylesheet {href} not applied", v.label)
+        for message in p.console:
+            problems.add("browser console: " + re.sub(r"https?://[^/\s'\"]+", "", message.split(" ", 2)[-1])[:200], v.label)
     require(run.visits, "no page was visited")
-    require(not problems, f"{len(problems)} problem(s):\n      " + "\n      ".join(problems))
+    require(not problems, problems.report(len(run.visits)))
     return f"{len(run.visits)} page visits"
+
+
+class Grouped:
+    """Problems grouped by kind, each with the pages it was seen on: short reports for many pages."""
+
+    def __init__(self):
+        self.kinds = {}
+
+    def add(self, kind, label, detail=None):
+        self.kinds.setdefault(kind, []).append(f"{label}" + (f" ({detail})" if detail else ""))
+
+    def __bool__(self):
+        return bool(self.kinds)
+
+    def report(self, total, shown=4):
+        lines = []
+        for kind, where in self.kinds.items():
+            more = f"; … {len(where) - shown} more" if len(where) > shown else ""
+            lines.append(f"{kind}: on {len(where)} of {total} page visits, e.g. " + "; ".join(where[:shown]) + more)
+        return f"{len(self.kinds)} kind(s) of problem:\n      " + "\n      ".join(lines)
 
 
 def layout_notes(run):
     """Not a check: every crawled page that scrolls sideways at 390 px, for the report."""
     notes = []
     for v in run.visits:
-        if v.layout and v.layout["page"]["scrollWidth"] > v.layout["page"]["innerWidth"]:
-            notes.append(f"{v.label}: scrollWidth {v.layout['page']['scrollWidth']} > {v.layout['page']['innerWidth']}")
-        elif v.inner_width not in (None, 390):
-            notes.append(f"{v.label}: innerWidth {v.inner_width} at the phone size")
+        if v.layout and v.layout["page"]["scrollWidth"] > v.layout["page"]["viewport"]:
+            notes.append(f"{v.label}: {v.layout['page']['scrollWidth']} px wide")
     return notes
 
 
@@ -672,7 +706,10 @@ def main():
     parser.add_argument("--only", default="", help="comma-separated check letters, e.g. a,e (default: all)")
     parser.add_argument("--timeout", type=int, default=270, help="seconds for the whole run (default 270)")
     parser.add_argument("--keep", action="store_true", help="keep Kalan's data folder")
+    parser.add_argument("--bypass-csp", action="store_true",
+                        help="diagnosis only: let the browser ignore Content-Security-Policy (to see pages a CSP breaks)")
     args = parser.parse_args()
+    Browser.bypass_csp = args.bypass_csp
     wanted = [c for c in ORDER if not args.only or c in args.only.split(",")]
 
     started = time.monotonic()

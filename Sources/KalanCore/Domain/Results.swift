@@ -66,6 +66,24 @@ public struct AttendanceDifference: Sendable, Codable, Hashable {
     }
 }
 
+/// A score a stale form would have overwritten: what the form wanted and what is saved now.
+public struct ScoreDifference: Sendable, Codable, Hashable {
+    public var staffNumber: String
+    public var fullName: String
+    public var kind: AssessmentKind
+    public var wanted: Double
+    /// Nil when no score is saved.
+    public var saved: Double?
+
+    public init(staffNumber: String, fullName: String, kind: AssessmentKind, wanted: Double, saved: Double?) {
+        self.staffNumber = staffNumber
+        self.fullName = fullName
+        self.kind = kind
+        self.wanted = wanted
+        self.saved = saved
+    }
+}
+
 /// What closing a session's results decided, line by line, with the rule applied.
 public struct ClosedResults: Sendable, Codable, Hashable {
     public var sessionCode: String

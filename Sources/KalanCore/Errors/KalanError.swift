@@ -25,6 +25,8 @@ public enum KalanError: Error, Sendable, Equatable {
     case unavailable
     /// Storage failed for a reason no input explains (500); the detail is for the logs only.
     case storageFailure(String)
+    /// Scores changed since the form showed them: saving would overwrite them (409).
+    case scoresChanged(differences: [ScoreDifference])
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -63,7 +65,7 @@ public enum KalanError: Error, Sendable, Equatable {
 
     public var isConflict: Bool {
         switch self {
-        case .duplicate, .rule(.alreadyInSession), .attendanceChanged: true
+        case .duplicate, .rule(.alreadyInSession), .attendanceChanged, .scoresChanged: true
         default: false
         }
     }
@@ -102,6 +104,16 @@ public enum KalanError: Error, Sendable, Equatable {
                     ])
             }
             return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
+        case .scoresChanged(let differences):
+            let fr = language == .fr
+            let lines = differences.map { d in
+                t("error.scores_line", [
+                    "staff": d.staffNumber, "name": d.fullName, "kind": d.kind.name(in: language),
+                    "saved": d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? t("attendance.unmarked"),
+                    "wanted": CompletionRule.format(d.wanted, fr, decimals: 2),
+                ])
+            }
+            return t("error.scores_changed") + " " + lines.joined(separator: " ; ")
         case .unavailable:
             return t("error.unavailable")
         case .storageFailure:

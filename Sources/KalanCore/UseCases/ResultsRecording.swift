@@ -122,10 +122,24 @@ public struct ResultsRecording: Sendable {
         public var staffNumber: String
         public var kind: AssessmentKind
         public var score: Double
+        /// What the form showed for this score when it was read (nil: empty), checked only when
+        /// `checksShown`: a score saved since as something else is not overwritten.
+        public var shown: Double?
+        public var checksShown: Bool
+
         public init(staffNumber: String, kind: AssessmentKind, score: Double) {
             self.staffNumber = staffNumber
             self.kind = kind
             self.score = score
+            self.shown = nil
+            self.checksShown = false
+        }
+
+        /// An entry from a form that showed `shown` (nil: an empty field) for this score.
+        public init(staffNumber: String, kind: AssessmentKind, score: Double, shown: Double?) {
+            self.init(staffNumber: staffNumber, kind: kind, score: score)
+            self.shown = shown
+            self.checksShown = true
         }
     }
 
@@ -133,30 +147,52 @@ public struct ResultsRecording: Sendable {
         try await recordScores(sessionCode: sessionCode, scores: [ScoreEntry(staffNumber: staffNumber, kind: kind, score: score)], actor: actor)
     }
 
-    /// Records scores for one session, all or none.
+    /// Records scores for one session, all or none. A score equal to the saved one is left alone;
+    /// any other score of a completed or failed enrolment is refused (`resultsClosed`, rule 4).
+    /// Entries that carry what their form showed are checked against what is saved now (with the
+    /// session locked): when someone saved another score meanwhile, nothing is saved and
+    /// `scoresChanged` lists the differences.
     public func recordScores(sessionCode: String, scores: [ScoreEntry], actor: Actor) async throws {
         for entry in scores where !(entry.score.isFinite && (0...100).contains(entry.score)) {
             throw KalanError.invalid(field: scores.count == 1 ? "score" : "\(entry.kind.rawValue).\(entry.staffNumber)", problem: .range(min: 0, max: 100))
         }
         try await repository.transaction { work in
+            var located: [(entry: ScoreEntry, trainee: Trainee, enrolment: Enrolment, before: Double?)] = []
+            var differences: [ScoreDifference] = []
             for entry in scores {
-                let (session, _, enrolment) = try await workflow.locate(staffNumber: entry.staffNumber, sessionCode: sessionCode, actor: actor, in: work)
+                let (session, trainee, enrolment) = try await workflow.locate(staffNumber: entry.staffNumber, sessionCode: sessionCode, actor: actor, in: work)
                 guard actor.canRecord(for: session) else { throw KalanError.forbidden }
                 guard ![.nominated, .approved, .waitlisted, .rejected, .withdrawn].contains(enrolment.status) else {
                     throw KalanError.rule(.transition(from: enrolment.status, to: .enrolled))
                 }
                 let before = try await work.scores(of: enrolment.id)[entry.kind]
-                if enrolment.status.resultsClosed {
-                    // Rule 4: closed results keep their scores; the same score again changes nothing.
-                    if before == entry.score { continue }
-                    let trainee = try await work.trainee(id: enrolment.traineeID)
-                    throw KalanError.rule(.resultsClosed(staffNumber: trainee?.staffNumber ?? entry.staffNumber, name: trainee?.fullName ?? ""))
+                if entry.checksShown, !Self.same(before, entry.shown), !Self.same(before, entry.score) {
+                    differences.append(ScoreDifference(staffNumber: trainee.staffNumber, fullName: trainee.fullName, kind: entry.kind, wanted: entry.score, saved: before))
+                }
+                located.append((entry, trainee, enrolment, before))
+            }
+            if !differences.isEmpty { throw KalanError.scoresChanged(differences: differences) }
+            for (entry, trainee, enrolment, before) in located {
+                // A score given twice in one save: the second compares with the first.
+                let current = try await work.scores(of: enrolment.id)[entry.kind] ?? before
+                if Self.same(current, entry.score) { continue }
+                guard !enrolment.status.resultsClosed else {
+                    throw KalanError.rule(.resultsClosed(staffNumber: trainee.staffNumber, name: trainee.fullName))
                 }
                 try await work.record(score: entry.score, kind: entry.kind, for: enrolment.id, by: actor.name)
                 try await work.audit(
                     AuditEntry(actor: actor, action: "assessment.\(entry.kind.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString,
-                        before: before.map { ["score": $0] }, after: ["score": entry.score]))
+                        before: current.map { ["score": $0] }, after: ["score": entry.score]))
             }
+        }
+    }
+
+    /// Scores are kept to two decimals: closer than half a hundredth is the same score.
+    static func same(_ a: Double?, _ b: Double?) -> Bool {
+        switch (a, b) {
+        case (nil, nil): true
+        case (let a?, let b?): abs(a - b) < 0.005
+        default: false
         }
     }
 
@@ -221,11 +257,18 @@ public struct ResultsRecording: Sendable {
         guard let course = try await work.course(id: session.courseID) else { throw KalanError.notFound(.course, key: session.code) }
         var lines: [ClosedResults.Line] = []
         for line in try await work.roster(sessionID: session.id) where line.enrolment.status == .enrolled || line.enrolment.status.resultsClosed {
+            // Closing locks the enrolment before reading its results: a change under way (even in
+            // plain SQL, which the trigger makes lock the enrolment) is committed and counted first.
+            var current = line.enrolment
+            if save, line.enrolment.status == .enrolled {
+                guard let locked = try await work.enrolment(sessionID: session.id, traineeID: line.trainee.id) else { continue }
+                current = locked
+            }
             let rate = CompletionRule.attendanceRate(trainingDays: session.trainingDays, records: try await work.attendance(of: line.enrolment.id))
             let post = try await work.scores(of: line.enrolment.id)[.post]
             let shortfalls = CompletionRule.shortfalls(postScore: post, attendanceRate: rate, passMark: course.passMark, minAttendance: course.minAttendance)
-            guard line.enrolment.status == .enrolled else {
-                let outcome: CompletionRule.Outcome = line.enrolment.status == .completed ? .completed : .failed
+            guard current.status == .enrolled else {
+                let outcome: CompletionRule.Outcome = current.status == .completed ? .completed : .failed
                 lines.append(
                     .init(staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
                         shortfalls: outcome == .failed ? shortfalls : [], closedNow: false))
@@ -234,7 +277,6 @@ public struct ResultsRecording: Sendable {
             let outcome: CompletionRule.Outcome = shortfalls.isEmpty ? .completed : .failed
             var revoked: String?
             if save {
-                guard let current = try await work.enrolment(sessionID: session.id, traineeID: line.trainee.id) else { continue }
                 _ = try await workflow.move(current, to: outcome.status, reason: nil, actor: actor, in: work)
                 revoked = try await revokeUnlessCompleted(current, outcome: outcome, actor: actor, in: work)
             }
@@ -243,8 +285,8 @@ public struct ResultsRecording: Sendable {
                     shortfalls: shortfalls, closedNow: true, revokedCertificate: revoked))
         }
         let result = ClosedResults(sessionCode: session.code, passMark: course.passMark, minAttendance: course.minAttendance, lines: lines)
-        if save {
-            let decided = lines.filter(\.closedNow)
+        let decided = lines.filter(\.closedNow)
+        if save, !decided.isEmpty {
             try await work.audit(
                 AuditEntry(actor: actor, action: "results.close", entity: .session, entityID: session.code,
                     after: [

@@ -78,6 +78,7 @@ extension Problem {
         case .unavailable: type = "database-unavailable"
         case .storageFailure: type = "internal"
         case .attendanceChanged: type = "attendance-changed"
+        case .scoresChanged: type = "scores-changed"
         }
         var differences: [Difference]?
         if case .attendanceChanged(_, let changed) = error {
@@ -109,7 +110,7 @@ extension KalanError: HTTPResponseError {
         case .tooManyAttempts: .tooManyRequests
         case .unavailable: .serviceUnavailable
         case .storageFailure: .internalServerError
-        case .attendanceChanged: .conflict
+        case .attendanceChanged, .scoresChanged: .conflict
         }
     }
 

@@ -3,9 +3,9 @@ import HTTPTypes
 import Hummingbird
 import KalanCore
 
-/// Pre- and post-test scores of a session's seat holders. Closed lines are shown but locked. Only
-/// changed values are written, and a value someone else changed since the form was read is not
-/// overwritten: the form is shown again with what is saved now.
+/// Pre- and post-test scores of a session's seat holders. Closed lines are shown but locked. The
+/// form says what it showed: unchanged values are left alone, and a value someone else changed
+/// since the form was read is not overwritten (the form comes back with what is saved now).
 struct ScoresPage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
@@ -41,35 +41,33 @@ struct ScoresPage: Sendable {
         let page = try await accounts.page(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
-        let (_, lines) = try await recording.roster(sessionCode: code, actor: actor)
-        let saved = Dictionary(lines.map { ($0.trainee.staffNumber, $0) }, uniquingKeysWith: { a, _ in a })
         var entries: [ResultsRecording.ScoreEntry] = []
-        var changedMeanwhile: [String] = []
         for (name, value) in fields.all {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let kind = AssessmentKind(rawValue: parts[0]), let line = saved[parts[1]] else { continue }
-            let text = value.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-            let current = kind == .pre ? line.preScore : line.postScore
-            let was = fields["was.\(name)"].flatMap { Double($0.replacingOccurrences(of: ",", with: ".")) }
+            guard parts.count == 2, let kind = AssessmentKind(rawValue: parts[0]) else { continue }
+            let text = Self.number(value)
             if text.isEmpty { continue }
             guard let score = Double(text), score.isFinite, (0...100).contains(score) else {
                 let error = KalanError.invalid(field: name, problem: .range(min: 0, max: 100))
-                return try await render(page, code: code, actor: actor, typed: fields, flash: .bad([error.message(in: page.language)]), status: .unprocessableContent)
+                return try await render(
+                    page, code: code, actor: actor, typed: fields, flash: .bad([error.message(in: page.language)]), status: .unprocessableContent)
             }
-            if current == score { continue }
-            if fields["was.\(name)"] != nil, was != current {
-                changedMeanwhile.append(
-                    "\(line.trainee.fullName) (\(parts[1])) : \(Messages.text("assessment.\(kind.rawValue)", page.language)) \(current.map { Format.number($0, page.language) } ?? "–")")
-                continue
-            }
-            entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
+            // What the form showed: a score saved since as something else is not overwritten.
+            let shown = fields["was.\(name)"].map(Self.number).flatMap { $0.isEmpty ? nil : Double($0) }
+            entries.append(.init(staffNumber: parts[1], kind: kind, score: score, shown: shown))
         }
-        guard changedMeanwhile.isEmpty else {
-            return try await render(
-                page, code: code, actor: actor, flash: .bad([page.t("scores.stale")] + changedMeanwhile), status: .conflict)
+        do {
+            try await recording.recordScores(sessionCode: code, scores: entries, actor: actor)
+        } catch let error as KalanError {
+            guard case .scoresChanged = error else { throw error }
+            return try await render(page, code: code, actor: actor, flash: .bad([error.message(in: page.language)]), status: .conflict)
         }
-        try await recording.recordScores(sessionCode: code, scores: entries, actor: actor)
         return page.redirect("/sessions/\(PageRequest.segment(code))/scores", done: "scores")
+    }
+
+    /// A typed number as Swift reads it: spaces dropped, a decimal comma as a point.
+    static func number(_ text: String) -> String {
+        text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
     }
 
     func render(
