@@ -76,7 +76,7 @@ struct ResultsAPITests {
                     #expect(lines.count == 20 && lines.allSatisfy { $0["outcome"] as? String == "failed" })
                     let why = lines.first { $0["staffNumber"] as? String == "T-1" }?["shortfalls"] as? [[String: Any]]
                     #expect(why?.map { $0["kind"] as? String } == ["noPostScore", "attendanceBelowMinimum"])
-                    #expect(why?.first?["message"] as? String == "pas de note au post-test")
+                    #expect(why?.first?["message"] as? String == "pas de score de sortie")
                 }
                 try await client.execute(uri: sheet, method: .put, headers: f.headers("admin", json: true), body: present) { response in
                     #expect(response.status.code == 422)

@@ -86,7 +86,7 @@ struct ClosedResultsTests {
             }
             let sheet = try await f.results.attendanceSheet(sessionCode: "S-1", day: Self.monday, actor: f.hr)
             #expect(sheet.lines.map(\.status) == [.absent, .absent, nil], "nothing of the refused save is kept")
-            #expect(refusal.message(in: .fr).contains("\(staff[0]) Aminata Traoré : enregistré « absent », formulaire « présent »"))
+            #expect(refusal.message(in: .fr).contains("Aminata Traoré (\(staff[0])) : enregistré « absent », formulaire « présent »"))
 
             // A stale form that agrees with what changed overwrites nothing: it is saved.
             try await f.results.recordAttendance(
@@ -165,7 +165,7 @@ struct ClosedResultsTests {
             ]
             let refusal = KalanError.scoresChanged(differences: [.init(staffNumber: staff[0], fullName: "Aminata Traoré", kind: .post, wanted: 80, saved: 45)])
             await #expect(throws: refusal) { try await f.results.recordScores(sessionCode: "S-1", scores: stale, actor: f.hr) }
-            #expect(refusal.message(in: .fr).hasSuffix("\(staff[0]) Aminata Traoré, post-test : enregistré 45, formulaire 80"))
+            #expect(refusal.message(in: .fr).hasSuffix("Aminata Traoré (\(staff[0])), test de sortie : enregistré 45, formulaire 80"))
             #expect(try await f.count("assessment") == 1, "nothing of the refused save is kept")
             // A form that showed what is saved, or that wants what is saved, overwrites nothing it did not see.
             try await f.results.recordScores(
@@ -266,7 +266,7 @@ struct ClosedResultsTests {
             #expect(byStaff[staff[2]]?.shortfalls == [.noPostScore, .attendanceBelowMinimum(rate: 60, minimum: 80)])
             #expect(byStaff[staff[3]]?.outcome == .failed && byStaff[staff[3]]?.closedNow == false, "an outcome already decided stays")
             #expect(closed.lines.filter(\.closedNow).count == 3)
-            #expect(byStaff[staff[1]]?.shortfalls.first?.message(in: .fr) == "note du post-test 45 < 60 (note de passage)")
+            #expect(byStaff[staff[1]]?.shortfalls.first?.message(in: .fr) == "score de sortie 45 < 60 (note de passage)")
             #expect(byStaff[staff[2]]?.shortfalls.last?.message(in: .en) == "attendance 60% < 80% (minimum)")
             for (number, expected) in zip(staff, ["completed", "failed", "failed", "failed"]) { #expect(try await status(f, number) == expected) }
             #expect(try await f.count("audit_event WHERE action = 'results.close' AND entity_id = 'S-1'") == 1)

@@ -117,7 +117,12 @@ class Browser:
             try:
                 button.click()
             except WebDriverException:
-                self.driver.execute_script("arguments[0].click()", button)
+                # The click may have raced the navigation it started; click again only if nothing moved.
+                if not expected_conditions.staleness_of(old)(self.driver):
+                    try:
+                        self.driver.execute_script("arguments[0].click()", button)
+                    except WebDriverException:
+                        pass
         else:
             self.driver.execute_script("arguments[0].requestSubmit ? arguments[0].requestSubmit() : arguments[0].submit()", form)
         try:

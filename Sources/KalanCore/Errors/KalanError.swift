@@ -107,11 +107,13 @@ public enum KalanError: Error, Sendable, Equatable {
         case .scoresChanged(let differences):
             let fr = language == .fr
             let lines = differences.map { d in
-                t("error.scores_line", [
-                    "staff": d.staffNumber, "name": d.fullName, "kind": d.kind.name(in: language),
-                    "saved": d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? t("attendance.unmarked"),
-                    "wanted": CompletionRule.format(d.wanted, fr, decimals: 2),
-                ])
+                t(
+                    "error.scores_line",
+                    [
+                        "staff": d.staffNumber, "name": d.fullName, "kind": d.kind.name(in: language),
+                        "saved": d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? t("attendance.unmarked"),
+                        "wanted": CompletionRule.format(d.wanted, fr, decimals: 2),
+                    ])
             }
             return t("error.scores_changed") + " " + lines.joined(separator: " ; ")
         case .unavailable:

@@ -53,8 +53,11 @@ struct ScoresPage: Sendable {
                     page, code: code, actor: actor, typed: fields, flash: .bad([error.message(in: page.language)]), status: .unprocessableContent)
             }
             // What the form showed: a score saved since as something else is not overwritten.
-            let shown = fields["was.\(name)"].map(Self.number).flatMap { $0.isEmpty ? nil : Double($0) }
-            entries.append(.init(staffNumber: parts[1], kind: kind, score: score, shown: shown))
+            if let was = fields["was.\(name)"].map(Self.number) {
+                entries.append(.init(staffNumber: parts[1], kind: kind, score: score, shown: was.isEmpty ? nil : Double(was)))
+            } else {
+                entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
+            }
         }
         do {
             try await recording.recordScores(sessionCode: code, scores: entries, actor: actor)
