@@ -320,6 +320,23 @@ struct RegisterPageTests {
         }
     }
 
+    @Test func aStaffMembersPageShowsEveryEnrolmentWithItsHistory() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let hr = try await Pages.signIn(client, "hr")
+                let list = try await Pages.get(client, "/trainees?search=T-1&lang=en", hr)
+                #expect(list.body.contains(#"href="/trainees/T-1?lang=en""#))
+                let page = try await Pages.get(client, "/trainees/T-1?lang=en", hr)
+                #expect(page.status == 200 && page.body.contains("Training history") && page.body.contains("/sessions/S-1"))
+                #expect(page.body.contains("enrolled, by cli:test") || page.body.contains("enrolled, by test"), "the history says who")
+                #expect(try await Pages.get(client, "/trainees/NOBODY", hr).status == 404)
+                let trainer = try await Pages.signIn(client, "trainer")
+                #expect(try await Pages.get(client, "/trainees/T-1", trainer).status == 403)
+            }
+        }
+    }
+
     @Test func viewersReadTheRegisterWithoutImportAndTrainersAreRefused() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)

@@ -3,17 +3,14 @@
 
 import base64
 import json
-import os
 import re
 import shutil
-import time
 import urllib.parse
 
 from selenium import webdriver
 from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 SIZES = {
@@ -106,7 +103,7 @@ class Browser:
 
     def submit(self, form, button=None):
         """Submits a form by clicking its submit button (as a person would) and waits for the next page."""
-        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.execute_script("window.__kalanOldPage = true")  # gone once the next page is loaded
         self.drain_log()
         if button is None:
             buttons = [b for b in form.find_elements(By.CSS_SELECTOR, "button, input[type=submit]")
@@ -118,7 +115,7 @@ class Browser:
                 button.click()
             except WebDriverException:
                 # The click may have raced the navigation it started; click again only if nothing moved.
-                if not expected_conditions.staleness_of(old)(self.driver):
+                if self.still_on_old_page():
                     try:
                         self.driver.execute_script("arguments[0].click()", button)
                     except WebDriverException:
@@ -126,15 +123,29 @@ class Browser:
         else:
             self.driver.execute_script("arguments[0].requestSubmit ? arguments[0].requestSubmit() : arguments[0].submit()", form)
         try:
-            WebDriverWait(self.driver, 30).until(expected_conditions.staleness_of(old))
+            WebDriverWait(self.driver, 30, poll_frequency=0.1).until(lambda d: self.next_page_loaded())
         except TimeoutException:
-            invalid = self.driver.execute_script(
-                "return Array.from(arguments[0].elements).filter(e => e.willValidate && !e.checkValidity())"
-                ".map(e => (e.name || e.id) + ': ' + e.validationMessage)", form)
-            raise AssertionError(f"the form {form.get_attribute('action')} did not submit within 30 s"
-                                 + (f"; the browser refuses: {invalid[:5]}" if invalid else ""))
-        WebDriverWait(self.driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            invalid = []
+            try:
+                invalid = self.driver.execute_script(
+                    "return Array.from(arguments[0].elements).filter(e => e.willValidate && !e.checkValidity())"
+                    ".map(e => (e.name || e.id) + ': ' + e.validationMessage)", form)
+            except WebDriverException:
+                pass
+            raise AssertionError(f"the form did not submit within 30 s" + (f"; the browser refuses: {invalid[:5]}" if invalid else ""))
         return self.page()
+
+    def still_on_old_page(self):
+        try:
+            return bool(self.driver.execute_script("return window.__kalanOldPage === true"))
+        except WebDriverException:
+            return False
+
+    def next_page_loaded(self):
+        try:
+            return bool(self.driver.execute_script("return window.__kalanOldPage !== true && document.readyState === 'complete'"))
+        except WebDriverException:  # between two documents
+            return False
 
     def page(self):
         d = self.driver
@@ -230,15 +241,25 @@ class Browser:
     # --- screenshots ----------------------------------------------------------------------------
 
     def screenshot(self, path):
-        """The whole page, not just the viewport (cut at MAX_SHOT_HEIGHT)."""
-        width, height = self.driver.execute_script(
-            "const e = document.documentElement, b = document.body || e;"
-            "return [Math.max(e.scrollWidth, b.scrollWidth, window.innerWidth), Math.max(e.scrollHeight, b.scrollHeight, window.innerHeight)]")
-        clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT), "scale": 1}
-        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        """The whole page, not just the viewport (cut at MAX_SHOT_HEIGHT): the viewport is made as tall
+        as the page for the shot, so that sticky bars sit where they would at the end of the page."""
+        width, height = self.page_size()
+        metrics = dict(SIZES[self.size], height=max(SIZES[self.size]["height"], min(height, MAX_SHOT_HEIGHT)))
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        try:
+            width, height = self.page_size()
+            clip = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_SHOT_HEIGHT), "scale": 1}
+            shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", SIZES[self.size])
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         return path
+
+    def page_size(self):
+        return self.driver.execute_script(
+            "const e = document.documentElement, b = document.body || e;"
+            "return [Math.max(e.scrollWidth, b.scrollWidth, window.innerWidth), Math.max(e.scrollHeight, b.scrollHeight, window.innerHeight)]")
 
     def quit(self):
         try:
@@ -267,12 +288,3 @@ def with_query(url, **params):
 
 def slug(text):
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "home"
-
-
-def wait_until(predicate, timeout=10, interval=0.1):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False

@@ -144,6 +144,12 @@ def discover(browser, role):
     for path in sorted(linked):
         if path not in [p[1] for p in pages] and not path.startswith(("/api", "/openapi", "/logout", "/metrics", "/issuer")):
             pages.append((slug(path), path, True))
+    if "/trainees" in linked:  # one staff member's page, if the register links to them
+        browser.open("/trainees", "en")
+        for href, _ in browser.links():
+            if re.fullmatch(r"/trainees/[^/?]+", href.split("?")[0]) and not href.startswith("/trainees/import"):
+                pages.append(("trainee", strip_lang(href), True))
+                break
     found = {}
     for status in ("in_progress", "completed", "open"):
         codes, _ = sessions_with_status(browser, status)

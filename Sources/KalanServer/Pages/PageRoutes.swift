@@ -40,6 +40,10 @@ struct PageRoutes: Sendable {
         group.get("trainees") { request, _ in try await register.list(request) }
         group.post("trainees/import") { request, _ in try await register.importSheet(request) }
         group.get("trainees/import") { request, _ in try await accounts.page(request).redirect("/trainees") }
+        let trainee = TraineePage(accounts: accounts, repository: repository)
+        group.get("trainees/:staffNumber") { request, context in
+            try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))
+        }
         let statistics = StatisticsPage(accounts: accounts, repository: repository)
         group.get("statistics") { request, _ in try await statistics.page(request) }
         group.get("statistics/cohorts.csv") { request, _ in try await statistics.download(request, xlsx: false) }

@@ -14,6 +14,7 @@ enum PageTemplates {
         ("attendance", PackageResources.attendance_mustache), ("scores", PackageResources.scores_mustache),
         ("results", PackageResources.results_mustache), ("register", PackageResources.register_mustache),
         ("statistics", PackageResources.statistics_mustache), ("verify", PackageResources.verify_mustache),
+        ("trainee", PackageResources.trainee_mustache),
     ]
 
     /// Parsed once; a template that does not parse stops the server at start (and fails the tests).

@@ -12,6 +12,7 @@ struct RegisterPage: Sendable {
 
     struct Row {
         var staff: String
+        var path: String
         var family: String
         var given: String
         var sex: String
@@ -61,7 +62,7 @@ struct RegisterPage: Sendable {
         let names = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.name(in: language)) })
         let rows = shown.map { t in
             Row(
-                staff: t.staffNumber, family: t.familyName, given: t.givenName, sex: Names.sex(t.sex, language), category: t.category ?? "",
+                staff: t.staffNumber, path: PageRequest.segment(t.staffNumber), family: t.familyName, given: t.givenName, sex: Names.sex(t.sex, language), category: t.category ?? "",
                 department: t.departmentID.flatMap { names[$0] } ?? "", position: t.position ?? "",
                 state: page.t(t.active ? "register.active" : "register.inactive"))
         }

@@ -201,23 +201,24 @@ struct StatisticsPage: Sendable {
             header: rows.first.map { $0.map { CohortTable.text($0) } } ?? [], rows: body)
     }
 
-    /// Completion rate and women's share per group, as horizontal bars.
+    /// Completion rate and women's share per group, as horizontal bars under each group's name
+    /// (the name gets the whole width, so that it stays readable on a phone).
     static func chart(_ report: CohortReport, names: [String], _ language: Language) -> Chart {
-        let label = 260, bar = 380, row = 34, top = 30
+        let width = 640, bar = 560, row = 62, top = 34
         let groups = Array(report.groups.prefix(40))
         let bars = groups.enumerated().map { i, group -> Bar in
             let y = top + i * row
-            func width(_ rate: Double?) -> Int { Int(((rate ?? 0) * Double(bar)).rounded()) }
+            func length(_ rate: Double?) -> Int { Int(((rate ?? 0) * Double(bar)).rounded()) }
             func text(_ rate: Double?) -> String { rate.map { Format.percent($0, language) } ?? "–" }
             let name = names[i]
-            let w1 = width(group.completionRate), w2 = width(group.womenShare)
+            let w1 = length(group.completionRate), w2 = length(group.womenShare)
             return Bar(
-                label: name.count > 34 ? String(name.prefix(33)) + "…" : name, labelX: label - 8, labelY: y + 19, x: label, y1: y + 3, y2: y + 17,
-                w1: w1, w2: w2, t1x: label + w1 + 6, t1y: y + 13, t2x: label + w2 + 6, t2y: y + 27, v1: text(group.completionRate), v2: text(group.womenShare))
+                label: name.count > 60 ? String(name.prefix(59)) + "…" : name, labelX: 0, labelY: y + 16, x: 0, y1: y + 24, y2: y + 41,
+                w1: w1, w2: w2, t1x: w1 + 6, t1y: y + 36, t2x: w2 + 6, t2y: y + 53, v1: text(group.completionRate), v2: text(group.womenShare))
         }
         return Chart(
-            width: label + bar + 70, height: top + groups.count * row + 10, labelWidth: label, legendText1: label + 18, legend2: label + 140,
-            legendText2: label + 158, bars: bars, limited: report.groups.count > groups.count)
+            width: width, height: top + groups.count * row + 6, labelWidth: 0, legendText1: 22, legend2: 200, legendText2: 222, bars: bars,
+            limited: report.groups.count > groups.count)
     }
 
     func programme(_ p: ProgrammeProgress, _ language: Language) -> Programme {
