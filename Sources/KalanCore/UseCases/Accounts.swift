@@ -136,7 +136,7 @@ public struct Accounts: Sendable {
             throw KalanError.tooManyAttempts(retryAfter: limits.window)
         }
         guard password.count <= 200, let user = try await authenticate(username: name, password: password) else {
-            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address) }
+            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address, at: now) }
             throw KalanError.unauthenticated
         }
         let secret = Self.newSecret()
