@@ -1,6 +1,5 @@
 import Foundation
 import KalanCore
-import KalanStore
 import OpenAPIRuntime
 
 /// The `/api/v1` operations of openapi.yaml, each calling the same use cases as the CLI.
