@@ -40,7 +40,8 @@ lint:
 
 test: deps lint
 	swift build --build-tests
-	swift test
+	# A strict cooperative pool (one thread a core): work that blocks it shows up in the tests.
+	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test
 	scripts/contract-test.sh
 
 # Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
