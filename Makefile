@@ -34,9 +34,13 @@ run: build
 	$(KALAN) db seed --demo --if-empty --log-level warning
 	$(KALAN) serve
 
-# The style check (.swift-format): fails on the first file that breaks a rule.
+# The style check (.swift-format: 4-space indents, lines within 200 columns, the layout
+# `swift format format -i FILE` gives, a few rules the code already keeps). Files being rewritten on
+# other branches wait in LINT_PENDING: format them and take them off the list when they land.
+LINT_PENDING := Sources/KalanServer/Pages/RegisterPages.swift Sources/KalanServer/Pages/RosterPages.swift \
+	Sources/KalanServer/Pages/StatisticsPages.swift Sources/KalanCore/UseCases/ResultsRecording.swift
 lint:
-	swift format lint --strict --recursive --parallel Package.swift Sources Tests sql
+	@swift format lint --strict --parallel $(filter-out $(LINT_PENDING),$(shell find Package.swift Sources Tests sql -name '*.swift' | sort))
 
 test: deps lint
 	swift build --build-tests

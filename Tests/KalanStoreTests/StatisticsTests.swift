@@ -73,13 +73,16 @@ struct StatisticsTests {
         try await TestDatabase.withPool { pool in
             let f = try await WorkflowFixture.make(pool)
             try await f.register.addProgramme(
-                .init(code: "ML-IR", nameFR: "Coopération Mali–Iran", nameEN: nil, startsOn: "2030-01-01", endsOn: "2030-12-31", domains: ["telecoms"],
+                .init(
+                    code: "ML-IR", nameFR: "Coopération Mali–Iran", nameEN: nil, startsOn: "2030-01-01", endsOn: "2030-12-31", domains: ["telecoms"],
                     targetTrainees: 8, partnerCodes: ["ITRC"]), actor: f.admin)
             try await f.register.addProgramme(
-                .init(code: "NO-TARGET", nameFR: "Sans cible", nameEN: nil, startsOn: "2030-06-01", endsOn: "2030-12-31", domains: [], targetTrainees: 0,
+                .init(
+                    code: "NO-TARGET", nameFR: "Sans cible", nameEN: nil, startsOn: "2030-06-01", endsOn: "2030-12-31", domains: [], targetTrainees: 0,
                     partnerCodes: []), actor: f.admin)
             try await f.register.addSession(
-                .init(code: "S-PROG", courseCode: "TEL-FOND", partnerCode: "ITRC", programmeCode: "ML-IR", startsOn: "2030-03-04", endsOn: "2030-03-08",
+                .init(
+                    code: "S-PROG", courseCode: "TEL-FOND", partnerCode: "ITRC", programmeCode: "ML-IR", startsOn: "2030-03-04", endsOn: "2030-03-08",
                     mode: "online", capacity: 10, enrolmentDeadline: "2030-02-20", status: "open"), actor: f.admin)
             try await f.session("S-OTHER", from: "2030-05-06", to: "2030-05-10", deadline: "2030-04-20")
             let staff = try await f.staff(4)

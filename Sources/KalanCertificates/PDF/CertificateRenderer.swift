@@ -73,7 +73,8 @@ public struct CertificateRenderer: Sendable {
             y += 21
         }
         let place = c.session.mode == .online ? (fr ? "en ligne" : "online") : [c.session.city, c.session.country.map { Self.country($0, c.language) }].compactMap { $0 }.joined(separator: ", ")
-        let delivered = fr
+        let delivered =
+            fr
             ? "dispensée par \(c.partner.name), du \(Self.date(c.session.startsOn, c.language)) au \(Self.date(c.session.endsOn, c.language)), \(c.session.mode == .online ? "" : "à ")\(place) — \(c.course.hours) heures"
             : "delivered by \(c.partner.name), from \(Self.date(c.session.startsOn, c.language)) to \(Self.date(c.session.endsOn, c.language)), \(c.session.mode == .online ? "" : "in ")\(place) — \(c.course.hours) hours"
         for line in page.wrap(delivered, size: 10.5, width: textWidth).prefix(2) {
@@ -107,7 +108,8 @@ public struct CertificateRenderer: Sendable {
 
     static func date(_ day: Day, _ language: Language) -> String {
         let (y, m, d) = day.components
-        let months = language == .fr
+        let months =
+            language == .fr
             ? ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
             : ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
         return language == .fr ? "\(d == 1 ? "1er" : String(d)) \(months[m - 1]) \(y)" : "\(d) \(months[m - 1]) \(y)"

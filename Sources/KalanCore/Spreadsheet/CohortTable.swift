@@ -7,10 +7,14 @@ public enum CohortTable {
         let fr = language == .fr
         return dimensions.map { name($0, language: language) }
             + (fr
-                ? ["inscriptions", "agents", "femmes %", "réussis", "échoués", "retirés", "achèvement %", "réussite %", "assiduité %", "score pré",
-                    "score post", "gain", "certificats", "révoqués"]
-                : ["enrolments", "staff", "women %", "completed", "failed", "withdrawn", "completion %", "pass %", "attendance %", "pre score",
-                    "post score", "gain", "certificates", "revoked"])
+                ? [
+                    "inscriptions", "agents", "femmes %", "réussis", "échoués", "retirés", "achèvement %", "réussite %", "assiduité %", "score pré",
+                    "score post", "gain", "certificats", "révoqués",
+                ]
+                : [
+                    "enrolments", "staff", "women %", "completed", "failed", "withdrawn", "completion %", "pass %", "attendance %", "pre score",
+                    "post score", "gain", "certificates", "revoked",
+                ])
     }
 
     public static func name(_ dimension: CohortDimension, language: Language) -> String {

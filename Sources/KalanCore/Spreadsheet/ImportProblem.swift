@@ -54,7 +54,8 @@ public struct ImportRejected: Error, Sendable, Equatable {
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in i == 3 ? c : c + String(repeating: " ", count: widths[i] - c.count) }.joined(separator: "  ")
         }
-        let title = fr
+        let title =
+            fr
             ? "Import refusé : \(problems.count) problème(s), rien n'a été enregistré."
             : "Import refused: \(problems.count) problem(s), nothing was stored."
         return ([title, line(header)] + rows.map(line)).joined(separator: "\n")

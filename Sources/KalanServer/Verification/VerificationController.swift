@@ -35,7 +35,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
             return HTML.page(
                 title: fr ? "Certificat inconnu" : "Unknown certificate", language: language,
-                body: "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Aucun certificat ne porte ce numéro" : "No certificate has this number") : \(HTML.escape(String(serial.prefix(64))))</p>\(formBody(language))</div>",
+                body:
+                    "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Aucun certificat ne porte ce numéro" : "No certificate has this number") : \(HTML.escape(String(serial.prefix(64))))</p>\(formBody(language))</div>",
                 status: .notFound)
         }
         return HTML.page(title: check.serial, language: language, body: "<div class=\"card\">\(verdict(check, language))\(details(check, language))</div>")
@@ -87,10 +88,12 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let result = DataIntegrity.verify(document) { method in
             keys.first { $0.id == method }.flatMap { try? Multikey.publicKey(fromMultibase: $0.publicKeyMultibase) }
         }
-        let ours = result.isVerified && keys.contains { key in
-            if case .verified(let method) = result { return key.id == method }
-            return false
-        }
+        let ours =
+            result.isVerified
+            && keys.contains { key in
+                if case .verified(let method) = result { return key.id == method }
+                return false
+            }
         var html = ""
         if ours, let serial = serialOf(document), let check = try await issuing.verify(serial: serial, language: language) {
             html = verdict(check, language) + details(check, language)
@@ -150,11 +153,12 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     func details(_ check: CertificateIssuing.Verification, _ language: Language) -> String {
         let fr = language == .fr
-        let rows: [(String, String)] = [
-            (fr ? "Numéro" : "Serial", check.serial), (fr ? "Titulaire" : "Holder", check.holder),
-            (fr ? "Formation" : "Course", "\(check.courseTitle) (\(check.courseCode), \(check.hours) h)"), (fr ? "Partenaire" : "Partner", check.partner),
-            (fr ? "Session" : "Session", "\(check.sessionStart) → \(check.sessionEnd)"), (fr ? "Délivré le" : "Issued on", "\(check.issuedOn)"),
-        ] + (check.expiresOn.map { [(fr ? "Expire le" : "Expires on", "\($0)")] } ?? [])
+        let rows: [(String, String)] =
+            [
+                (fr ? "Numéro" : "Serial", check.serial), (fr ? "Titulaire" : "Holder", check.holder),
+                (fr ? "Formation" : "Course", "\(check.courseTitle) (\(check.courseCode), \(check.hours) h)"), (fr ? "Partenaire" : "Partner", check.partner),
+                (fr ? "Session" : "Session", "\(check.sessionStart) → \(check.sessionEnd)"), (fr ? "Délivré le" : "Issued on", "\(check.issuedOn)"),
+            ] + (check.expiresOn.map { [(fr ? "Expire le" : "Expires on", "\($0)")] } ?? [])
         return "<dl>" + rows.map { "<dt>\(HTML.escape($0.0))</dt><dd>\(HTML.escape($0.1))</dd>" }.joined() + "</dl>"
     }
 }

@@ -111,7 +111,8 @@ struct TokenCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let (token, secret) = try await ctx.accounts.createToken(username: username, name: name, expiresInDays: expiresInDays, actor: ctx.actor)
                 ctx.print(secret)
-                FileHandle.standardError.write(Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
+                FileHandle.standardError.write(
+                    Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
             }
         }
     }
@@ -130,8 +131,10 @@ struct TokenCommand: AsyncParsableCommand {
                     Listing(
                         columns: ["id", "name", "created", "expires", "revoked", "last_used"],
                         rows: tokens.map {
-                            [$0.id.uuidString.lowercased(), $0.name, formatter.string(from: $0.createdAt), $0.expiresAt.map(formatter.string) ?? "",
-                             $0.revokedAt.map(formatter.string) ?? "", $0.lastUsedAt.map(formatter.string) ?? ""]
+                            [
+                                $0.id.uuidString.lowercased(), $0.name, formatter.string(from: $0.createdAt), $0.expiresAt.map(formatter.string) ?? "",
+                                $0.revokedAt.map(formatter.string) ?? "", $0.lastUsedAt.map(formatter.string) ?? "",
+                            ]
                         }
                     ).render(output.format))
             }

@@ -147,7 +147,8 @@ struct CourseCommand: AsyncParsableCommand {
                     return CourseModule(titleFR: parts[0], titleEN: parts[1], hours: hours)
                 }
                 let c = try await ctx.register.addCourse(
-                    .init(code: code, titleFR: titleFR, titleEN: titleEN, domain: domain, hours: hours, passMark: passMark, minAttendance: minAttendance,
+                    .init(
+                        code: code, titleFR: titleFR, titleEN: titleEN, domain: domain, hours: hours, passMark: passMark, minAttendance: minAttendance,
                         validityMonths: validityMonths, programmeCode: programme, modules: parsed, prerequisiteCodes: prerequisites),
                     actor: ctx.actor)
                 ctx.say("Cours \(c.code) ajouté.", "Course \(c.code) added.")

@@ -27,7 +27,8 @@ struct SessionCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let s = try await ctx.register.addSession(
-                    .init(code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
+                    .init(
+                        code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
                         city: city, country: country, capacity: capacity, enrolmentDeadline: deadline, status: status),
                     actor: ctx.actor)
                 ctx.say("Session \(s.code) ajoutée (\(s.capacity) places).", "Session \(s.code) added (\(s.capacity) seats).")
@@ -60,8 +61,10 @@ struct SessionCommand: AsyncParsableCommand {
                     Listing(
                         columns: ["code", "course", "from", "to", "place", "capacity", "status"],
                         rows: sessions.map {
-                            [$0.code, codes[$0.courseID] ?? "", "\($0.startsOn)", "\($0.endsOn)", $0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))",
-                             "\($0.capacity)", $0.status.rawValue]
+                            [
+                                $0.code, codes[$0.courseID] ?? "", "\($0.startsOn)", "\($0.endsOn)", $0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))",
+                                "\($0.capacity)", $0.status.rawValue,
+                            ]
                         }
                     ).render(output.format))
             }
@@ -98,9 +101,11 @@ struct SessionCommand: AsyncParsableCommand {
                     Listing(
                         columns: ["staff_number", "name", "department", "status", "waitlist", "attendance_%", "pre", "post"],
                         rows: lines.map {
-                            [$0.trainee.staffNumber, $0.trainee.fullName, $0.departmentCode ?? "", $0.enrolment.status.rawValue,
-                             $0.enrolment.waitlistPosition.map(String.init) ?? "", String(format: "%.0f", $0.attendanceRate(trainingDays: days)),
-                             score($0.preScore), score($0.postScore)]
+                            [
+                                $0.trainee.staffNumber, $0.trainee.fullName, $0.departmentCode ?? "", $0.enrolment.status.rawValue,
+                                $0.enrolment.waitlistPosition.map(String.init) ?? "", String(format: "%.0f", $0.attendanceRate(trainingDays: days)),
+                                score($0.preScore), score($0.postScore),
+                            ]
                         }
                     ).render(output.format))
             }

@@ -76,13 +76,16 @@ struct StatisticsCommand: AsyncParsableCommand {
                     ctx.print(try Cohorts.json(programmes))
                     return
                 }
-                let columns = ctx.fr ? ["programme", "nom", "du", "au", "cible", "formés", "inscrits", "avancement %"] : ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress %"]
+                let columns =
+                    ctx.fr ? ["programme", "nom", "du", "au", "cible", "formés", "inscrits", "avancement %"] : ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress %"]
                 ctx.print(
                     Listing(
                         columns: columns,
                         rows: programmes.map {
-                            [$0.code, ctx.fr ? $0.nameFR : $0.nameEN, "\($0.startsOn)", "\($0.endsOn)", "\($0.target)", "\($0.trained)", "\($0.enrolled)",
-                             $0.progress.map { String(format: "%.1f", $0 * 100) } ?? (output.format == .csv ? "" : "–")]
+                            [
+                                $0.code, ctx.fr ? $0.nameFR : $0.nameEN, "\($0.startsOn)", "\($0.endsOn)", "\($0.target)", "\($0.trained)", "\($0.enrolled)",
+                                $0.progress.map { String(format: "%.1f", $0 * 100) } ?? (output.format == .csv ? "" : "–"),
+                            ]
                         }
                     ).render(output.format))
             }

@@ -61,8 +61,10 @@ struct TraineeCommand: AsyncParsableCommand {
         return Listing(
             columns: ["staff_number", "given_name", "family_name", "sex", "category", "position", "department", "email", "phone", "active"],
             rows: trainees.map {
-                [$0.staffNumber, $0.givenName, $0.familyName, $0.sex, $0.category ?? "", $0.position ?? "", $0.departmentID.flatMap { codes[$0] } ?? "",
-                 $0.email ?? "", $0.phone ?? "", $0.active ? "true" : "false"]
+                [
+                    $0.staffNumber, $0.givenName, $0.familyName, $0.sex, $0.category ?? "", $0.position ?? "", $0.departmentID.flatMap { codes[$0] } ?? "",
+                    $0.email ?? "", $0.phone ?? "", $0.active ? "true" : "false",
+                ]
             })
     }
 
