@@ -12,7 +12,7 @@ extension KalanAPI {
         let session = try await accounts.login(username: body.username, password: body.password, address: RequestPrincipal.address)
         let maxAge = Int(session.expiresAt.timeIntervalSince(clock.now()).rounded())
         let user = Components.Schemas.User(
-            username: session.user.username, displayName: session.user.displayName, role: .init(rawValue: session.user.role.rawValue)!)
+            username: session.user.username, displayName: session.user.displayName, role: .init(session.user.role))
         return .ok(
             .init(
                 headers: .init(setCookie: SessionCookie.set(secret: session.secret, maxAge: maxAge, secure: secureCookies)),

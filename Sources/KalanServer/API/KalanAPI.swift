@@ -16,7 +16,7 @@ struct KalanAPI: APIProtocol {
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
-        return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(rawValue: user.role.rawValue)!))))
+        return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(user.role)))))
     }
 
     func listTrainees(_ input: Operations.ListTrainees.Input) async throws -> Operations.ListTrainees.Output {
@@ -167,7 +167,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.count(body.marks.count, "marks", in: 1...500)
         for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
         guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
-        let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
+        let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus($0.status)) }
         try await ResultsRecording(repository: repository).recordAttendance(sessionCode: input.path.code, marks: marks, actor: actor)
         return .noContent(.init())
     }
@@ -180,7 +180,7 @@ struct KalanAPI: APIProtocol {
         var override: (outcome: CompletionRule.Outcome, reason: String)?
         if let outcome = body.outcome {
             guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
-            override = (CompletionRule.Outcome(rawValue: outcome.rawValue)!, reason)
+            override = (CompletionRule.Outcome(outcome), reason)
         }
         let done = try await ResultsRecording(repository: repository).complete(
             sessionCode: input.path.code, staffNumber: input.path.staffNumber, actor: actor, override: override)
@@ -196,7 +196,7 @@ struct KalanAPI: APIProtocol {
             .init(
                 body: .json(
                     .init(
-                        serial: v.serial, genuine: v.genuine, status: .init(rawValue: v.status.rawValue)!, holder: v.holder, courseCode: v.courseCode,
+                        serial: v.serial, genuine: v.genuine, status: .init(v.status), holder: v.holder, courseCode: v.courseCode,
                         courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
                         issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
                         revocationReason: v.revocationReason, verificationURL: v.verificationURL))))
