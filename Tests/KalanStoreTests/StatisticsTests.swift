@@ -122,6 +122,18 @@ struct StatisticsTests {
         #expect(bad.code == 2 && bad.output.contains("by"))
         let open = try await KalanProcess.run(["session", "list", "--from", "2030-04-01", "--format", "csv"] + common)
         #expect(open.output.contains("S-MAY") && !open.output.contains("S-MAR"), "\(open.output)")
+        // --format json speaks like the API: camelCase keys, numbers, booleans and null.
+        let sessions = try await KalanProcess.run(["session", "list", "--format", "json"] + common)
+        let sessionObjects = try #require(try JSONSerialization.jsonObject(with: Data(sessions.output.utf8)) as? [[String: Any]], "\(sessions.output)")
+        let may = try #require(sessionObjects.first { $0["code"] as? String == "S-MAY" })
+        #expect(may["startsOn"] is String && may["endsOn"] is String && may["from"] == nil)
+        #expect(may["capacity"] is Int)
+        let trainees = try await KalanProcess.run(["trainee", "list", "--format", "json"] + common)
+        let traineeObjects = try #require(try JSONSerialization.jsonObject(with: Data(trainees.output.utf8)) as? [[String: Any]], "\(trainees.output)")
+        let first = try #require(traineeObjects.first)
+        #expect(first["staffNumber"] is String && first["staff_number"] == nil)
+        #expect(first["active"] is Bool && !(first["active"] is String), "a boolean, not the text \"true\"")
+        #expect(first["email"] is NSNull)
     }
 
     @Test func badQueriesNameTheirField() async throws {
