@@ -52,8 +52,9 @@ struct UserCommand: AsyncParsableCommand {
                 ctx.print(
                     Listing(
                         columns: ["username", Column("name", key: "displayName"), "role", "email", "active"],
-                        cells: users.map { [.text($0.username), .text($0.displayName), .text($0.role.rawValue), .optional($0.email), .bool($0.active)] })
-                        .render(output.format))
+                        cells: users.map { [.text($0.username), .text($0.displayName), .text($0.role.rawValue), .optional($0.email), .bool($0.active)] }
+                    )
+                    .render(output.format))
             }
         }
     }
