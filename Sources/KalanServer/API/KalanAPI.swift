@@ -47,14 +47,14 @@ struct KalanAPI: APIProtocol {
     func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
-        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
-        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-        try ContractLimits.text(body.category, "category", max: 2)
-        try ContractLimits.text(body.position, "position", max: 200)
-        try ContractLimits.text(body.department, "department", max: 32)
-        try ContractLimits.text(body.email, "email", max: 200)
-        try ContractLimits.text(body.phone, "phone", max: 24)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.category, "category", max: FieldLimits.category)
+        try ContractLimits.text(body.position, "position", max: FieldLimits.position)
+        try ContractLimits.text(body.department, "department", max: FieldLimits.department)
+        try ContractLimits.text(body.email, "email", max: FieldLimits.email)
+        try ContractLimits.text(body.phone, "phone", max: FieldLimits.phone)
         let fields = [
             "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
             "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
@@ -66,7 +66,7 @@ struct KalanAPI: APIProtocol {
 
     func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
         guard actor.role != .trainer else { throw KalanError.forbidden }
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         let (found, departments) = try await repository.transaction { work in
             (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
         }
@@ -77,13 +77,13 @@ struct KalanAPI: APIProtocol {
 
     func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
-        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-        try ContractLimits.text(body.position, "position", max: 200)
-        try ContractLimits.text(body.email, "email", max: 200)
-        try ContractLimits.text(body.phone, "phone", max: 24)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.position, "position", max: FieldLimits.position)
+        try ContractLimits.text(body.email, "email", max: FieldLimits.email)
+        try ContractLimits.text(body.phone, "phone", max: FieldLimits.phone)
         guard let version = Self.version(fromETag: input.headers.ifMatch) else {
             throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
         }
@@ -144,7 +144,7 @@ struct KalanAPI: APIProtocol {
     func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.override, "override", max: 500)
         try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
         let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
@@ -154,7 +154,7 @@ struct KalanAPI: APIProtocol {
     func withdraw(_ input: Operations.Withdraw.Input) async throws -> Operations.Withdraw.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.reason, "reason", max: 500)
         let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).withdraw(
             staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
@@ -175,7 +175,7 @@ struct KalanAPI: APIProtocol {
     func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.reason, "reason", max: 500)
         var override: (outcome: CompletionRule.Outcome, reason: String)?
         if let outcome = body.outcome {
