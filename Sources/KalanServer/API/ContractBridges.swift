@@ -81,3 +81,35 @@ extension CompletionRule.Outcome {
         }
     }
 }
+
+extension TraineeOrder {
+    init(_ sort: Operations.ListTrainees.Input.Query.SortPayload) {
+        switch sort {
+        case .staffNumber: self = .staffNumber
+        case ._hyphen_staffNumber: self = .staffNumberDescending
+        case .familyName: self = .familyName
+        case ._hyphen_familyName: self = .familyNameDescending
+        }
+    }
+}
+
+extension SessionOrder {
+    init(_ sort: Operations.ListSessions.Input.Query.SortPayload) {
+        switch sort {
+        case .startsOn: self = .startsOn
+        case ._hyphen_startsOn: self = .startsOnDescending
+        }
+    }
+}
+
+extension SessionStatus {
+    init(_ status: Operations.ListSessions.Input.Query.StatusPayload) {
+        switch status {
+        case .planned: self = .planned
+        case .open: self = .open
+        case .inProgress: self = .inProgress
+        case .completed: self = .completed
+        case .cancelled: self = .cancelled
+        }
+    }
+}

@@ -27,7 +27,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(q.search, "search", max: 100)
         try ContractLimits.text(q.department, "department", max: 32)
         let limit = min(max(q.limit ?? 50, 1), 500)
-        let order = q.sort.flatMap { TraineeOrder(rawValue: $0.rawValue) } ?? .staffNumber
+        let order = q.sort.map(TraineeOrder.init) ?? .staffNumber
         var after: TraineeSortKey?
         if let cursor = q.cursor {
             guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
@@ -104,8 +104,8 @@ struct KalanAPI: APIProtocol {
         let limit = q.limit ?? 100
         var filter = SessionFilter.visible(to: actor)
         filter.limit = limit + 1
-        filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
-        filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
+        filter.order = q.sort.map(SessionOrder.init) ?? .startsOn
+        filter.status = q.status.map(SessionStatus.init)
         filter.courseCode = q.course?.uppercased()
         filter.from = try q.from.map { try Validate.day($0, field: "from") }
         filter.to = try q.to.map { try Validate.day($0, field: "to") }
