@@ -9,12 +9,13 @@ APT_PACKAGES := libpq-dev postgresql postgresql-contrib python3 python3-pip curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KALAN := .build/debug/kalan
 
-.PHONY: help deps build lint run test bench clean
+.PHONY: help deps build lint format run test bench clean
 
 help:
 	@echo "make run    start Kalan (embedded PostgreSQL, demo data) on http://127.0.0.1:8080"
 	@echo "make test   run the whole test suite against a throwaway PostgreSQL"
 	@echo "make bench  run the benchmarks (release build)"
+	@echo "make lint   check the style (.swift-format); make format fixes the layout"
 
 # Installs missing Debian packages once; does nothing when all are present.
 deps:
@@ -39,8 +40,13 @@ run: build
 # other branches wait in LINT_PENDING: format them and take them off the list when they land.
 LINT_PENDING := Sources/KalanServer/Pages/RegisterPages.swift Sources/KalanServer/Pages/RosterPages.swift \
 	Sources/KalanServer/Pages/StatisticsPages.swift Sources/KalanCore/UseCases/ResultsRecording.swift
+LINT_FILES = $(filter-out $(LINT_PENDING),$(shell find Package.swift Sources Tests sql -name '*.swift' | sort))
 lint:
-	@swift format lint --strict --parallel $(filter-out $(LINT_PENDING),$(shell find Package.swift Sources Tests sql -name '*.swift' | sort))
+	@swift format lint --strict --parallel $(LINT_FILES) || (echo "make format fixes the layout findings"; exit 1)
+
+# Lays out every checked file as make lint wants it.
+format:
+	swift format format --in-place --parallel $(LINT_FILES)
 
 test: deps lint
 	swift build --build-tests
