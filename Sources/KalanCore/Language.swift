@@ -23,7 +23,8 @@ public enum Language: String, Sendable, CaseIterable, Codable {
             guard let tag = pieces.first, let language = Language(code: tag.trimmingCharacters(in: .whitespaces)) else {
                 return nil
             }
-            let quality = pieces.dropFirst().first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("q=") }
+            let quality =
+                pieces.dropFirst().first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("q=") }
                 .flatMap { Double($0.trimmingCharacters(in: .whitespaces).dropFirst(2)) } ?? 1
             return (language, quality)
         }

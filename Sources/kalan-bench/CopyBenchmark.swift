@@ -15,7 +15,8 @@ func copyBenchmark(count: Int, url: String, file: String) async throws {
     let pool = PostgresPool(configuration: .init(url: url), maxConnections: 1)
     try await pool.withConnection { connection in
         try await connection.run(
-            "SET client_min_messages = warning; DROP TABLE IF EXISTS copy_bench; CREATE TABLE copy_bench (staff_number text, given_name text, family_name text, sex text, category text, position text, department text, email text, phone text)")
+            "SET client_min_messages = warning; DROP TABLE IF EXISTS copy_bench; CREATE TABLE copy_bench (staff_number text, given_name text, family_name text, sex text, category text, position text, department text, email text, phone text)"
+        )
         let start = Date()
         let rows = try await connection.copyIn("COPY copy_bench FROM STDIN") { write in
             var offset = 0

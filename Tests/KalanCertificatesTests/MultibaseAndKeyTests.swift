@@ -4,13 +4,16 @@ import KalanCertificates
 import Testing
 
 @Suite struct MultibaseAndKeyTests {
-    @Test(arguments: [
-        (Array("Hello World!".utf8), "2NEpo7TZRRrLZSi2U"),
-        (Array("The quick brown fox jumps over the lazy dog.".utf8),
-         "USm3fpXnKG5EUBx2ndxBDMPVciP5hGey2Jh4NDv6gmeo1LkMeiKrLJUUBk6Z"),
-        ([0x00, 0x00, 0x28, 0x7F, 0xB4, 0xCD], "11233QC4"),
-        ([], ""), ([0x00], "1"),
-    ] as [([UInt8], String)])
+    @Test(
+        arguments: [
+            (Array("Hello World!".utf8), "2NEpo7TZRRrLZSi2U"),
+            (
+                Array("The quick brown fox jumps over the lazy dog.".utf8),
+                "USm3fpXnKG5EUBx2ndxBDMPVciP5hGey2Jh4NDv6gmeo1LkMeiKrLJUUBk6Z"
+            ),
+            ([0x00, 0x00, 0x28, 0x7F, 0xB4, 0xCD], "11233QC4"),
+            ([], ""), ([0x00], "1"),
+        ] as [([UInt8], String)])
     func base58BTCMatchesKnownEncodings(bytes: [UInt8], text: String) {
         #expect(Base58BTC.encode(bytes) == text)
         #expect(Base58BTC.decode(text) == bytes)

@@ -12,15 +12,17 @@ import Testing
 
     @Test func isAVerifiableCredential2ShapedAsAnOpenBadgeCredential() throws {
         let credential = try document()
-        #expect(credential["@context"] == [
-            "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ])
+        #expect(
+            credential["@context"] == [
+                "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+            ])
         #expect(credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"])
         #expect(credential["id"] == "urn:uuid:6f1d2c3b-4a5e-4f60-8b7c-1d2e3f405162")
-        #expect(credential["issuer"] == [
-            "id": "https://kalan.example/issuers/ministere-sante", "type": ["Profile"],
-            "name": "Ministère de la Santé et du Développement social",
-        ])
+        #expect(
+            credential["issuer"] == [
+                "id": "https://kalan.example/issuers/ministere-sante", "type": ["Profile"],
+                "name": "Ministère de la Santé et du Développement social",
+            ])
         #expect(credential["name"] == "Certificat de formation : Épidémiologie de terrain")
         #expect(credential["serialNumber"] == "KLN-2026-000123")
     }
@@ -43,13 +45,15 @@ import Testing
         #expect(subject["activityEndDate"] == "2026-10-09T00:00:00Z")
         let hashed = try #require(subject["identifier"]?[0])
         let expectedHash = "sha256$" + hexString(SHA256.hash(data: Array(("MAT-004512" + salt).utf8)))
-        #expect(hashed == [
-            "type": "IdentityObject", "identityHash": .string(expectedHash), "identityType": "identifier",
-            "hashed": true, "salt": .string(salt),
-        ])
-        #expect(subject["identifier"]?[1] == [
-            "type": "IdentityObject", "identityHash": "Aïssata TRAORÉ", "identityType": "name", "hashed": false,
-        ])
+        #expect(
+            hashed == [
+                "type": "IdentityObject", "identityHash": .string(expectedHash), "identityType": "identifier",
+                "hashed": true, "salt": .string(salt),
+            ])
+        #expect(
+            subject["identifier"]?[1] == [
+                "type": "IdentityObject", "identityHash": "Aïssata TRAORÉ", "identityType": "name", "hashed": false,
+            ])
         let serialised = try subject.serialized()
         #expect(!serialised.contains("MAT-004512"))
     }

@@ -1,5 +1,7 @@
 import Foundation
 import KalanCertificates
+import Subprocess
+import SystemPackage
 import Testing
 
 /// Validates credentials against the 1EdTech OB 3.0 JSON schemas with Python's `jsonschema`.
@@ -23,20 +25,19 @@ import Testing
         """
 
     /// Runs the validator; returns its exit status and output.
-    static func validate(_ credential: JSONValue, schema: String) throws -> (status: Int32, output: String) {
+    static func validate(_ credential: JSONValue, schema: String) async throws -> (status: Int32, output: String) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("kalan-ob3-\(UUID().uuidString).json")
         try Data(try credential.serializedBytes()).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", validatorScript, ConformanceData.url(schema).path, file.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        let result = try await Subprocess.run(
+            .path(FilePath("/usr/bin/env")), arguments: ["python3", "-c", validatorScript, ConformanceData.url(schema).path, file.path],
+            input: .none, output: .string(limit: 1 << 20), error: .combinedWithOutput)
+        let status: Int32 =
+            switch result.terminationStatus {
+            case .exited(let code): code
+            case .signaled(let signal): 128 + signal
+            }
+        return (status, result.standardOutput ?? "")
     }
 
     static func issuedCredential(language: String, expiresAt: Date?) throws -> JSONValue {
@@ -46,25 +47,25 @@ import Testing
     }
 
     @Test(arguments: [datedSchema, latestSchema], ["fr", "en"])
-    func issuedCredentialIsValidAgainstTheOB3Schema(schema: String, language: String) throws {
+    func issuedCredentialIsValidAgainstTheOB3Schema(schema: String, language: String) async throws {
         let credential = try Self.issuedCredential(language: language, expiresAt: CertificateFixtures.day(2031, 11, 24))
-        let result = try Self.validate(credential, schema: schema)
+        let result = try await Self.validate(credential, schema: schema)
         #expect(result.status == 0, "\(schema) rejected the credential: \(result.output)")
     }
 
     @Test(arguments: [datedSchema, latestSchema])
-    func credentialWithoutExpiryIsValidAgainstTheOB3Schema(schema: String) throws {
+    func credentialWithoutExpiryIsValidAgainstTheOB3Schema(schema: String) async throws {
         let credential = try Self.issuedCredential(language: "fr", expiresAt: nil)
-        let result = try Self.validate(credential, schema: schema)
+        let result = try await Self.validate(credential, schema: schema)
         #expect(result.status == 0, "\(schema) rejected the credential: \(result.output)")
     }
 
-    @Test func validatorReallyRunsAndRejectsACredentialMissingRequiredDates() throws {
+    @Test func validatorReallyRunsAndRejectsACredentialMissingRequiredDates() async throws {
         var credential = try Self.issuedCredential(language: "fr", expiresAt: nil)
         credential["issuanceDate"] = nil
         credential["validFrom"] = nil
         for schema in [Self.datedSchema, Self.latestSchema] {
-            let result = try Self.validate(credential, schema: schema)
+            let result = try await Self.validate(credential, schema: schema)
             #expect(result.status == 1, "expected a schema error, got \(result.status): \(result.output)")
             #expect(result.output.contains("is a required property"))
         }

@@ -52,8 +52,10 @@ import Testing
 
     @Test func changingEachCharacterOfEveryStringFails() throws {
         let document = try signed(with: Ed25519SigningKey.generate())
-        for path in [["id"], ["issuer"], ["validFrom"], ["credentialSubject", "name"], ["credentialSubject", "note"],
-                     ["proof", "created"], ["proof", "proofValue"], ["proof", "verificationMethod"], ["proof", "proofPurpose"]] {
+        for path in [
+            ["id"], ["issuer"], ["validFrom"], ["credentialSubject", "name"], ["credentialSubject", "note"],
+            ["proof", "created"], ["proof", "proofValue"], ["proof", "verificationMethod"], ["proof", "proofPurpose"],
+        ] {
             let original = try #require(value(in: document, at: path)?.stringValue)
             for offset in 0..<original.unicodeScalars.count {
                 var scalars = Array(original.unicodeScalars)
@@ -166,11 +168,12 @@ import Testing
         }
     }
 
-    @Test(arguments: [
-        ("2026-11-24T00:00:00Z", true), ("2026-11-24T00:00:00.123+01:00", true), ("2026-11-24T24:00:00Z", true),
-        ("2026-11-24T00:00:00", true), ("2026-11-24", false), ("2026-11-24T25:00:00Z", false),
-        ("2026-11-24T00:00:00.Z", false), ("26-11-24T00:00:00Z", false), ("2026-11-24T00:00:00Zjunk", false),
-    ] as [(String, Bool)])
+    @Test(
+        arguments: [
+            ("2026-11-24T00:00:00Z", true), ("2026-11-24T00:00:00.123+01:00", true), ("2026-11-24T24:00:00Z", true),
+            ("2026-11-24T00:00:00", true), ("2026-11-24", false), ("2026-11-24T25:00:00Z", false),
+            ("2026-11-24T00:00:00.Z", false), ("26-11-24T00:00:00Z", false), ("2026-11-24T00:00:00Zjunk", false),
+        ] as [(String, Bool)])
     func createdMustBeAnXMLSchemaDateTime(created: String, valid: Bool) throws {
         let key = Ed25519SigningKey.generate()
         let attempt = Result { try DataIntegrity.sign(Self.credential, key: key, verificationMethod: key.didKeyVerificationMethod, created: created) }

@@ -5,7 +5,8 @@ import Testing
 @Suite("Spreadsheets: Excel exports read right, every bad line reported")
 struct SpreadsheetTests {
     /// An Excel "CSV UTF-8" export: BOM, semicolons, CRLF, French headers, accents.
-    static let messy = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Catégorie;Poste;Direction;Courriel;Téléphone\r\n"
+    static let messy =
+        "\u{FEFF}Matricule;Prénom;Nom;Sexe;Catégorie;Poste;Direction;Courriel;Téléphone\r\n"
         + "MCE-001;Aminata;Touré;F;A;\"Chef de division; réseaux\";DNT;aminata.toure@communication.gouv.ml;+223 76 12 34 56\r\n"
         + "MCE-002;Mohamed;Ag Ilyène;Homme;B1;Technicien;DNT;;\r\n"
         + "MCE-003;Djénéba;N'Diaye;X;A;Journaliste;ORTM;djeneba@ortm.ml;\r\n"
@@ -52,7 +53,8 @@ struct SpreadsheetTests {
     }
 
     @Test func everyBadFieldOfEveryLineIsReported() {
-        let text = "matricule,prenom,nom,sexe,courriel,telephone,actif\n"
+        let text =
+            "matricule,prenom,nom,sexe,courriel,telephone,actif\n"
             + "MCE-1,Awa,Keïta,F,pas-un-mail,abc,peut-être\n"
             + "MCE-1,'; DROP TABLE trainee; --,<script>,M,,,\n"
             + ",Moussa,Diarra,M,,,\n"

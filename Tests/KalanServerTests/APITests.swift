@@ -27,7 +27,8 @@ struct APIFixture {
         try await register.addPartner(code: "ITRC", name: "ITRC", kind: "government", country: "IR", actor: admin)
         try await register.addCourse(.init(code: "TEL", titleFR: "Télécoms", titleEN: "Telecoms", domain: "telecoms", hours: 40), actor: admin)
         try await register.addSession(
-            .init(code: "S-1", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2030-03-04", endsOn: "2030-03-08", mode: "online", capacity: 50,
+            .init(
+                code: "S-1", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2030-03-04", endsOn: "2030-03-08", mode: "online", capacity: 50,
                 enrolmentDeadline: "2030-02-01", status: "open"),
             actor: admin)
         try await repository.transaction { work in
@@ -203,7 +204,8 @@ struct APITests {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)
             let bodies = [
-                "{not json", #"{"staffNumber": 5}"#, #"{"staffNumber":"X-3","givenName":"A","familyName":"B","sex":"M","email":null}"#, #"{"staffNumber":"'; DROP TABLE trainee; --","givenName":"A","familyName":"B","sex":"M"}"#,
+                "{not json", #"{"staffNumber": 5}"#, #"{"staffNumber":"X-3","givenName":"A","familyName":"B","sex":"M","email":null}"#,
+                #"{"staffNumber":"'; DROP TABLE trainee; --","givenName":"A","familyName":"B","sex":"M"}"#,
                 #"{"staffNumber":"X-1","givenName":"<script>","familyName":"B","sex":"M"}"#, #"{"staffNumber":"X-2","givenName":"\u0000","familyName":"B","sex":"M"}"#,
             ]
             try await f.app().test(.router) { client in

@@ -53,18 +53,30 @@ struct HealthTests {
 
 @Suite("Metrics: Prometheus text with routes, never raw values")
 struct MetricsTests {
+    /// The value of one series in Prometheus text, 0 when absent.
+    static func value(of series: String, in text: String) -> Double {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.dropFirst(series.count + 1)) } ?? 0
+    }
+
     @Test func metricsCountRequestsByRouteAndShowPoolUsage() async throws {
         try await TestDatabase.withPool { pool in
             let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
             try await app.test(.router) { client in
+                // One registry per process, shared with the tests running beside this one: counts only grow.
+                let healthz = #"kalan_http_requests_total{method="GET",route="/healthz",status="200"}"#
+                let before = Self.value(of: healthz, in: String(buffer: try await client.execute(uri: "/metrics", method: .get).body))
                 try await client.execute(uri: "/healthz", method: .get) { _ in }
                 try await client.execute(uri: "/verify/SECRET-SERIAL-1", method: .get) { _ in }
                 try await client.execute(uri: "/metrics", method: .get) { response in
                     let text = String(buffer: response.body)
-                    #expect(text.contains("kalan_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"))
+                    #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
+                    #expect(Self.value(of: healthz, in: text) >= before + 1)
+                    #expect(text.contains("# TYPE kalan_http_requests_total counter"))
+                    #expect(text.contains("# TYPE kalan_http_request_duration_seconds histogram"))
                     #expect(text.contains("route=\"/verify/{serial}\""))
                     #expect(!text.contains("SECRET-SERIAL-1"))
                     #expect(text.contains("kalan_db_pool_connections{state=\"open\"}"))
+                    #expect(text.contains("kalan_db_pool_waiting"))
                     #expect(response.headers[HTTPField.Name("X-Request-Id")!] != nil)
                 }
             }

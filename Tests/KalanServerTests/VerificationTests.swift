@@ -117,6 +117,36 @@ struct VerificationTests {
         }
     }
 
+    /// MultipartKit reads the upload: a malformed body is refused with its reason, never read
+    /// with a part quietly left out.
+    @Test func malformedUploadIsRefusedWithItsReason() async throws {
+        try await TestDatabase.withPool { pool in
+            let issuer = OpenBadgeIssuer(key: .generate(), publicURL: "http://test")
+            let (_, credential) = try await issued(pool, issuer: issuer)
+            let boundary = "----KalanBoundary7MA4YWxk"
+            let headers: HTTPFields = [.contentType: "multipart/form-data; boundary=\(boundary)"]
+            let file = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\"\r\n\r\n\(credential)\r\n"
+            let bodies: [(String, String)] = [
+                // A second part without a field name: before, the parser skipped it and checked the file.
+                (file + "--\(boundary)\r\nContent-Type: text/plain\r\n\r\nnameless\r\n--\(boundary)--\r\n", "part 2: no field name"),
+                // Cut short: no closing boundary.
+                (file + "--\(boundary)\r\nContent-Disposition: form-data; name=\"credential\"\r\n\r\nhalf", "ends before its closing boundary"),
+                // A header line without a colon.
+                ("--\(boundary)\r\nnot a header\r\n\r\nx\r\n--\(boundary)--\r\n", "not valid multipart syntax"),
+            ]
+            try await app(pool, issuer).test(.router) { client in
+                for (body, reason) in bodies {
+                    try await client.execute(uri: "/verify?lang=en", method: .post, headers: headers, body: ByteBuffer(string: body)) { response in
+                        #expect(response.status == .badRequest)
+                        let page = String(buffer: response.body)
+                        #expect(page.contains("Unreadable upload"), "\(page.prefix(300))")
+                        #expect(page.contains(reason), "expected «\(reason)»")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func pastedCredentialIsCheckedAndATamperedOneIsCaught() async throws {
         try await TestDatabase.withPool { pool in
             let issuer = OpenBadgeIssuer(key: .generate(), publicURL: "http://test")

@@ -26,10 +26,12 @@ struct RegisterTests {
                 try await f.register.addPartner(code: "X", name: "X", kind: "university", country: "Iran", actor: f.admin)
             }
             await #expect(throws: KalanError.invalid(field: "ends_on", problem: .order(mustFollow: "starts_on"))) {
-                try await f.register.addSession(.init(code: "S-BAD", courseCode: "TEL-FOND", partnerCode: "ITRC", startsOn: "2030-03-08", endsOn: "2030-03-04", mode: "online", capacity: 5), actor: f.admin)
+                try await f.register.addSession(
+                    .init(code: "S-BAD", courseCode: "TEL-FOND", partnerCode: "ITRC", startsOn: "2030-03-08", endsOn: "2030-03-04", mode: "online", capacity: 5), actor: f.admin)
             }
             await #expect(throws: KalanError.invalid(field: "capacity", problem: .range(min: 1, max: 10_000))) {
-                try await f.register.addSession(.init(code: "S-BAD", courseCode: "TEL-FOND", partnerCode: "ITRC", startsOn: "2030-03-04", endsOn: "2030-03-08", mode: "online", capacity: 0), actor: f.admin)
+                try await f.register.addSession(
+                    .init(code: "S-BAD", courseCode: "TEL-FOND", partnerCode: "ITRC", startsOn: "2030-03-04", endsOn: "2030-03-08", mode: "online", capacity: 0), actor: f.admin)
             }
             await #expect(throws: KalanError.duplicate(.partner, key: "ITRC")) {
                 try await f.register.addPartner(code: "itrc", name: "Doublon", kind: "government", country: "IR", actor: f.admin)

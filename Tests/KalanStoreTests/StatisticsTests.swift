@@ -73,13 +73,16 @@ struct StatisticsTests {
         try await TestDatabase.withPool { pool in
             let f = try await WorkflowFixture.make(pool)
             try await f.register.addProgramme(
-                .init(code: "ML-IR", nameFR: "Coopération Mali–Iran", nameEN: nil, startsOn: "2030-01-01", endsOn: "2030-12-31", domains: ["telecoms"],
+                .init(
+                    code: "ML-IR", nameFR: "Coopération Mali–Iran", nameEN: nil, startsOn: "2030-01-01", endsOn: "2030-12-31", domains: ["telecoms"],
                     targetTrainees: 8, partnerCodes: ["ITRC"]), actor: f.admin)
             try await f.register.addProgramme(
-                .init(code: "NO-TARGET", nameFR: "Sans cible", nameEN: nil, startsOn: "2030-06-01", endsOn: "2030-12-31", domains: [], targetTrainees: 0,
+                .init(
+                    code: "NO-TARGET", nameFR: "Sans cible", nameEN: nil, startsOn: "2030-06-01", endsOn: "2030-12-31", domains: [], targetTrainees: 0,
                     partnerCodes: []), actor: f.admin)
             try await f.register.addSession(
-                .init(code: "S-PROG", courseCode: "TEL-FOND", partnerCode: "ITRC", programmeCode: "ML-IR", startsOn: "2030-03-04", endsOn: "2030-03-08",
+                .init(
+                    code: "S-PROG", courseCode: "TEL-FOND", partnerCode: "ITRC", programmeCode: "ML-IR", startsOn: "2030-03-04", endsOn: "2030-03-08",
                     mode: "online", capacity: 10, enrolmentDeadline: "2030-02-20", status: "open"), actor: f.admin)
             try await f.session("S-OTHER", from: "2030-05-06", to: "2030-05-10", deadline: "2030-04-20")
             let staff = try await f.staff(4)
@@ -119,6 +122,18 @@ struct StatisticsTests {
         #expect(bad.code == 2 && bad.output.contains("by"))
         let open = try await KalanProcess.run(["session", "list", "--from", "2030-04-01", "--format", "csv"] + common)
         #expect(open.output.contains("S-MAY") && !open.output.contains("S-MAR"), "\(open.output)")
+        // --format json speaks like the API: camelCase keys, numbers, booleans and null.
+        let sessions = try await KalanProcess.run(["session", "list", "--format", "json"] + common)
+        let sessionObjects = try #require(try JSONSerialization.jsonObject(with: Data(sessions.output.utf8)) as? [[String: Any]], "\(sessions.output)")
+        let may = try #require(sessionObjects.first { $0["code"] as? String == "S-MAY" })
+        #expect(may["startsOn"] is String && may["endsOn"] is String && may["from"] == nil)
+        #expect(may["capacity"] is Int)
+        let trainees = try await KalanProcess.run(["trainee", "list", "--format", "json"] + common)
+        let traineeObjects = try #require(try JSONSerialization.jsonObject(with: Data(trainees.output.utf8)) as? [[String: Any]], "\(trainees.output)")
+        let first = try #require(traineeObjects.first)
+        #expect(first["staffNumber"] is String && first["staff_number"] == nil)
+        #expect(first["active"] is Bool && !(first["active"] is String), "a boolean, not the text \"true\"")
+        #expect(first["email"] is NSNull)
     }
 
     @Test func badQueriesNameTheirField() async throws {

@@ -21,7 +21,8 @@ struct WorkflowFixture {
         try await fixture.register.addDepartment(code: "DNT", nameFR: "Direction nationale des télécommunications", nameEN: "Telecoms", kind: "direction", parentCode: nil, actor: admin)
         try await fixture.register.addPartner(code: "ITRC", name: "Iran Telecommunication Research Center", kind: "government", country: "IR", actor: admin)
         try await fixture.register.addCourse(
-            .init(code: "TEL-FOND", titleFR: "Fondamentaux des télécoms", titleEN: "Telecoms fundamentals", domain: "telecoms", hours: 40, passMark: 60, minAttendance: 80,
+            .init(
+                code: "TEL-FOND", titleFR: "Fondamentaux des télécoms", titleEN: "Telecoms fundamentals", domain: "telecoms", hours: 40, passMark: 60, minAttendance: 80,
                 modules: [.init(titleFR: "Signal", titleEN: "Signal", hours: 20), .init(titleFR: "Réseaux", titleEN: "Networks", hours: 20)]),
             actor: admin)
         try await fixture.register.addCourse(
@@ -30,9 +31,12 @@ struct WorkflowFixture {
     }
 
     @discardableResult
-    func session(_ code: String, course: String = "TEL-FOND", from: String = "2030-03-04", to: String = "2030-03-08", capacity: Int = 20, deadline: String? = "2030-02-20") async throws -> TrainingSession {
+    func session(_ code: String, course: String = "TEL-FOND", from: String = "2030-03-04", to: String = "2030-03-08", capacity: Int = 20, deadline: String? = "2030-02-20") async throws
+        -> TrainingSession
+    {
         try await register.addSession(
-            .init(code: code, courseCode: course, partnerCode: "ITRC", startsOn: from, endsOn: to, mode: "in_person", city: "Tehran", country: "IR",
+            .init(
+                code: code, courseCode: course, partnerCode: "ITRC", startsOn: from, endsOn: to, mode: "in_person", city: "Tehran", country: "IR",
                 capacity: capacity, enrolmentDeadline: deadline, status: "open"),
             actor: admin)
     }
@@ -44,7 +48,8 @@ struct WorkflowFixture {
             let department = try await work.department(code: "DNT")
             for (i, number) in numbers.enumerated() {
                 try await work.insert(
-                    Trainee(staffNumber: number, givenName: i % 3 == 0 ? "Aminata" : "Moussa", familyName: "Traoré", sex: i % 3 == 0 ? "F" : "M",
+                    Trainee(
+                        staffNumber: number, givenName: i % 3 == 0 ? "Aminata" : "Moussa", familyName: "Traoré", sex: i % 3 == 0 ? "F" : "M",
                         category: "A", departmentID: department?.id, active: active))
             }
         }

@@ -67,7 +67,7 @@ public protocol AccountStore: Sendable {
     func webSession(hash: [UInt8], now: Date) async throws -> (user: User, csrfToken: String)?
     /// Ends a session; its user, if there was one.
     func deleteWebSession(hash: [UInt8]) async throws -> User?
-    /// Records a failed login, and forgets failures older than a day.
-    func recordLoginFailure(username: String, address: String) async throws
+    /// Records a failed login at `at`, and forgets failures older than a day before it.
+    func recordLoginFailure(username: String, address: String, at: Date) async throws
     func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int)
 }

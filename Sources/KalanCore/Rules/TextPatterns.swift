@@ -16,7 +16,7 @@ public enum TextPattern {
     /// `^[A-Za-z0-9][A-Za-z0-9./_-]{0,31}$`.
     public static func isStaffNumber(_ text: String) -> Bool {
         let bytes = text.utf8
-        guard let first = bytes.first, bytes.count <= 32, isLetterOrDigit(first) else { return false }
+        guard let first = bytes.first, bytes.count <= FieldLimits.staffNumber, isLetterOrDigit(first) else { return false }
         return bytes.dropFirst().allSatisfy { isLetterOrDigit($0) || "./_-".utf8.contains($0) }
     }
 
@@ -62,7 +62,8 @@ public enum TextPattern {
     /// `^\+?[0-9 ().-]{6,24}$`.
     public static func isPhone(_ text: String) -> Bool {
         var bytes = Substring(text).utf8[...]
+        guard bytes.count <= FieldLimits.phone else { return false }
         if bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
-        return (6...24).contains(bytes.count) && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || " ().-".utf8.contains($0) }
+        return bytes.count >= 6 && bytes.allSatisfy { ($0 >= 48 && $0 <= 57) || " ().-".utf8.contains($0) }
     }
 }

@@ -93,7 +93,7 @@ public enum TraineeSheet {
             func name(_ column: Column) -> String {
                 guard let text = value(column) else { fail(column, .required); return "" }
                 let collapsed = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-                if collapsed.count > 100 { fail(column, .tooLong(max: 100)) }
+                if collapsed.count > FieldLimits.name { fail(column, .tooLong(max: FieldLimits.name)) }
                 if !Self.isPlausibleName(collapsed) { fail(column, .format(expected: "letters, spaces, ' -")) }
                 return collapsed
             }
@@ -118,11 +118,15 @@ public enum TraineeSheet {
             let category = value(.category)?.uppercased()
             if let category, !TextPattern.isCategory(category) { fail(.category, .format(expected: "A, B1, B2, C…")) }
             let position = value(.position)
-            if let position, position.count > 200 { fail(.position, .tooLong(max: 200)) }
+            if let position, position.count > FieldLimits.position { fail(.position, .tooLong(max: FieldLimits.position)) }
             let department = value(.department)?.uppercased()
             if let department, !TextPattern.isCode(department) { fail(.department, .format(expected: "DNT, AGETIC…")) }
             let email = value(.email)?.lowercased()
-            if let email, !TextPattern.isEmail(email) { fail(.email, .format(expected: "nom@exemple.ml")) }
+            if let email, email.count > FieldLimits.email {
+                fail(.email, .tooLong(max: FieldLimits.email))
+            } else if let email, !TextPattern.isEmail(email) {
+                fail(.email, .format(expected: "nom@exemple.ml"))
+            }
             let phone = value(.phone)
             if let phone, !TextPattern.isPhone(phone) { fail(.phone, .format(expected: "+223 76 12 34 56")) }
             var active = true

@@ -136,7 +136,7 @@ public struct Accounts: Sendable {
             throw KalanError.tooManyAttempts(retryAfter: limits.window)
         }
         guard password.count <= 200, let user = try await authenticate(username: name, password: password) else {
-            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address) }
+            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address, at: now) }
             throw KalanError.unauthenticated
         }
         let secret = Self.newSecret()
@@ -167,7 +167,8 @@ public struct Accounts: Sendable {
         var bytes = [UInt8](repeating: 0, count: 32)
         var generator = SystemRandomNumberGenerator()
         for i in bytes.indices { bytes[i] = UInt8.random(in: .min ... .max, using: &generator) }
-        return "kalan_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return "kalan_"
+            + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 

@@ -78,7 +78,8 @@ public struct CertificateIssuing: Sendable {
         try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
         try await work.insert(certificate)
         try await work.audit(
-            AuditEntry(actor: actor, action: "certificate.issue", entity: .certificate, entityID: serial,
+            AuditEntry(
+                actor: actor, action: "certificate.issue", entity: .certificate, entityID: serial,
                 after: ["serial": serial, "enrolment": enrolment.id.uuidString, "issued_on": issuedOn.description]))
         return Issued(certificate: certificate, content: content, isNew: true)
     }

@@ -10,9 +10,9 @@ extension KalanAPI {
         try ContractLimits.text(body.password, "password", min: 1, max: 200)
         // Too many failures is a KalanError like the others: ProblemMiddleware answers 429 with Retry-After.
         let session = try await accounts.login(username: body.username, password: body.password, address: RequestPrincipal.address)
-        let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded())
+        let maxAge = Int(session.expiresAt.timeIntervalSince(clock.now()).rounded())
         let user = Components.Schemas.User(
-            username: session.user.username, displayName: session.user.displayName, role: .init(rawValue: session.user.role.rawValue)!)
+            username: session.user.username, displayName: session.user.displayName, role: .init(session.user.role))
         return .ok(
             .init(
                 headers: .init(setCookie: SessionCookie.set(secret: session.secret, maxAge: maxAge, secure: secureCookies)),

@@ -20,39 +20,11 @@ extension KalanAPI {
 
     static func schema(_ s: TrainingSession, _ course: String) -> Components.Schemas.Session {
         .init(
-            code: s.code, course: course, startsOn: "\(s.startsOn)", endsOn: "\(s.endsOn)", mode: .init(rawValue: s.mode.rawValue)!, city: s.city,
-            country: s.country, capacity: s.capacity, status: .init(rawValue: s.status.rawValue)!)
+            code: s.code, course: course, startsOn: "\(s.startsOn)", endsOn: "\(s.endsOn)", mode: .init(s.mode), city: s.city,
+            country: s.country, capacity: s.capacity, status: .init(s.status))
     }
 
     static func schema(_ e: Enrolment, session: String, staffNumber: String) -> Components.Schemas.Enrolment {
-        .init(session: session, staffNumber: staffNumber, status: .init(rawValue: e.status.rawValue)!, waitlistPosition: e.waitlistPosition)
+        .init(session: session, staffNumber: staffNumber, status: .init(e.status), waitlistPosition: e.waitlistPosition)
     }
-}
-
-/// Opaque page cursors: the sort key of a page's last line, as base64url JSON.
-enum Cursor {
-    static func encode(_ key: some Encodable) -> String {
-        let data = (try? JSONEncoder().encode(key)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    /// The key, or nil for anything that is not a cursor this server wrote.
-    static func decode<Key: Decodable>(_ cursor: String, as: Key.Type) -> Key? {
-        var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while text.count % 4 != 0 { text += "=" }
-        guard let data = Data(base64Encoded: text) else { return nil }
-        return try? JSONDecoder().decode(Key.self, from: data)
-    }
-}
-
-/// Where a page of the register stopped, and in which order.
-struct TraineeCursor: Codable {
-    var order: TraineeOrder
-    var key: TraineeSortKey
-}
-
-/// Where a page of sessions stopped, and in which order.
-struct SessionCursor: Codable {
-    var order: SessionOrder
-    var key: SessionSortKey
 }

@@ -1,6 +1,5 @@
 import Foundation
 import KalanCore
-import KalanStore
 import OpenAPIRuntime
 
 /// The `/api/v1` operations of openapi.yaml, each calling the same use cases as the CLI.
@@ -17,7 +16,7 @@ struct KalanAPI: APIProtocol {
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
-        return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(rawValue: user.role.rawValue)!))))
+        return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(user.role)))))
     }
 
     func listTrainees(_ input: Operations.ListTrainees.Input) async throws -> Operations.ListTrainees.Output {
@@ -28,7 +27,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(q.search, "search", max: 100)
         try ContractLimits.text(q.department, "department", max: 32)
         let limit = min(max(q.limit ?? 50, 1), 500)
-        let order = q.sort.flatMap { TraineeOrder(rawValue: $0.rawValue) } ?? .staffNumber
+        let order = q.sort.map(TraineeOrder.init) ?? .staffNumber
         var after: TraineeSortKey?
         if let cursor = q.cursor {
             guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
@@ -48,14 +47,14 @@ struct KalanAPI: APIProtocol {
     func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
-        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
-        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-        try ContractLimits.text(body.category, "category", max: 2)
-        try ContractLimits.text(body.position, "position", max: 200)
-        try ContractLimits.text(body.department, "department", max: 32)
-        try ContractLimits.text(body.email, "email", max: 200)
-        try ContractLimits.text(body.phone, "phone", max: 24)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.category, "category", max: FieldLimits.category)
+        try ContractLimits.text(body.position, "position", max: FieldLimits.position)
+        try ContractLimits.text(body.department, "department", max: FieldLimits.department)
+        try ContractLimits.text(body.email, "email", max: FieldLimits.email)
+        try ContractLimits.text(body.phone, "phone", max: FieldLimits.phone)
         let fields = [
             "staff_number": body.staffNumber, "given_name": body.givenName, "family_name": body.familyName, "sex": body.sex.rawValue,
             "category": body.category ?? "", "position": body.position ?? "", "department": body.department ?? "", "email": body.email ?? "",
@@ -67,7 +66,7 @@ struct KalanAPI: APIProtocol {
 
     func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
         guard actor.role != .trainer else { throw KalanError.forbidden }
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         let (found, departments) = try await repository.transaction { work in
             (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
         }
@@ -78,13 +77,13 @@ struct KalanAPI: APIProtocol {
 
     func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
-        try ContractLimits.text(body.givenName, "givenName", min: 1, max: 100)
-        try ContractLimits.text(body.familyName, "familyName", min: 1, max: 100)
-        try ContractLimits.text(body.position, "position", max: 200)
-        try ContractLimits.text(body.email, "email", max: 200)
-        try ContractLimits.text(body.phone, "phone", max: 24)
+        try ContractLimits.text(body.givenName, "givenName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.familyName, "familyName", min: 1, max: FieldLimits.name)
+        try ContractLimits.text(body.position, "position", max: FieldLimits.position)
+        try ContractLimits.text(body.email, "email", max: FieldLimits.email)
+        try ContractLimits.text(body.phone, "phone", max: FieldLimits.phone)
         guard let version = Self.version(fromETag: input.headers.ifMatch) else {
             throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
         }
@@ -105,8 +104,8 @@ struct KalanAPI: APIProtocol {
         let limit = q.limit ?? 100
         var filter = SessionFilter.visible(to: actor)
         filter.limit = limit + 1
-        filter.order = q.sort.flatMap { SessionOrder(rawValue: $0.rawValue) } ?? .startsOn
-        filter.status = q.status.flatMap { SessionStatus(rawValue: $0.rawValue) }
+        filter.order = q.sort.map(SessionOrder.init) ?? .startsOn
+        filter.status = q.status.map(SessionStatus.init)
         filter.courseCode = q.course?.uppercased()
         filter.from = try q.from.map { try Validate.day($0, field: "from") }
         filter.to = try q.to.map { try Validate.day($0, field: "to") }
@@ -145,7 +144,7 @@ struct KalanAPI: APIProtocol {
     func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.override, "override", max: 500)
         try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
         let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
@@ -155,7 +154,7 @@ struct KalanAPI: APIProtocol {
     func withdraw(_ input: Operations.Withdraw.Input) async throws -> Operations.Withdraw.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.reason, "reason", max: 500)
         let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).withdraw(
             staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
@@ -178,7 +177,7 @@ struct KalanAPI: APIProtocol {
             if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(expected: "the version of If-Match")) }
             expected = version
         }
-        let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus(rawValue: $0.status.rawValue)!) }
+        let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus($0.status)) }
         let versions = try await ResultsRecording(repository: repository).recordAttendance(
             sessionCode: input.path.code, marks: marks, expectedVersion: expected, actor: actor)
         return .noContent(.init(headers: .init(eTag: versions[day].map { Self.etag(sheetVersion: $0) })))
@@ -187,12 +186,12 @@ struct KalanAPI: APIProtocol {
     func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {
         guard case .json(let body) = input.body else { throw KalanError.invalid(field: "body", problem: .required) }
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: 32)
+        try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.reason, "reason", max: 500)
         var override: (outcome: CompletionRule.Outcome, reason: String)?
         if let outcome = body.outcome {
             guard let reason = body.reason?.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
-            override = (CompletionRule.Outcome(rawValue: outcome.rawValue)!, reason)
+            override = (CompletionRule.Outcome(outcome), reason)
         }
         let done = try await ResultsRecording(repository: repository).complete(
             sessionCode: input.path.code, staffNumber: input.path.staffNumber, actor: actor, override: override)
@@ -208,7 +207,7 @@ struct KalanAPI: APIProtocol {
             .init(
                 body: .json(
                     .init(
-                        serial: v.serial, genuine: v.genuine, status: .init(rawValue: v.status.rawValue)!, holder: v.holder, courseCode: v.courseCode,
+                        serial: v.serial, genuine: v.genuine, status: .init(v.status), holder: v.holder, courseCode: v.courseCode,
                         courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
                         issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
                         revocationReason: v.revocationReason, verificationURL: v.verificationURL))))

@@ -43,9 +43,7 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                 }
             }
             let user: User? =
-                if !token.isEmpty { try await accounts.authenticate(token: token) }
-                else if let cookie { try await accounts.authenticate(session: cookie)?.user }
-                else { nil }
+                if !token.isEmpty { try await accounts.authenticate(token: token) } else if let cookie { try await accounts.authenticate(session: cookie)?.user } else { nil }
             guard let user else {
                 let fr = language == .fr
                 return ProblemResponse.make(

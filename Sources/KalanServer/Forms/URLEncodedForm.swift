@@ -1,15 +1,13 @@
-import Foundation
+import Hummingbird
 
-/// Reads `application/x-www-form-urlencoded` bodies.
+/// Reads `application/x-www-form-urlencoded` bodies with Hummingbird's `URLEncodedFormDecoder`.
+/// A body it cannot read (a broken escape, a key given twice, a nested key) gives an empty form,
+/// which the pages answer as a stale one: a field is never silently taken from half a body.
 struct URLEncodedForm {
     private var values: [String: String] = [:]
 
     init(_ text: String) {
-        for pair in text.split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
-            func decode(_ s: String) -> String { s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
-            if let key = parts.first { values[decode(key)] = parts.count > 1 ? decode(parts[1]) : "" }
-        }
+        values = (try? URLEncodedFormDecoder().decode([String: String].self, from: text)) ?? [:]
     }
 
     subscript(key: String) -> String? { values[key] }

@@ -90,9 +90,9 @@ extension PostgresUnitOfWork {
         return try await user(id: try row.decode("user_id"))
     }
 
-    func recordLoginFailure(username: String, address: String) async throws {
-        try await query("DELETE FROM login_failure WHERE at < now() - interval '1 day'")
-        try await query("INSERT INTO login_failure (username, address) VALUES (\(username), \(address))")
+    func recordLoginFailure(username: String, address: String, at: Date) async throws {
+        try await query("DELETE FROM login_failure WHERE at < \(at.addingTimeInterval(-86_400))")
+        try await query("INSERT INTO login_failure (username, address, at) VALUES (\(username), \(address), \(at))")
     }
 
     func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int) {

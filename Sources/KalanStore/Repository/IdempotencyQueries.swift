@@ -16,8 +16,10 @@ public struct PostgresIdempotencyStore: IdempotencyStore {
                 ON CONFLICT (principal, key) DO NOTHING
                 """)
             if inserted.affectedRows == 1 { return .claimed }
-            guard let row = try await pool.query(
-                "SELECT method, path, request_hash, status, body FROM idempotency_key WHERE principal = \(principal) AND key = \(key)").first
+            guard
+                let row = try await pool.query(
+                    "SELECT method, path, request_hash, status, body FROM idempotency_key WHERE principal = \(principal) AND key = \(key)"
+                ).first
             else { return .conflict }
             guard try row.decode("method", as: String.self) == method, try row.decode("path", as: String.self) == path,
                 try row.decode("request_hash", as: Data.self) == requestHash, let status = try row.decode("status", as: Int?.self)

@@ -41,7 +41,9 @@ extension PostgresUnitOfWork {
     func trainees(_ filter: TraineeFilter) async throws -> [Trainee] {
         var sql: PostgresQuery = "SELECT \(unescaped: Self.traineeColumns) FROM trainee t LEFT JOIN department d ON d.id = t.department_id WHERE true"
         if let search = filter.search?.nonEmptyNormalisedText {
-            let pattern = "%" + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            let pattern =
+                "%"
+                + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
                 .replacingOccurrences(of: "_", with: "\\_") + "%"
             sql.append(
                 " AND (lower(t.family_name) LIKE \(pattern) OR lower(t.given_name) LIKE \(pattern) OR lower(t.staff_number) LIKE \(pattern))")

@@ -52,7 +52,8 @@ public struct DemoSeed: Sendable {
         }
         for row in try table("programmes.csv") {
             try await register.addProgramme(
-                .init(code: row["code"]!, nameFR: row["name_fr"]!, nameEN: row["name_en"], startsOn: row["starts_on"]!, endsOn: row["ends_on"]!,
+                .init(
+                    code: row["code"]!, nameFR: row["name_fr"]!, nameEN: row["name_en"], startsOn: row["starts_on"]!, endsOn: row["ends_on"]!,
                     domains: row["domains"]!.split(separator: "|").map(String.init), targetTrainees: Int(row["target_trainees"]!) ?? 0,
                     partnerCodes: row["partner_codes"]!.split(separator: "|").map(String.init)),
                 actor: actor)
@@ -60,7 +61,8 @@ public struct DemoSeed: Sendable {
         let coursesData = try Data(contentsOf: folder.appendingPathComponent("courses.json"))
         for c in try JSONDecoder().decode([CourseFixture].self, from: coursesData) {
             try await register.addCourse(
-                .init(code: c.code, titleFR: c.title_fr, titleEN: c.title_en, domain: c.domain, hours: c.hours, passMark: c.pass_mark, minAttendance: c.min_attendance,
+                .init(
+                    code: c.code, titleFR: c.title_fr, titleEN: c.title_en, domain: c.domain, hours: c.hours, passMark: c.pass_mark, minAttendance: c.min_attendance,
                     validityMonths: c.validity_months, programmeCode: c.programme_code, modules: c.modules.map { .init(titleFR: $0.title_fr, titleEN: $0.title_en, hours: $0.hours) },
                     prerequisiteCodes: c.prerequisites),
                 actor: actor)
@@ -76,7 +78,8 @@ public struct DemoSeed: Sendable {
         for row in try table("sessions.csv").sorted(by: { ($0["starts_on"] ?? "") < ($1["starts_on"] ?? "") }) {
             let target = row["status"] ?? "planned"
             let session = try await register.addSession(
-                .init(code: row["code"]!, courseCode: row["course_code"]!, partnerCode: row["partner_code"]!, programmeCode: row["programme_code"],
+                .init(
+                    code: row["code"]!, courseCode: row["course_code"]!, partnerCode: row["partner_code"]!, programmeCode: row["programme_code"],
                     startsOn: row["starts_on"]!, endsOn: row["ends_on"]!, mode: row["mode"]!, city: row["city"], country: row["country"],
                     capacity: Int(row["capacity"]!) ?? 20, enrolmentDeadline: row["enrolment_deadline"], status: target == "planned" ? "planned" : "open"),
                 actor: actor)

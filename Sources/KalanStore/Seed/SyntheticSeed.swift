@@ -50,7 +50,8 @@ public struct SyntheticSeed: Sendable {
                 for i in 0..<count {
                     let sex = i % 3 == 0 ? "F" : "M"
                     try chunk.line(
-                        "\(traineeIDs[i])\tSYN-\(tag)-\(String(format: "%07d", i))\t\(given[i % 10])\t\(family[(i / 10) % 10])\t\(sex)\t\(["A", "B1", "B2", "C"][i % 4])\t\(departmentIDs[i % departmentIDs.count])\t\(i % 25 != 0)")
+                        "\(traineeIDs[i])\tSYN-\(tag)-\(String(format: "%07d", i))\t\(given[i % 10])\t\(family[(i / 10) % 10])\t\(sex)\t\(["A", "B1", "B2", "C"][i % 4])\t\(departmentIDs[i % departmentIDs.count])\t\(i % 25 != 0)"
+                    )
                 }
                 try chunk.flush()
             }

@@ -50,8 +50,11 @@ struct UserCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let users = try await ctx.accounts.users(actor: ctx.actor)
                 ctx.print(
-                    Listing(columns: ["username", "name", "role", "email", "active"], rows: users.map { [$0.username, $0.displayName, $0.role.rawValue, $0.email ?? "", "\($0.active)"] })
-                        .render(output.format))
+                    Listing(
+                        columns: ["username", Column("name", key: "displayName"), "role", "email", "active"],
+                        cells: users.map { [.text($0.username), .text($0.displayName), .text($0.role.rawValue), .optional($0.email), .bool($0.active)] }
+                    )
+                    .render(output.format))
             }
         }
     }
@@ -111,7 +114,8 @@ struct TokenCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let (token, secret) = try await ctx.accounts.createToken(username: username, name: name, expiresInDays: expiresInDays, actor: ctx.actor)
                 ctx.print(secret)
-                FileHandle.standardError.write(Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
+                FileHandle.standardError.write(
+                    Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
             }
         }
     }
@@ -128,10 +132,12 @@ struct TokenCommand: AsyncParsableCommand {
                 let tokens = try await ctx.accounts.tokens(username: user, actor: ctx.actor)
                 ctx.print(
                     Listing(
-                        columns: ["id", "name", "created", "expires", "revoked", "last_used"],
-                        rows: tokens.map {
-                            [$0.id.uuidString.lowercased(), $0.name, formatter.string(from: $0.createdAt), $0.expiresAt.map(formatter.string) ?? "",
-                             $0.revokedAt.map(formatter.string) ?? "", $0.lastUsedAt.map(formatter.string) ?? ""]
+                        columns: ["id", "name", Column("created", key: "createdAt"), Column("expires", key: "expiresAt"), Column("revoked", key: "revokedAt"), Column("last_used", key: "lastUsedAt")],
+                        cells: tokens.map {
+                            [
+                                .text($0.id.uuidString.lowercased()), .text($0.name), .text(formatter.string(from: $0.createdAt)), .optional($0.expiresAt.map(formatter.string)),
+                                .optional($0.revokedAt.map(formatter.string)), .optional($0.lastUsedAt.map(formatter.string)),
+                            ]
                         }
                     ).render(output.format))
             }

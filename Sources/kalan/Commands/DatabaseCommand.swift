@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import KalanCore
-import Logging
 import KalanStore
+import Logging
 
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -34,7 +34,8 @@ struct DatabaseCommand: AsyncParsableCommand {
             let statuses = try await DatabaseRuntime.with(global, logger: logger) { try await Migrator(logger: logger).status($0.pool) }
             let fr = global.language == .fr
             for status in statuses {
-                let state = status.appliedAt.map { (fr ? "appliquée le " : "applied ") + ISO8601DateFormatter().string(from: $0) }
+                let state =
+                    status.appliedAt.map { (fr ? "appliquée le " : "applied ") + ISO8601DateFormatter().string(from: $0) }
                     ?? (fr ? "en attente" : "pending")
                 print(String(format: "%04d", status.migration.version) + "  \(status.migration.name)  \(state)")
             }

@@ -18,9 +18,11 @@ enum DemoSeedCommand {
 
     /// `--fixtures`, then KALAN_FIXTURES_DIR, then ./fixtures, then the source tree's.
     static func folder(_ flag: String?) throws -> URL {
-        let candidates = [flag, GlobalOptions.settings.fixturesDirectory, "fixtures",
+        let candidates = [
+            flag, GlobalOptions.settings.fixturesDirectory, "fixtures",
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent("fixtures").path].compactMap { $0 }
+                .deletingLastPathComponent().appendingPathComponent("fixtures").path,
+        ].compactMap { $0 }
         for path in candidates where FileManager.default.fileExists(atPath: path + "/trainees.csv") { return URL(fileURLWithPath: path) }
         throw ValidationError("fixtures: no folder with trainees.csv; pass --fixtures or set KALAN_FIXTURES_DIR")
     }
@@ -58,7 +60,8 @@ enum DemoSeedCommand {
         }
         ctx.say(
             "Démonstration chargée en \(String(format: "%.1f", Date().timeIntervalSince(start))) s : \(outcome.trainees) agents, \(outcome.sessions) sessions, \(outcome.enrolments) inscriptions, \(outcome.completed) réussites, \(certificates) certificats.",
-            "Demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(outcome.trainees) staff, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments, \(outcome.completed) passed, \(certificates) certificates.")
+            "Demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(outcome.trainees) staff, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments, \(outcome.completed) passed, \(certificates) certificates."
+        )
         printLogins(ctx)
     }
 

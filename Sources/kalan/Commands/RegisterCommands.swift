@@ -36,7 +36,7 @@ struct DepartmentCommand: AsyncParsableCommand {
                 ctx.print(
                     Listing(
                         columns: ["code", "name", "kind", "parent"],
-                        rows: all.map { [$0.code, $0.name(in: ctx.language), $0.kind.rawValue, $0.parentID.flatMap { codes[$0] } ?? ""] }
+                        cells: all.map { [.text($0.code), .text($0.name(in: ctx.language)), .text($0.kind.rawValue), .optional($0.parentID.flatMap { codes[$0] })] }
                     ).render(output.format))
             }
         }
@@ -111,8 +111,13 @@ struct ProgrammeCommand: AsyncParsableCommand {
                 let all = try await ctx.repository.transaction { try await $0.programmes() }
                 ctx.print(
                     Listing(
-                        columns: ["code", "name", "from", "to", "domains", "target"],
-                        rows: all.map { [$0.code, $0.name(in: ctx.language), "\($0.startsOn)", "\($0.endsOn)", $0.domains.joined(separator: "|"), "\($0.targetTrainees)"] }
+                        columns: ["code", "name", Column("from", key: "startsOn"), Column("to", key: "endsOn"), "domains", "target"],
+                        cells: all.map {
+                            [
+                                .text($0.code), .text($0.name(in: ctx.language)), .text("\($0.startsOn)"), .text("\($0.endsOn)"), .text($0.domains.joined(separator: "|")),
+                                .int($0.targetTrainees),
+                            ]
+                        }
                     ).render(output.format))
             }
         }
@@ -147,7 +152,8 @@ struct CourseCommand: AsyncParsableCommand {
                     return CourseModule(titleFR: parts[0], titleEN: parts[1], hours: hours)
                 }
                 let c = try await ctx.register.addCourse(
-                    .init(code: code, titleFR: titleFR, titleEN: titleEN, domain: domain, hours: hours, passMark: passMark, minAttendance: minAttendance,
+                    .init(
+                        code: code, titleFR: titleFR, titleEN: titleEN, domain: domain, hours: hours, passMark: passMark, minAttendance: minAttendance,
                         validityMonths: validityMonths, programmeCode: programme, modules: parsed, prerequisiteCodes: prerequisites),
                     actor: ctx.actor)
                 ctx.say("Cours \(c.code) ajouté.", "Course \(c.code) added.")
@@ -166,7 +172,9 @@ struct CourseCommand: AsyncParsableCommand {
                 ctx.print(
                     Listing(
                         columns: ["code", "title", "domain", "hours", "pass_mark", "modules"],
-                        rows: all.map { [$0.code, $0.title(in: ctx.language), $0.domain, "\($0.hours)", "\($0.passMark)", "\($0.modules.count)"] }
+                        cells: all.map {
+                            [.text($0.code), .text($0.title(in: ctx.language)), .text($0.domain), .int($0.hours), .int($0.passMark), .int($0.modules.count)]
+                        }
                     ).render(output.format))
             }
         }

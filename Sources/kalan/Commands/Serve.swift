@@ -35,7 +35,8 @@ struct Serve: AsyncParsableCommand {
             let app = buildApplication(configuration: configuration, pool: database.pool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.
-            let banner = global.language == .fr
+            let banner =
+                global.language == .fr
                 ? "Kalan est prêt : ouvrez \(configuration.publicURL)/ pour vous connecter, \(configuration.publicURL)/verify pour vérifier un certificat (Ctrl-C pour arrêter).\n"
                 : "Kalan is ready: open \(configuration.publicURL)/ to log in, \(configuration.publicURL)/verify to check a certificate (Ctrl-C to stop).\n"
             FileHandle.standardOutput.write(Data(banner.utf8))

@@ -27,7 +27,8 @@ struct SessionCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let s = try await ctx.register.addSession(
-                    .init(code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
+                    .init(
+                        code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
                         city: city, country: country, capacity: capacity, enrolmentDeadline: deadline, status: status),
                     actor: ctx.actor)
                 ctx.say("Session \(s.code) ajoutée (\(s.capacity) places).", "Session \(s.code) added (\(s.capacity) seats).")
@@ -58,10 +59,12 @@ struct SessionCommand: AsyncParsableCommand {
                 let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
                 ctx.print(
                     Listing(
-                        columns: ["code", "course", "from", "to", "place", "capacity", "status"],
-                        rows: sessions.map {
-                            [$0.code, codes[$0.courseID] ?? "", "\($0.startsOn)", "\($0.endsOn)", $0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))",
-                             "\($0.capacity)", $0.status.rawValue]
+                        columns: ["code", "course", Column("from", key: "startsOn"), Column("to", key: "endsOn"), "place", "capacity", "status"],
+                        cells: sessions.map {
+                            [
+                                .text($0.code), .optional(codes[$0.courseID]), .text("\($0.startsOn)"), .text("\($0.endsOn)"),
+                                .text($0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))"), .int($0.capacity), .text($0.status.rawValue),
+                            ]
                         }
                     ).render(output.format))
             }
@@ -93,14 +96,18 @@ struct SessionCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let (session, lines) = try await ctx.results.roster(sessionCode: code, actor: ctx.actor)
                 let days = session.trainingDays.count
-                func score(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "" }
                 ctx.print(
                     Listing(
-                        columns: ["staff_number", "name", "department", "status", "waitlist", "attendance_%", "pre", "post"],
-                        rows: lines.map {
-                            [$0.trainee.staffNumber, $0.trainee.fullName, $0.departmentCode ?? "", $0.enrolment.status.rawValue,
-                             $0.enrolment.waitlistPosition.map(String.init) ?? "", String(format: "%.0f", $0.attendanceRate(trainingDays: days)),
-                             score($0.preScore), score($0.postScore)]
+                        columns: [
+                            "staff_number", "name", "department", "status", Column("waitlist", key: "waitlistPosition"), Column("attendance_%", key: "attendanceRate"),
+                            Column("pre", key: "preScore"), Column("post", key: "postScore"),
+                        ],
+                        cells: lines.map {
+                            [
+                                .text($0.trainee.staffNumber), .text($0.trainee.fullName), .optional($0.departmentCode), .text($0.enrolment.status.rawValue),
+                                .optional($0.enrolment.waitlistPosition), .number($0.attendanceRate(trainingDays: days), digits: 0),
+                                .optional($0.preScore, digits: 1), .optional($0.postScore, digits: 1),
+                            ]
                         }
                     ).render(output.format))
             }

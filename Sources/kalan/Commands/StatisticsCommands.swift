@@ -76,13 +76,18 @@ struct StatisticsCommand: AsyncParsableCommand {
                     ctx.print(try Cohorts.json(programmes))
                     return
                 }
-                let columns = ctx.fr ? ["programme", "nom", "du", "au", "cible", "formés", "inscrits", "avancement %"] : ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress %"]
+                let headings =
+                    ctx.fr ? ["programme", "nom", "du", "au", "cible", "formés", "inscrits", "avancement %"] : ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress %"]
+                let keys = ["code", "name", "startsOn", "endsOn", "target", "trained", "enrolled", "progress"]
+                let columns = zip(headings, keys).map { Column($0, key: $1) }
                 ctx.print(
                     Listing(
                         columns: columns,
-                        rows: programmes.map {
-                            [$0.code, ctx.fr ? $0.nameFR : $0.nameEN, "\($0.startsOn)", "\($0.endsOn)", "\($0.target)", "\($0.trained)", "\($0.enrolled)",
-                             $0.progress.map { String(format: "%.1f", $0 * 100) } ?? (output.format == .csv ? "" : "–")]
+                        cells: programmes.map {
+                            [
+                                .text($0.code), .text(ctx.fr ? $0.nameFR : $0.nameEN), .text("\($0.startsOn)"), .text("\($0.endsOn)"), .int($0.target), .int($0.trained),
+                                .int($0.enrolled), $0.progress.map { .number($0 * 100, digits: 1) } ?? (output.format == .table ? .text("–") : .null),
+                            ]
                         }
                     ).render(output.format))
             }

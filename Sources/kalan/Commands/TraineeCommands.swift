@@ -60,9 +60,11 @@ struct TraineeCommand: AsyncParsableCommand {
         let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
         return Listing(
             columns: ["staff_number", "given_name", "family_name", "sex", "category", "position", "department", "email", "phone", "active"],
-            rows: trainees.map {
-                [$0.staffNumber, $0.givenName, $0.familyName, $0.sex, $0.category ?? "", $0.position ?? "", $0.departmentID.flatMap { codes[$0] } ?? "",
-                 $0.email ?? "", $0.phone ?? "", $0.active ? "true" : "false"]
+            cells: trainees.map {
+                [
+                    .text($0.staffNumber), .text($0.givenName), .text($0.familyName), .text($0.sex), .optional($0.category), .optional($0.position),
+                    .optional($0.departmentID.flatMap { codes[$0] }), .optional($0.email), .optional($0.phone), .bool($0.active),
+                ]
             })
     }
 

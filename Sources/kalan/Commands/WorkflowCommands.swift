@@ -134,7 +134,7 @@ struct History: AsyncParsableCommand {
             ctx.print(
                 Listing(
                     columns: ["at", "from", "to", "by", "reason"],
-                    rows: events.map { [formatter.string(from: $0.at), $0.from?.rawValue ?? "", $0.to.rawValue, $0.actor, $0.reason ?? ""] }
+                    cells: events.map { [.text(formatter.string(from: $0.at)), .optional($0.from?.rawValue), .text($0.to.rawValue), .text($0.actor), .optional($0.reason)] }
                 ).render(output.format))
         }
     }

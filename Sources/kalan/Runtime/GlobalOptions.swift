@@ -52,16 +52,3 @@ struct GlobalOptions: ParsableArguments {
         return logger
     }
 }
-
-enum LoggingBootstrap {
-    nonisolated(unsafe) private static var done = false
-    static func once(level: Logger.Level) {
-        guard !done else { return }
-        done = true
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-    }
-}
