@@ -104,7 +104,8 @@ public struct ResultsRecording: Sendable {
                     try await work.record(attendance: item.mark.status, on: day, for: item.enrolment.id, by: actor.name)
                     saved[item.enrolment.id]?.status = item.mark.status
                     try await work.audit(
-                        AuditEntry(actor: actor, action: "attendance.record", entity: .enrolment, entityID: item.enrolment.id.uuidString,
+                        AuditEntry(
+                            actor: actor, action: "attendance.record", entity: .enrolment, entityID: item.enrolment.id.uuidString,
                             before: before.map { ["day": day.description, "status": $0.rawValue] },
                             after: ["day": day.description, "status": item.mark.status.rawValue]))
                 }
@@ -181,7 +182,8 @@ public struct ResultsRecording: Sendable {
                 }
                 try await work.record(score: entry.score, kind: entry.kind, for: enrolment.id, by: actor.name)
                 try await work.audit(
-                    AuditEntry(actor: actor, action: "assessment.\(entry.kind.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString,
+                    AuditEntry(
+                        actor: actor, action: "assessment.\(entry.kind.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString,
                         before: current.map { ["score": $0] }, after: ["score": entry.score]))
             }
         }
@@ -270,7 +272,8 @@ public struct ResultsRecording: Sendable {
             guard current.status == .enrolled else {
                 let outcome: CompletionRule.Outcome = current.status == .completed ? .completed : .failed
                 lines.append(
-                    .init(staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
+                    .init(
+                        staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
                         shortfalls: outcome == .failed ? shortfalls : [], closedNow: false))
                 continue
             }
@@ -281,14 +284,16 @@ public struct ResultsRecording: Sendable {
                 revoked = try await revokeUnlessCompleted(current, outcome: outcome, actor: actor, in: work)
             }
             lines.append(
-                .init(staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
+                .init(
+                    staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, outcome: outcome, attendanceRate: rate, postScore: post,
                     shortfalls: shortfalls, closedNow: true, revokedCertificate: revoked))
         }
         let result = ClosedResults(sessionCode: session.code, passMark: course.passMark, minAttendance: course.minAttendance, lines: lines)
         let decided = lines.filter(\.closedNow)
         if save, !decided.isEmpty {
             try await work.audit(
-                AuditEntry(actor: actor, action: "results.close", entity: .session, entityID: session.code,
+                AuditEntry(
+                    actor: actor, action: "results.close", entity: .session, entityID: session.code,
                     after: [
                         "pass_mark": course.passMark, "min_attendance": course.minAttendance, "closed": decided.count,
                         "completed": decided.filter { $0.outcome == .completed }.count, "failed": decided.filter { $0.outcome == .failed }.count,
@@ -337,7 +342,8 @@ public struct ResultsRecording: Sendable {
             }
             guard !lines.isEmpty else { throw KalanError.rule(.resultsNotClosed(session: session.code)) }
             try await work.audit(
-                AuditEntry(actor: actor, action: "results.reopen", entity: .session, entityID: session.code,
+                AuditEntry(
+                    actor: actor, action: "results.reopen", entity: .session, entityID: session.code,
                     after: ["reason": reason, "enrolments": String(lines.count)]))
             return ReopenedResults(sessionCode: session.code, reason: reason, lines: lines)
         }

@@ -136,15 +136,18 @@ struct ResultsCommand: AsyncParsableCommand {
                 if output.format == .table {
                     ctx.say(
                         "Règle : note de passage \(closed.passMark), présence minimale \(closed.minAttendance) %. \(closed.completed) réussi(s), \(closed.failed) échoué(s)\(preview ? " (aperçu, rien n'est enregistré)" : "").",
-                        "Rule: pass mark \(closed.passMark), minimum attendance \(closed.minAttendance)%. \(closed.completed) completed, \(closed.failed) failed\(preview ? " (preview, nothing saved)" : "").")
+                        "Rule: pass mark \(closed.passMark), minimum attendance \(closed.minAttendance)%. \(closed.completed) completed, \(closed.failed) failed\(preview ? " (preview, nothing saved)" : "")."
+                    )
                 }
                 ctx.print(
                     Listing(
                         columns: ["staff_number", "name", "outcome", "attendance_%", "post", "why", "closed_now", "revoked_certificate"],
                         rows: closed.lines.map { line in
-                            [line.staffNumber, line.fullName, line.outcome.status.name(in: ctx.language), String(format: "%.0f", line.attendanceRate),
-                             line.postScore.map { String(format: "%.1f", $0) } ?? "", line.shortfalls.map { $0.message(in: ctx.language) }.joined(separator: "; "),
-                             line.closedNow ? "yes" : "no", line.revokedCertificate ?? ""]
+                            [
+                                line.staffNumber, line.fullName, line.outcome.status.name(in: ctx.language), String(format: "%.0f", line.attendanceRate),
+                                line.postScore.map { String(format: "%.1f", $0) } ?? "", line.shortfalls.map { $0.message(in: ctx.language) }.joined(separator: "; "),
+                                line.closedNow ? "yes" : "no", line.revokedCertificate ?? "",
+                            ]
                         }
                     ).render(output.format))
             }

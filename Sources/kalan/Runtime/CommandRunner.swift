@@ -59,7 +59,8 @@ struct CommandContext {
         case KalanError.invalid: 2
         case KalanError.notFound: 3
         case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts,
-            KalanError.attendanceChanged, KalanError.scoresChanged: 4
+            KalanError.attendanceChanged, KalanError.scoresChanged:
+            4
         case KalanError.unavailable, is PostgresError, is EmbeddedPostgresError: 5
         default: 1
         }
