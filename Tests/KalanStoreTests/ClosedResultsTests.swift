@@ -409,7 +409,7 @@ struct ClosedResultsTests {
 
         let close = try await KalanProcess.run(["results", "close", "S-1"] + common)
         #expect(close.code == 0, "\(close.output)")
-        #expect(close.output.contains("Rule: pass mark 60, minimum attendance 80%. 1 completed, 1 failed."))
+        #expect(close.output.contains("Rule: post-test score of at least 60, attendance of at least 80%. 1 completed, 1 failed."))
         #expect(close.output.contains("post-test score 30 < 60 (pass mark)"))
         let locked = try await KalanProcess.run(["attendance", "--session", "S-1", "--day", "2030-03-04", "\(staff[1])=absent"] + common)
         #expect(locked.code == 4 && locked.output.contains("are closed") && locked.output.contains(staff[1]), "\(locked.output)")

@@ -36,7 +36,7 @@ struct UserCommand: AsyncParsableCommand {
                 let role = try Validate.choice(role, as: Role.self, field: "role")
                 let user = try await ctx.accounts.addUser(
                     username: username, displayName: displayName, email: email, role: role, partnerCode: partner, password: password, actor: ctx.actor)
-                ctx.say("Utilisateur \(user.username) (\(user.role.rawValue)) ajouté.", "User \(user.username) (\(user.role.rawValue)) added.")
+                ctx.say("cli.account.added", ["username": "\(user.username)", "role_rawvalue": user.role.name(in: ctx.language)])
             }
         }
     }
@@ -67,7 +67,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await ctx.accounts.setActive(username: username, active: false, actor: ctx.actor)
-                ctx.say("\(username) désactivé.", "\(username) disabled.")
+                ctx.say("cli.account.disabled", ["username": "\(username)"])
             }
         }
     }
@@ -80,7 +80,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await ctx.accounts.setActive(username: username, active: true, actor: ctx.actor)
-                ctx.say("\(username) réactivé.", "\(username) enabled.")
+                ctx.say("cli.account.enabled", ["username": "\(username)"])
             }
         }
     }
@@ -94,7 +94,7 @@ struct UserCommand: AsyncParsableCommand {
             let password = try readPassword("Nouveau mot de passe / new password: ")
             try await CommandContext.run(global) { ctx in
                 try await ctx.accounts.resetPassword(username: username, password: password, actor: ctx.actor)
-                ctx.say("Mot de passe de \(username) changé.", "Password of \(username) changed.")
+                ctx.say("cli.account.password_changed", ["username": "\(username)"])
             }
         }
     }
@@ -115,7 +115,7 @@ struct TokenCommand: AsyncParsableCommand {
                 let (token, secret) = try await ctx.accounts.createToken(username: username, name: name, expiresInDays: expiresInDays, actor: ctx.actor)
                 ctx.print(secret)
                 FileHandle.standardError.write(
-                    Data((ctx.fr ? "Jeton \(token.id) : copiez-le maintenant, il ne sera plus affiché.\n" : "Token \(token.id): copy it now, it will not be shown again.\n").utf8))
+                    Data((ctx.t("cli.account.token_created", ["id": "\(token.id)"]) + "\n").utf8))
             }
         }
     }
@@ -153,7 +153,7 @@ struct TokenCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 guard let uuid = UUID(uuidString: id) else { throw KalanError.invalid(field: "id", problem: .format(expected: "UUID")) }
                 try await ctx.accounts.revokeToken(id: uuid, actor: ctx.actor)
-                ctx.say("Jeton révoqué.", "Token revoked.")
+                ctx.say("cli.account.token_revoked")
             }
         }
     }

@@ -66,12 +66,12 @@ struct CertificateCommand: AsyncParsableCommand {
                     let bar = ProgressBar()
                     let issued = try await issuing.issueSession(code: session, language: ctx.language, actor: ctx.actor, progress: bar.draw)
                     bar.finish()
-                    for item in issued { ctx.print("\(item.content.trainee.staffNumber): \(item.certificate.serial)\(item.isNew ? "" : ctx.fr ? " (déjà délivré)" : " (already issued)")") }
-                    ctx.say("\(issued.filter(\.isNew).count) certificat(s) délivré(s).", "\(issued.filter(\.isNew).count) certificate(s) issued.")
+                    for item in issued { ctx.print("\(item.content.trainee.staffNumber): \(item.certificate.serial)\(item.isNew ? "" : ctx.t("cli.certificate.already"))") }
+                    ctx.say("cli.certificate.issued", ["count": "\(issued.filter(\.isNew).count)"])
                 } else {
                     try await forEachStaff(staff, concurrency: 1, in: ctx) { number in
                         let item = try await issuing.issue(staffNumber: number, sessionCode: session, language: ctx.language, actor: ctx.actor)
-                        return "\(number): \(item.certificate.serial)\(item.isNew ? "" : ctx.fr ? " (déjà délivré)" : " (already issued)")"
+                        return "\(number): \(item.certificate.serial)\(item.isNew ? "" : ctx.t("cli.certificate.already"))"
                     }
                 }
             }
@@ -114,7 +114,7 @@ struct CertificateCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let c = try await ctx.certificates(global).revoke(serial: serial, reason: reason, actor: ctx.actor)
-                ctx.say("Certificat \(c.serial) révoqué.", "Certificate \(c.serial) revoked.")
+                ctx.say("cli.certificate.revoked", ["serial": "\(c.serial)"])
             }
         }
     }
@@ -160,7 +160,7 @@ extension CertificateCommand {
                 bar.finish()
                 let path = out ?? "\(session).zip"
                 try archive.data.write(to: URL(fileURLWithPath: path))
-                ctx.say("\(serials.count) certificat(s) dans \(path).", "\(serials.count) certificate(s) in \(path).")
+                ctx.say("cli.certificate.zipped", ["serials_count": "\(serials.count)", "path": "\(path)"])
             }
         }
     }

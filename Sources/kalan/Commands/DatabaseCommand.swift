@@ -16,11 +16,11 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = global.bootstrapLogging()
             let applied = try await DatabaseRuntime.with(global, logger: logger) { try await Migrator(logger: logger).migrate($0.pool) }
-            let fr = global.language == .fr
+            let language = global.language
             if applied.isEmpty {
-                print(fr ? "Schéma à jour : aucune migration en attente." : "Schema up to date: no pending migration.")
+                print(Messages.text("cli.db.up_to_date", language))
             } else {
-                for migration in applied { print((fr ? "appliquée " : "applied ") + "\(migration.version) \(migration.name)") }
+                for migration in applied { print(Messages.text("cli.db.applied", language, ["version": "\(migration.version)", "name": migration.name])) }
             }
         }
     }
@@ -32,11 +32,11 @@ struct DatabaseCommand: AsyncParsableCommand {
         func run() async throws {
             let logger = global.bootstrapLogging()
             let statuses = try await DatabaseRuntime.with(global, logger: logger) { try await Migrator(logger: logger).status($0.pool) }
-            let fr = global.language == .fr
+            let language = global.language
             for status in statuses {
                 let state =
-                    status.appliedAt.map { (fr ? "appliquée le " : "applied ") + ISO8601DateFormatter().string(from: $0) }
-                    ?? (fr ? "en attente" : "pending")
+                    status.appliedAt.map { Messages.text("cli.db.applied_on", language, ["at": ISO8601DateFormatter().string(from: $0)]) }
+                    ?? Messages.text("cli.db.pending", language)
                 print(String(format: "%04d", status.migration.version) + "  \(status.migration.name)  \(state)")
             }
         }
@@ -64,8 +64,11 @@ struct DatabaseCommand: AsyncParsableCommand {
                         ctx.logger.info("seeding", metadata: ["step": "\(step)"])
                     }
                     ctx.say(
-                        "Données synthétiques : \(outcome.trainees) agents, \(outcome.sessions) sessions, \(outcome.enrolments) inscriptions en \(String(format: "%.1f", outcome.seconds)) s.",
-                        "Synthetic data: \(outcome.trainees) trainees, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments in \(String(format: "%.1f", outcome.seconds)) s.")
+                        "cli.seed.synthetic",
+                        [
+                            "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)", "enrolments": "\(outcome.enrolments)",
+                            "string_format_1f_outcome": "\(String(format: "%.1f", outcome.seconds))",
+                        ])
                 }
             }
         }

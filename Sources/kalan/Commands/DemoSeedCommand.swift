@@ -31,7 +31,7 @@ enum DemoSeedCommand {
         let existing = try await ctx.repository.transaction { try await $0.trainees(TraineeFilter(limit: 1)) }
         if !existing.isEmpty {
             guard ifEmpty else { throw KalanError.duplicate(.trainee, key: "demo") }
-            ctx.say("Données de démonstration déjà présentes.", "Demo data already loaded.")
+            ctx.say("cli.seed.already")
             printLogins(ctx)
             return
         }
@@ -59,14 +59,16 @@ enum DemoSeedCommand {
             certificates += try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor).count
         }
         ctx.say(
-            "Démonstration chargée en \(String(format: "%.1f", Date().timeIntervalSince(start))) s : \(outcome.trainees) agents, \(outcome.sessions) sessions, \(outcome.enrolments) inscriptions, \(outcome.completed) réussites, \(certificates) certificats.",
-            "Demo loaded in \(String(format: "%.1f", Date().timeIntervalSince(start))) s: \(outcome.trainees) staff, \(outcome.sessions) sessions, \(outcome.enrolments) enrolments, \(outcome.completed) passed, \(certificates) certificates."
-        )
+            "cli.seed.loaded",
+            [
+                "string_format_1f_date_ti": "\(String(format: "%.1f", Date().timeIntervalSince(start)))", "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)",
+                "enrolments": "\(outcome.enrolments)", "completed": "\(outcome.completed)", "certificates": "\(certificates)",
+            ])
         printLogins(ctx)
     }
 
     static func printLogins(_ ctx: CommandContext) {
-        ctx.say("Comptes de démonstration :", "Demo accounts:")
+        ctx.say("cli.seed.accounts")
         ctx.print(Listing(columns: ["username", "role", "password"], rows: logins.map { [$0.username, $0.role.rawValue, $0.password] }).table())
     }
 }

@@ -19,7 +19,7 @@ struct DepartmentCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let d = try await ctx.register.addDepartment(code: code, nameFR: nameFR, nameEN: nameEN, kind: kind, parentCode: parent, actor: ctx.actor)
-                ctx.say("Direction \(d.code) ajoutée.", "Department \(d.code) added.")
+                ctx.say("cli.register.department_added", ["code": "\(d.code)"])
             }
         }
     }
@@ -57,7 +57,7 @@ struct PartnerCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let p = try await ctx.register.addPartner(code: code, name: name, kind: kind, country: country, actor: ctx.actor)
-                ctx.say("Partenaire \(p.code) ajouté.", "Partner \(p.code) added.")
+                ctx.say("cli.register.partner_added", ["code": "\(p.code)"])
             }
         }
     }
@@ -96,7 +96,7 @@ struct ProgrammeCommand: AsyncParsableCommand {
                 let p = try await ctx.register.addProgramme(
                     .init(code: code, nameFR: nameFR, nameEN: nameEN, startsOn: startsOn, endsOn: endsOn, domains: domains, targetTrainees: target, partnerCodes: partners),
                     actor: ctx.actor)
-                ctx.say("Programme \(p.code) ajouté.", "Programme \(p.code) added.")
+                ctx.say("cli.register.programme_added", ["code": "\(p.code)"])
             }
         }
     }
@@ -156,7 +156,7 @@ struct CourseCommand: AsyncParsableCommand {
                         code: code, titleFR: titleFR, titleEN: titleEN, domain: domain, hours: hours, passMark: passMark, minAttendance: minAttendance,
                         validityMonths: validityMonths, programmeCode: programme, modules: parsed, prerequisiteCodes: prerequisites),
                     actor: ctx.actor)
-                ctx.say("Cours \(c.code) ajouté.", "Course \(c.code) added.")
+                ctx.say("cli.register.course_added", ["code": "\(c.code)"])
             }
         }
     }

@@ -29,8 +29,8 @@ struct Attendance: AsyncParsableCommand {
             }
             guard !parsed.isEmpty else { throw KalanError.invalid(field: "marks", problem: .required) }
             let versions = try await ctx.results.recordAttendance(sessionCode: session, marks: parsed, expectedVersion: sheetVersion, actor: ctx.actor)
-            ctx.say("\(parsed.count) présence(s) enregistrée(s).", "\(parsed.count) attendance mark(s) recorded.")
-            if versions.count == 1, let version = versions.first?.value { ctx.say("Version de la feuille : \(version)", "Sheet version: \(version)") }
+            ctx.say("cli.results.attendance_recorded", ["parsed_count": "\(parsed.count)"])
+            if versions.count == 1, let version = versions.first?.value { ctx.say("cli.results.version", ["version": "\(version)"]) }
         }
     }
 }
@@ -48,7 +48,7 @@ struct Scores: AsyncParsableCommand {
             guard pre != nil || post != nil else { throw KalanError.invalid(field: "--pre/--post", problem: .required) }
             if let pre { try await ctx.results.recordScore(sessionCode: session, staffNumber: staff, kind: .pre, score: pre, actor: ctx.actor) }
             if let post { try await ctx.results.recordScore(sessionCode: session, staffNumber: staff, kind: .post, score: post, actor: ctx.actor) }
-            ctx.say("Notes enregistrées pour \(staff).", "Scores recorded for \(staff).")
+            ctx.say("cli.results.scores_recorded", ["staff": "\(staff)"])
         }
     }
 }
@@ -74,8 +74,13 @@ struct Complete: AsyncParsableCommand {
             let fixed = override
             try await forEachStaff(target.staff, concurrency: 1, in: ctx) { number in
                 let done = try await ctx.results.complete(sessionCode: target.session, staffNumber: number, actor: ctx.actor, override: fixed.map { (outcome: $0.0, reason: $0.1) })
-                let score = done.postScore.map { String(format: "%.1f", $0) } ?? "-"
-                return "\(number): \(done.enrolment.status.rawValue) (" + (ctx.fr ? "présence" : "attendance") + String(format: " %.0f %%, post-test %@)", done.attendanceRate, score)
+                let score = done.postScore.map { Format.number($0, ctx.language) } ?? "-"
+                return ctx.t(
+                    "cli.results.completed_line",
+                    [
+                        "staff": number, "status": done.enrolment.status.name(in: ctx.language),
+                        "attendance": Format.percent(done.attendanceRate / 100, ctx.language), "post": score,
+                    ])
             }
         }
     }
@@ -101,9 +106,7 @@ struct ResultsCommand: AsyncParsableCommand {
                 let sheet = try await ctx.results.attendanceSheet(sessionCode: session, day: day, actor: ctx.actor)
                 if output.format == .table {
                     let unmarked = sheet.unmarkedDays.map(\.description).joined(separator: ", ")
-                    ctx.say(
-                        "Version \(sheet.version) ; jours non saisis : \(unmarked.isEmpty ? "aucun" : unmarked)",
-                        "Version \(sheet.version); days not marked yet: \(unmarked.isEmpty ? "none" : unmarked)")
+                    ctx.say("cli.results.sheet_version", ["version": sheet.version, "days": unmarked.isEmpty ? ctx.t("cli.results.none") : unmarked])
                 }
                 ctx.print(
                     Listing(
@@ -135,9 +138,11 @@ struct ResultsCommand: AsyncParsableCommand {
                 }
                 if output.format == .table {
                     ctx.say(
-                        "Règle : note de passage \(closed.passMark), présence minimale \(closed.minAttendance) %. \(closed.completed) réussi(s), \(closed.failed) échoué(s)\(preview ? " (aperçu, rien n'est enregistré)" : "").",
-                        "Rule: pass mark \(closed.passMark), minimum attendance \(closed.minAttendance)%. \(closed.completed) completed, \(closed.failed) failed\(preview ? " (preview, nothing saved)" : "")."
-                    )
+                        preview ? "cli.results.rule_preview" : "cli.results.rule",
+                        [
+                            "pass": "\(closed.passMark)", "attendance": "\(closed.minAttendance)", "completed": "\(closed.completed)",
+                            "failed": "\(closed.failed)",
+                        ])
                 }
                 ctx.print(
                     Listing(
@@ -164,11 +169,9 @@ struct ResultsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let reopened = try await ctx.results.reopenResults(sessionCode: session, reason: reason, actor: ctx.actor)
-                ctx.say(
-                    "\(reopened.lines.count) résultat(s) rouvert(s) dans la session \(reopened.sessionCode) ; clôturez à nouveau pour recalculer.",
-                    "\(reopened.lines.count) result(s) reopened in session \(reopened.sessionCode); close again to recompute.")
+                ctx.say("cli.results.reopened", ["lines_count": "\(reopened.lines.count)", "sessioncode": "\(reopened.sessionCode)"])
                 for line in reopened.lines {
-                    let certificate = line.certificate.map { ctx.fr ? " (certificat \($0))" : " (certificate \($0))" } ?? ""
+                    let certificate = line.certificate.map { ctx.t("cli.results.certificate", ["serial": $0]) } ?? ""
                     ctx.print("\(line.staffNumber) \(line.fullName): \(line.previousStatus.name(in: ctx.language))\(certificate)")
                 }
             }

@@ -31,7 +31,7 @@ struct SessionCommand: AsyncParsableCommand {
                         code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: startsOn, endsOn: endsOn, mode: mode,
                         city: city, country: country, capacity: capacity, enrolmentDeadline: deadline, status: status),
                     actor: ctx.actor)
-                ctx.say("Session \(s.code) ajoutée (\(s.capacity) places).", "Session \(s.code) added (\(s.capacity) seats).")
+                ctx.say("cli.session.added", ["code": "\(s.code)", "capacity": "\(s.capacity)"])
             }
         }
     }
@@ -81,7 +81,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let next = try Validate.choice(status.replacingOccurrences(of: "-", with: "_"), as: SessionStatus.self, field: "status")
                 let s = try await ctx.register.moveSession(code: code, to: next, actor: ctx.actor)
-                ctx.say("Session \(s.code) : \(s.status.rawValue).", "Session \(s.code): \(s.status.rawValue).")
+                ctx.say("cli.session.moved", ["code": "\(s.code)", "status_rawvalue": s.status.name(in: ctx.language)])
             }
         }
     }

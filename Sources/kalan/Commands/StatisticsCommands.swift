@@ -41,9 +41,9 @@ struct StatisticsCommand: AsyncParsableCommand {
                     courseCode: course, partnerCode: partner, programmeCode: programme, departmentCode: department, domain: domain)
                 let report = try await CohortStatistics(repository: ctx.repository).cohorts(query, actor: ctx.actor)
                 if let xlsx {
-                    let sheet = XLSXWorkbook.Sheet(name: ctx.fr ? "Cohortes" : "Cohorts", rows: CohortTable.rows(report, language: ctx.language))
+                    let sheet = XLSXWorkbook.Sheet(name: ctx.t("cli.statistics.sheet"), rows: CohortTable.rows(report, language: ctx.language))
                     try XLSXWorkbook(sheets: [sheet]).data.write(to: URL(fileURLWithPath: xlsx))
-                    ctx.say("Classeur écrit : \(xlsx)", "Workbook written: \(xlsx)")
+                    ctx.say("cli.statistics.workbook", ["xlsx": "\(xlsx)"])
                 } else if output.format == .json {
                     ctx.print(try Self.json(report))
                 } else {
@@ -77,7 +77,7 @@ struct StatisticsCommand: AsyncParsableCommand {
                     return
                 }
                 let headings =
-                    ctx.fr ? ["programme", "nom", "du", "au", "cible", "formés", "inscrits", "avancement %"] : ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress %"]
+                    ["programme", "name", "from", "to", "target", "trained", "enrolled", "progress"].map { ctx.t("cli.statistics.programme.\($0)") }
                 let keys = ["code", "name", "startsOn", "endsOn", "target", "trained", "enrolled", "progress"]
                 let columns = zip(headings, keys).map { Column($0, key: $1) }
                 ctx.print(
@@ -85,7 +85,7 @@ struct StatisticsCommand: AsyncParsableCommand {
                         columns: columns,
                         cells: programmes.map {
                             [
-                                .text($0.code), .text(ctx.fr ? $0.nameFR : $0.nameEN), .text("\($0.startsOn)"), .text("\($0.endsOn)"), .int($0.target), .int($0.trained),
+                                .text($0.code), .text(ctx.language == .fr ? $0.nameFR : $0.nameEN), .text("\($0.startsOn)"), .text("\($0.endsOn)"), .int($0.target), .int($0.trained),
                                 .int($0.enrolled), $0.progress.map { .number($0 * 100, digits: 1) } ?? (output.format == .table ? .text("–") : .null),
                             ]
                         }

@@ -28,7 +28,7 @@ struct TraineeCommand: AsyncParsableCommand {
                     "position": position ?? "", "department": department ?? "", "email": email ?? "", "phone": phone ?? "",
                 ]
                 let t = try await TraineeRegister(repository: ctx.repository).add(fields: fields, actor: ctx.actor)
-                ctx.say("Agent \(t.staffNumber) ajouté : \(t.fullName).", "Staff member \(t.staffNumber) added: \(t.fullName).")
+                ctx.say("cli.trainee.added", ["staffnumber": "\(t.staffNumber)", "fullname": "\(t.fullName)"])
             }
         }
     }
@@ -82,15 +82,20 @@ struct TraineeCommand: AsyncParsableCommand {
                 guard let data else { throw KalanError.invalid(field: file, problem: .unknownReference(file)) }
                 let start = Date()
                 // A bar only for large files, where waiting is noticeable.
-                let bar = data.count > 1 << 20 ? ProgressBar(ctx.fr ? "Chargement" : "Loading") : nil
+                let bar = data.count > 1 << 20 ? ProgressBar(ctx.t("cli.trainee.loading")) : nil
                 do {
                     let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor, progress: bar?.draw)
                     bar?.finish()
                     let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
-                    let prefix = dryRun ? (ctx.fr ? "Vérification seule (rien n'est enregistré) : " : "Dry run (nothing stored): ") : ""
-                    ctx.say(
-                        prefix + "\(summary.inserted) ajouté(s), \(summary.updated) mis à jour, \(summary.unchanged) inchangé(s) en \(seconds) s.",
-                        prefix + "\(summary.inserted) added, \(summary.updated) updated, \(summary.unchanged) unchanged in \(seconds) s.")
+                    let prefix = dryRun ? ctx.t("import.dry_run_prefix") + " " : ""
+                    ctx.print(
+                        prefix
+                            + ctx.t(
+                                "cli.trainee.imported",
+                                [
+                                    "inserted": "\(summary.inserted)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)",
+                                    "seconds": seconds,
+                                ]))
                 } catch let rejected as ImportRejected {
                     FileHandle.standardError.write(Data((rejected.report(in: ctx.language) + "\n").utf8))
                     throw ExitCode(2)
@@ -113,7 +118,7 @@ struct TraineeCommand: AsyncParsableCommand {
                 let text = TraineeCommand.listing(trainees, departments).render(format == .table ? .csv : format)
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-                    ctx.say("\(trainees.count) agents exportés dans \(output).", "\(trainees.count) staff exported to \(output).")
+                    ctx.say("cli.trainee.exported", ["trainees_count": "\(trainees.count)", "output": "\(output)"])
                 } else {
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }
@@ -129,7 +134,7 @@ struct TraineeCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: false, actor: ctx.actor)
-                ctx.say("\(staffNumber) inactif.", "\(staffNumber) inactive.")
+                ctx.say("cli.trainee.deactivated", ["staffnumber": "\(staffNumber)"])
             }
         }
     }
@@ -142,7 +147,7 @@ struct TraineeCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: true, actor: ctx.actor)
-                ctx.say("\(staffNumber) actif.", "\(staffNumber) active.")
+                ctx.say("cli.trainee.activated", ["staffnumber": "\(staffNumber)"])
             }
         }
     }

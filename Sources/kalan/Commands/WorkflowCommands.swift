@@ -42,7 +42,7 @@ struct StaffInSession: ParsableArguments {
 }
 
 func describe(_ e: Enrolment, _ number: String, _ ctx: CommandContext) -> String {
-    let position = e.waitlistPosition.map { ctx.fr ? " (liste d'attente n° \($0))" : " (waitlist #\($0))" } ?? ""
+    let position = e.waitlistPosition.map { ctx.t("cli.enrolment.waitlist", ["position": String($0)]) } ?? ""
     return "\(number): \(e.status.rawValue)\(position)"
 }
 

@@ -46,7 +46,7 @@ struct CommandContext {
         case KalanError.storageFailure(let detail): return detail
         case let error as KalanError: return error.message(in: language)
         case let error as PostgresError where error.kind == .connection:
-            return (language == .fr ? "base de données injoignable : " : "database unreachable: ") + (error.reason ?? "")
+            return Messages.text("cli.unreachable", language, ["reason": error.reason ?? ""])
         case let error as PostgresError: return error.description
         case let error as any CustomStringConvertible: return error.description
         default: return String(describing: error)
@@ -68,7 +68,11 @@ struct CommandContext {
 
     func print(_ text: String) { Swift.print(text, terminator: text.hasSuffix("\n") ? "" : "\n") }
 
-    func say(_ french: String, _ english: String) { print(fr ? french : english) }
+    /// Prints a message of the catalogue (`cli.…`) in the operator's language.
+    func say(_ key: String, _ values: [String: String] = [:]) { print(t(key, values)) }
+
+    /// A message of the catalogue in the operator's language.
+    func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
 }
 
 /// Options every listing command takes.
