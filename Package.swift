@@ -48,10 +48,12 @@ let package = Package(
         ),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The proleptic Gregorian calendar, once, for Day, CalendarDate and RFC3339.
+        .target(name: "CivilCalendar", swiftSettings: settings),
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CivilCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -71,7 +73,7 @@ let package = Package(
         ),
         .target(
             name: "KalanCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
         .target(name: "KalanMigrations", path: "sql", resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings),
@@ -86,7 +88,7 @@ let package = Package(
         ),
         .target(
             name: "KalanCertificates",
-            dependencies: ["KalanCore", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KalanCore", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
         .target(
