@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
@@ -74,6 +76,8 @@ let package = Package(
         .target(
             name: "KalanCore",
             dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")],
+            // The message catalogue (fr.json, en.json) is compiled in.
+            resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
         ),
         .target(name: "KalanMigrations", path: "sql", resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings),
@@ -109,9 +113,14 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             // openapi.yaml: compiled in for /openapi.yaml and /openapi.json, and read by the generator.
-            resources: [.embedInCode("openapi.yaml")],
+            // Templates/: the page templates and the stylesheet, compiled in.
+            resources: [.embedInCode("openapi.yaml"), .embedInCode("Templates")],
             swiftSettings: settings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),

@@ -6,6 +6,7 @@
 /// Every migration file of sql/, in order: its name and its bytes.
 public enum MigrationFiles {
     public static let all: [(name: String, bytes: [UInt8])] = [
-        ("0001_domain.sql", PackageResources._001_domain_sql)
+        ("0001_domain.sql", PackageResources._001_domain_sql),
+        ("0002_closed_results.sql", PackageResources._002_closed_results_sql),
     ]
 }

@@ -9,7 +9,7 @@ struct Kalan: AsyncParsableCommand {
         subcommands: [
             Serve.self, DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
             CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
-            History.self, Attendance.self, Scores.self, Complete.self, CertificateCommand.self, KeysCommand.self,
+            History.self, Attendance.self, Scores.self, Complete.self, ResultsCommand.self, CertificateCommand.self, KeysCommand.self,
             CredentialCommand.self, StatisticsCommand.self, UserCommand.self, TokenCommand.self,
         ]
     )

@@ -94,4 +94,27 @@ struct RulesTests {
         #expect(error.message(in: .en) == "Prerequisites not completed: TEL-FOND")
         #expect(KalanError.notFound(.trainee, key: "MCE-1").message(in: .fr) == "Agent introuvable : MCE-1")
     }
+
+    @Test func closedResultsGoBackToEnrolledOnlyAndShortfallsSayWhy() {
+        #expect(EnrolmentStatus.completed.canMove(to: .enrolled) && EnrolmentStatus.failed.canMove(to: .enrolled), "reopening")
+        #expect(!EnrolmentStatus.completed.canMove(to: .nominated) && !EnrolmentStatus.failed.canMove(to: .completed))
+        #expect(EnrolmentStatus.allCases.filter(\.resultsClosed) == [.completed, .failed])
+        #expect(CompletionRule.shortfalls(postScore: 60, attendanceRate: 80, passMark: 60, minAttendance: 80).isEmpty)
+        let both = CompletionRule.shortfalls(postScore: 59.5, attendanceRate: 79.96, passMark: 60, minAttendance: 80)
+        #expect(both == [.postScoreBelowPassMark(score: 59.5, passMark: 60), .attendanceBelowMinimum(rate: 79.96, minimum: 80)])
+        #expect(both.map { $0.message(in: .fr) } == ["score de sortie 59,5 < 60 (note de passage)", "assiduité 79,9 % < 80 % (minimum)"])
+        #expect(both.map { $0.message(in: .en) } == ["post-test score 59.5 < 60 (pass mark)", "attendance 79.9% < 80% (minimum)"])
+        #expect(CompletionRule.shortfalls(postScore: nil, attendanceRate: 100, passMark: 50, minAttendance: 80) == [.noPostScore])
+        #expect(CompletionRule.outcome(postScore: 59.99, attendanceRate: 100, passMark: 60, minAttendance: 80) == .failed)
+    }
+
+    @Test func sheetVersionsAreTheServersOwnTokensOnly() {
+        #expect(AttendanceSheet.revision(ofVersion: AttendanceSheet.version(revision: 42)) == 42)
+        for bad in ["", " ", "-1", "v3", "1e3", "12345678901234567890", "٣"] { #expect(AttendanceSheet.revision(ofVersion: bad) == nil, "\(bad)") }
+        let stale = KalanError.attendanceChanged(
+            day: Day("2030-03-04")!, differences: [.init(staffNumber: "MCE-1", fullName: "Awa N'Diaye", wanted: .present, saved: .excused)])
+        #expect(stale.isConflict)
+        #expect(stale.message(in: .en).hasSuffix("Awa N'Diaye (MCE-1): saved “excused”, form “present”"))
+        #expect(stale.message(in: .fr).hasSuffix("Awa N'Diaye (MCE-1) : enregistré « excusé », formulaire « présent »"))
+    }
 }

@@ -95,6 +95,10 @@ struct APITests {
             name: "recordAttendance", method: .put, path: { _ in "/api/v1/sessions/S-1/attendance" },
             body: { i in #"{"day":"2030-03-04","marks":[{"staffNumber":"T-\#(1 + i)","status":"present"}]}"# }, expected: [204, 204, 204, 404, 403, 401]),
         Case(
+            name: "getAttendanceSheet", method: .get, path: { _ in "/api/v1/sessions/S-1/attendance?day=2030-03-04" }, body: nil,
+            expected: [200, 200, 200, 404, 200, 401]),
+        Case(name: "previewResults", method: .get, path: { _ in "/api/v1/sessions/S-1/results" }, body: nil, expected: [200, 200, 200, 404, 200, 401]),
+        Case(
             name: "complete", method: .post, path: { i in "/api/v1/sessions/S-1/enrolments/T-\(7 + i)/completion" },
             body: { _ in #"{"outcome":"completed","reason":"oral exam"}"# }, expected: [200, 200, 200, 404, 403, 401]),
         Case(

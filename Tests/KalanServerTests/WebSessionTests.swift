@@ -259,7 +259,7 @@ struct StatisticsPageTests {
                     #expect(response.status == .ok)
                     return String(buffer: response.body)
                 }
-                #expect(html.contains("<svg") && html.contains("S-1 · F") && html.contains("Programmes: progress towards target"))
+                #expect(html.contains("<svg") && html.contains("S-1 · women") && html.contains("Programmes: progress towards target"))
                 #expect(html.contains("<td class=\"n\">20</td>"), "the total counts the 20 enrolments")
                 try await client.execute(uri: "/statistics/cohorts.csv?lang=fr&by=session", method: .get, headers: [.cookie: viewer]) { response in
                     #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
@@ -273,7 +273,7 @@ struct StatisticsPageTests {
                 }
                 try await client.execute(uri: "/statistics?by=colour", method: .get, headers: [.cookie: viewer]) { response in
                     #expect(response.status == .badRequest)
-                    #expect(String(buffer: response.body).contains("by :") || String(buffer: response.body).contains("by:"))
+                    #expect(String(buffer: response.body).contains("Regrouper par : valeurs possibles"))
                 }
                 try await client.execute(uri: "/statistics/cohorts.csv?from=2030-02-31", method: .get, headers: [.cookie: viewer]) { response in
                     #expect(response.status.code == 422)
@@ -284,186 +284,6 @@ struct StatisticsPageTests {
                     let page = String(buffer: response.body)
                     #expect(response.status == .ok && page.contains("No enrolment matches") && !page.contains("Programmes:"))
                 }
-            }
-        }
-    }
-}
-
-@Suite("Session pages: roster, attendance sheet, enrolment form")
-struct RosterPageTests {
-    static func page(_ client: some TestClientProtocol, _ uri: String, _ cookie: String) async throws -> (status: Int, body: String) {
-        try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) { (Int($0.status.code), String(buffer: $0.body)) }
-    }
-
-    static func post(_ client: some TestClientProtocol, _ uri: String, _ cookie: String, _ body: String) async throws -> (status: Int, body: String, location: String?) {
-        try await client.execute(
-            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
-        ) { (Int($0.status.code), String(buffer: $0.body), $0.headers[.location]) }
-    }
-
-    static func csrf(_ html: String) throws -> String { try #require(html.firstMatch(of: /name="csrf" value="([^"]+)"/)).1.description }
-
-    @Test func trainerRecordsAttendanceThroughTheSheetAndAnotherTrainerGets404() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
-                let list = try await Self.page(client, "/sessions?lang=en", trainer)
-                #expect(list.status == 200 && list.body.contains("/sessions/S-1"))
-                let roster = try await Self.page(client, "/sessions/S-1?lang=en", trainer)
-                #expect(roster.status == 200 && roster.body.contains("Attendance sheet") && !roster.body.contains("Enrol staff"))
-                let token = try Self.csrf(roster.body)
-                let done = try await Self.post(client, "/sessions/S-1/attendance?lang=en", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=absent&m.T-2=excused&m.T-3=present")
-                #expect(done.status == 303 && done.location?.contains("done=attendance") == true)
-                let marks = try await pool.query("SELECT count(*) AS n FROM attendance WHERE day = '2030-03-05'").first!.decode("n", as: Int.self)
-                #expect(marks == 3)
-                let stranger = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "stranger", "long-enough-1")))
-                #expect(try await Self.page(client, "/sessions/S-1", stranger).status == 404)
-                #expect(!(try await Self.page(client, "/sessions", stranger).body.contains("/sessions/S-1")))
-            }
-        }
-    }
-
-    @Test func attendanceWithoutTheFormTokenOrWithABadLineStoresNothing() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
-                let token = try Self.csrf(try await Self.page(client, "/sessions/S-1", trainer).body)
-                #expect(try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=forged&day=2030-03-05&m.T-1=absent").status == 403)
-                let outside = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2031-01-01&m.T-1=absent")
-                #expect(outside.status == 422 && outside.body.contains("2031-01-01"))
-                let unknown = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=present&m.NOBODY=absent")
-                #expect(unknown.status == 422 && unknown.body.contains("NOBODY"))
-                let badStatus = try await Self.post(client, "/sessions/S-1/attendance?lang=en", trainer, "csrf=\(token)&day=2030-03-05&m.T-1=late")
-                #expect(badStatus.status == 422 && badStatus.body.contains("m.T-1"))
-                let marks = try await pool.query("SELECT count(*) AS n FROM attendance").first!.decode("n", as: Int.self)
-                #expect(marks == 0)
-            }
-        }
-    }
-
-    @Test func trainerRecordsScoresAllOrNothingThenClosesResultsFromThem() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
-                let token = try Self.csrf(try await Self.page(client, "/sessions/S-1", trainer).body)
-                let bad = try await Self.post(client, "/sessions/S-1/scores?lang=en", trainer, "csrf=\(token)&pre.T-1=40&post.T-1=75&post.T-2=140")
-                #expect(bad.status == 422 && bad.body.contains("post.T-2"))
-                #expect(try await pool.query("SELECT count(*) AS n FROM assessment").first!.decode("n", as: Int.self) == 0, "nothing of a refused sheet")
-                let good = try await Self.post(client, "/sessions/S-1/scores", trainer, "csrf=\(token)&pre.T-1=40&post.T-1=75&post.T-2=30,5&pre.T-3=")
-                #expect(good.status == 303)
-                #expect(try await pool.query("SELECT count(*) AS n FROM assessment").first!.decode("n", as: Int.self) == 3)
-                // Five days present for T-1 and T-2: T-1 passes (75 ≥ 50), T-2 fails (30.5).
-                for day in 4...8 {
-                    _ = try await Self.post(client, "/sessions/S-1/attendance", trainer, "csrf=\(token)&day=2030-03-0\(day)&m.T-1=present&m.T-2=present")
-                }
-                let closed = try await Self.post(client, "/sessions/S-1/completion?lang=en", trainer, "csrf=\(token)")
-                #expect(closed.status == 200)
-                #expect(closed.body.contains("2 outcome(s) computed, 0 refused") && closed.body.contains("T-1 : completed") && closed.body.contains("T-2 : failed"))
-            }
-        }
-    }
-
-    @Test func hrApprovesRejectsWithAReasonAndWithdrawsFromTheRoster() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), today: APIFixture.clock.today)
-            for number in ["T-33", "T-34"] { try await workflow.nominate(staffNumber: number, sessionCode: "S-1", actor: .commandLine(user: "t")) }
-            try await f.app().test(.router) { client in
-                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
-                let roster = try await Self.page(client, "/sessions/S-1?lang=en", hr)
-                #expect(roster.body.contains(">Approve</button>") && roster.body.contains(">Withdraw</button>"))
-                let token = try Self.csrf(roster.body)
-                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-33&action=approve").status == 303)
-                let noReason = try await Self.post(client, "/sessions/S-1/decision?lang=en", hr, "csrf=\(token)&staff=T-34&action=reject&reason=")
-                #expect(noReason.status == 422 && noReason.body.contains("T-34"))
-                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-34&action=reject&reason=quota+atteint").status == 303)
-                #expect(try await Self.post(client, "/sessions/S-1/decision", hr, "csrf=\(token)&staff=T-1&action=withdraw&reason=mission").status == 303)
-                let statuses = try await pool.query(
-                    "SELECT t.staff_number, e.status FROM enrolment e JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number IN ('T-1', 'T-33', 'T-34') ORDER BY 1"
-                ).map { "\(try $0.decode("staff_number", as: String.self))=\(try $0.decode("status", as: String.self))" }
-                #expect(statuses == ["T-1=withdrawn", "T-33=enrolled", "T-34=rejected"])
-                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
-                let trainerPage = try await Self.page(client, "/sessions/S-1", trainer)
-                #expect(!trainerPage.body.contains("/decision"), "trainers do not decide enrolments")
-                let refused = try await Self.post(client, "/sessions/S-1/decision", trainer, "csrf=\(try Self.csrf(trainerPage.body))&staff=T-2&action=withdraw")
-                #expect(refused.status == 422)
-            }
-        }
-    }
-
-    @Test func hrEnrolsStaffByNumberAndEveryLineIsReported() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
-                let roster = try await Self.page(client, "/sessions/S-1?lang=en", hr)
-                #expect(roster.body.contains("Enrol staff"))
-                let token = try Self.csrf(roster.body)
-                let result = try await Self.post(client, "/sessions/S-1/enrolments?lang=en", hr, "csrf=\(token)&staff=T-30%0D%0AT-31%0D%0AGHOST-1")
-                #expect(result.status == 422)
-                #expect(result.body.contains("2 enrolled, 1 refused") && result.body.contains("T-30 : enrolled") && result.body.contains("GHOST-1"))
-                let enrolled = try await pool.query("SELECT count(*) AS n FROM enrolment").first!.decode("n", as: Int.self)
-                #expect(enrolled == 22)
-                let viewer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "viewer", "long-enough-1")))
-                let viewerToken = try Self.csrf(try await Self.page(client, "/", viewer).body)
-                let refused = try await Self.post(client, "/sessions/S-1/enrolments?lang=en", viewer, "csrf=\(viewerToken)&staff=T-32")
-                #expect(refused.body.contains("0 enrolled, 1 refused"))
-            }
-        }
-    }
-}
-
-@Suite("Register page: search and spreadsheet import")
-struct RegisterPageTests {
-    static func upload(_ client: some TestClientProtocol, _ cookie: String, csrf: String, csv: String, dryRun: Bool = false) async throws -> (status: Int, body: String) {
-        let boundary = "----KalanTest42"
-        var body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n\(csrf)\r\n"
-        if dryRun { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n" }
-        body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"agents.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
-        return try await client.execute(
-            uri: "/trainees/import?lang=fr", method: .post,
-            headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body)
-        ) { (Int($0.status.code), String(buffer: $0.body)) }
-    }
-
-    @Test func hrImportsAMessyExcelCSVAllOrNothingWithTheReportOnThePage() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let hr = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "hr", "long-enough-1")))
-                let page = try await RosterPageTests.page(client, "/trainees?search=T-1", hr)
-                #expect(page.status == 200 && page.body.contains("T-10") && page.body.contains("Importer un tableur"))
-                let token = try RosterPageTests.csrf(page.body)
-                let bad = "\u{FEFF}Matricule;Prénom;Nom;Sexe;Direction\r\nWEB-1;Djénéba;N'Diaye;F;DNT\r\nWEB-2;Oumar;Maïga;X;DNT\r\nWEB-3;Awa;Keïta;F;NOPE\r\n"
-                let refused = try await Self.upload(client, hr, csrf: token, csv: bad)
-                #expect(refused.status == 422 && refused.body.contains("rien n&#39;a été enregistré") && refused.body.contains("<td>3</td><td>sex</td>"))
-                #expect(refused.body.contains("<td>4</td><td>department</td><td>NOPE</td>"), "a line that reads well but names an unknown department is reported too")
-                #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)
-                let good = bad.replacingOccurrences(of: ";X;", with: ";M;").replacingOccurrences(of: "WEB-3;Awa;Keïta;F;NOPE\r\n", with: "")
-                let checked = try await Self.upload(client, hr, csrf: token, csv: good, dryRun: true)
-                #expect(checked.status == 200 && checked.body.contains("Vérification seule"))
-                #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number LIKE 'WEB-%'").first!.decode("n", as: Int.self) == 0)
-                let stored = try await Self.upload(client, hr, csrf: token, csv: good)
-                #expect(stored.status == 200 && stored.body.contains("2 ajouté(s)"))
-                let names = try await pool.query("SELECT family_name FROM trainee WHERE staff_number LIKE 'WEB-%' ORDER BY staff_number").map { try $0.decode("family_name", as: String.self) }
-                #expect(names == ["N'Diaye", "Maïga"])
-                #expect(try await Self.upload(client, hr, csrf: "forged", csv: good).status == 403)
-            }
-        }
-    }
-
-    @Test func viewersReadTheRegisterWithoutImportAndTrainersAreRefused() async throws {
-        try await TestDatabase.withPool(maxConnections: 6) { pool in
-            let f = try await APIFixture.make(pool)
-            try await f.app().test(.router) { client in
-                let viewer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "viewer", "long-enough-1")))
-                let page = try await RosterPageTests.page(client, "/trainees?lang=en", viewer)
-                #expect(page.status == 200 && page.body.contains("Staff register") && !page.body.contains("Import a spreadsheet"))
-                let trainer = try #require(WebSessionTests.cookie(try await WebSessionTests.login(client, "trainer", "long-enough-1")))
-                #expect(try await RosterPageTests.page(client, "/trainees", trainer).status == 403)
             }
         }
     }

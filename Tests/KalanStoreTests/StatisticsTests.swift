@@ -173,7 +173,7 @@ struct StatisticsTests {
             #expect(json["bold"] as? Bool == true)
             #expect(json["rate"] as? String == "0.0")
             #expect(rows[0].prefix(3).map { "\($0)" } == ["session", "sexe", "inscriptions"])
-            #expect("\(rows[1][0])" == "S-MAR" && "\(rows[1][1])" == "F" && (rows[1][2] as? Double) == 2)
+            #expect("\(rows[1][0])" == "S-MAR" && "\(rows[1][1])" == "femmes" && (rows[1][2] as? Double) == 2, "groups named as people read them")
             let total = rows[rows.count - 2]
             #expect("\(total[0])" == "Total" && (total[2] as? Double) == 12 && (total[3] as? Double) == 12)
             #expect("\(rows[rows.count - 1][0])" == "<&> N'Diaye ")

@@ -6,8 +6,8 @@ import KalanCore
 public struct OpenBadgeIssuer: CredentialIssuer {
     public let key: Ed25519SigningKey
     public let publicURL: String
-    public static let ministryFR = "Ministère de la Communication, de l'Économie numérique et de la Modernisation de l'Administration"
-    public static let ministryEN = "Ministry of Communication, Digital Economy and Administration Modernisation"
+    public static let ministryFR = Messages.text("layout.ministry", .fr)
+    public static let ministryEN = Messages.text("layout.ministry", .en)
 
     public init(key: Ed25519SigningKey, publicURL: String) {
         self.key = key
@@ -24,7 +24,7 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     public func credential(for content: CertificateContent) throws -> JSONValue {
         let facts = CertificateFacts(
             serial: content.serial, credentialId: content.verificationURL, issuerId: "\(publicURL)/issuer",
-            issuerName: content.language == .fr ? Self.ministryFR : Self.ministryEN,
+            issuerName: Messages.text("layout.ministry", content.language),
             partnerName: content.partner.name, partnerCountry: content.partner.country,
             traineeGivenName: content.trainee.givenName, traineeFamilyName: content.trainee.familyName,
             traineeStaffNumber: content.trainee.staffNumber, courseCode: content.course.code, titleFrench: content.course.titleFR,

@@ -32,9 +32,8 @@ public struct CertificateRenderer: Sendable {
                 return CAIRO_STATUS_SUCCESS
             }, Unmanaged.passUnretained(sink).toOpaque(), Self.width, Self.height)
         guard let surface, cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS else { throw Failure(description: "cairo could not create a PDF surface") }
-        let fr = content.language == .fr
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, "\(fr ? "Certificat" : "Certificate") \(content.serial)")
-        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, fr ? OpenBadgeIssuer.ministryFR : OpenBadgeIssuer.ministryEN)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, Messages.text("pdf.title", content.language, ["serial": content.serial]))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, Messages.text("layout.ministry", content.language))
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "Kalan")
         guard let cr = cairo_create(surface) else { throw Failure(description: "cairo could not create a context") }
         let page = Page(cr: cr, family: fontFamily)
@@ -49,34 +48,40 @@ public struct CertificateRenderer: Sendable {
     }
 
     private func draw(_ c: CertificateContent, on page: Page) throws {
-        let fr = c.language == .fr
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, c.language, values) }
         let green = (0.08, 0.33, 0.18), gold = (0.72, 0.56, 0.18), ink = (0.11, 0.14, 0.15)
         // Frame: a green border with a thin gold line inside.
         page.rectangle(x: 18, y: 18, width: Self.width - 36, height: Self.height - 36, line: 5, colour: green)
         page.rectangle(x: 28, y: 28, width: Self.width - 56, height: Self.height - 56, line: 1.2, colour: gold)
 
         let centre = Self.width / 2, textWidth = 660.0
-        page.text(fr ? "RÉPUBLIQUE DU MALI" : "REPUBLIC OF MALI", size: 12, bold: true, centreX: centre, y: 62, colour: ink)
-        page.text(fr ? "Un Peuple – Un But – Une Foi" : "One People – One Goal – One Faith", size: 9.5, italic: true, centreX: centre, y: 77, colour: ink)
+        page.text(t("pdf.republic"), size: 12, bold: true, centreX: centre, y: 62, colour: ink)
+        page.text(t("pdf.motto"), size: 9.5, italic: true, centreX: centre, y: 77, colour: ink)
         var y = 102.0
-        for line in page.wrap(fr ? OpenBadgeIssuer.ministryFR : OpenBadgeIssuer.ministryEN, size: 12, bold: true, width: textWidth) {
+        for line in page.wrap(t("layout.ministry"), size: 12, bold: true, width: textWidth) {
             page.text(line, size: 12, bold: true, centreX: centre, y: y, colour: green)
             y += 16
         }
-        page.text(fr ? "CERTIFICAT DE FORMATION" : "CERTIFICATE OF TRAINING", size: 30, bold: true, centreX: centre, y: y + 40, colour: green)
-        page.text(fr ? "décerné à" : "awarded to", size: 12, italic: true, centreX: centre, y: y + 68, colour: ink)
+        page.text(t("pdf.heading"), size: 30, bold: true, centreX: centre, y: y + 40, colour: green)
+        page.text(t("pdf.awarded_to"), size: 12, italic: true, centreX: centre, y: y + 68, colour: ink)
         page.text(c.trainee.fullName, size: page.fit(c.trainee.fullName, size: 28, bold: true, width: textWidth), bold: true, centreX: centre, y: y + 102, colour: ink)
-        page.text(fr ? "pour avoir suivi avec succès la formation" : "for successfully completing the course", size: 12, italic: true, centreX: centre, y: y + 128, colour: ink)
+        page.text(t("pdf.for_completing"), size: 12, italic: true, centreX: centre, y: y + 128, colour: ink)
         y += 154
         for line in page.wrap(c.course.title(in: c.language), size: 17, bold: true, width: textWidth).prefix(2) {
             page.text(line, size: 17, bold: true, centreX: centre, y: y, colour: green)
             y += 21
         }
-        let place = c.session.mode == .online ? (fr ? "en ligne" : "online") : [c.session.city, c.session.country.map { Self.country($0, c.language) }].compactMap { $0 }.joined(separator: ", ")
-        let delivered =
-            fr
-            ? "dispensée par \(c.partner.name), du \(Self.date(c.session.startsOn, c.language)) au \(Self.date(c.session.endsOn, c.language)), \(c.session.mode == .online ? "" : "à ")\(place) — \(c.course.hours) heures"
-            : "delivered by \(c.partner.name), from \(Self.date(c.session.startsOn, c.language)) to \(Self.date(c.session.endsOn, c.language)), \(c.session.mode == .online ? "" : "in ")\(place) — \(c.course.hours) hours"
+        let place =
+            c.session.mode == .online
+            ? c.session.mode.name(in: c.language)
+            : [c.session.city.map { Names.city($0, c.language) }, c.session.country.map { Names.country($0, c.language) }].compactMap { $0 }.joined(separator: ", ")
+        // "Training provider: …" needs no article before the partner's name (le Centre, l'Université…).
+        let delivered = t(
+            "pdf.delivered",
+            [
+                "from": Format.day(c.session.startsOn, c.language), "to": Format.day(c.session.endsOn, c.language), "place": place,
+                "hours": String(c.course.hours), "partner": c.partner.name,
+            ])
         for line in page.wrap(delivered, size: 10.5, width: textWidth).prefix(2) {
             page.text(line, size: 10.5, centreX: centre, y: y + 4, colour: ink)
             y += 14
@@ -86,37 +91,24 @@ public struct CertificateRenderer: Sendable {
         let modules = c.course.modules
         if !modules.isEmpty {
             y += 12
-            page.text(fr ? "Modules" : "Modules", size: 10, bold: true, x: 70, y: y, colour: green)
+            page.text(t("pdf.modules"), size: 10, bold: true, x: 70, y: y, colour: green)
             let columns = modules.count > 5 ? 2 : 1, perColumn = (modules.count + columns - 1) / columns
             let columnWidth = columns == 2 ? 290.0 : 560.0
             let size = modules.count > 10 ? 7.5 : 8.5
             for (index, module) in modules.enumerated() {
                 let x = 70 + Double(index / perColumn) * (columnWidth + 10), rowY = y + 14 + Double(index % perColumn) * (size + 4)
-                let label = "\(index + 1). \(module.title(in: c.language)) (\(module.hours) h)"
+                let label = t("pdf.module_line", ["number": String(index + 1), "title": module.title(in: c.language), "hours": String(module.hours)])
                 page.text(page.truncate(label, size: size, width: columnWidth), size: size, x: x, y: rowY, colour: ink)
             }
         }
 
         // Footer: serial and dates left, QR code right.
-        var footer = (fr ? "N° " : "No. ") + c.serial + (fr ? " — délivré le " : " — issued on ") + Self.date(c.issuedOn, c.language)
-        if let expiry = c.expiresOn { footer += (fr ? " — valable jusqu'au " : " — valid until ") + Self.date(expiry, c.language) }
+        var footer = t("pdf.serial", ["serial": c.serial, "day": Format.day(c.issuedOn, c.language)])
+        if let expiry = c.expiresOn { footer += t("pdf.valid_until", ["day": Format.day(expiry, c.language)]) }
         page.text(footer, size: 10, bold: true, x: 70, y: Self.height - 62, colour: ink)
-        page.text(fr ? "Vérifiez ce certificat en ligne :" : "Check this certificate online:", size: 8, x: 70, y: Self.height - 47, colour: ink)
+        page.text(t("pdf.check_online"), size: 8, x: 70, y: Self.height - 47, colour: ink)
         page.text(c.verificationURL, size: 8, x: 70, y: Self.height - 36, colour: green)
         try page.qr(c.verificationURL, x: Self.width - 70 - 110, y: Self.height - 60 - 120, size: 110)
-    }
-
-    static func date(_ day: Day, _ language: Language) -> String {
-        let (y, m, d) = day.components
-        let months =
-            language == .fr
-            ? ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
-            : ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
-        return language == .fr ? "\(d == 1 ? "1er" : String(d)) \(months[m - 1]) \(y)" : "\(d) \(months[m - 1]) \(y)"
-    }
-
-    static func country(_ code: String, _ language: Language) -> String {
-        Locale(identifier: language.rawValue).localizedString(forRegionCode: code) ?? code
     }
 }
 

@@ -5,9 +5,11 @@ public enum EnrolmentStatus: String, Sendable, Codable, CaseIterable {
     case noShow = "no_show"
 
     /// nominated → approved → enrolled or waitlisted → completed or failed; withdrawn, rejected
-    /// and no_show end it early; a closed enrolment may be nominated again.
+    /// and no_show end it early; a closed enrolment may be nominated again. Completed and failed
+    /// go back to enrolled only when HR or an admin reopens a session's results (rule 4).
     public func canMove(to next: EnrolmentStatus) -> Bool {
         switch (self, next) {
+        case (.completed, .enrolled), (.failed, .enrolled): true
         case (.nominated, .approved), (.nominated, .rejected), (.nominated, .withdrawn): true
         case (.approved, .enrolled), (.approved, .waitlisted), (.approved, .rejected), (.approved, .withdrawn): true
         case (.waitlisted, .enrolled), (.waitlisted, .withdrawn): true
@@ -64,24 +66,6 @@ public struct EnrolmentEvent: Sendable, Codable, Hashable {
         self.actor = actor
         self.reason = reason
         self.at = at
-    }
-}
-
-extension EnrolmentStatus {
-    /// The status as pages and reports show it.
-    public func name(in language: Language) -> String {
-        guard language == .fr else { return rawValue.replacingOccurrences(of: "_", with: " ") }
-        return switch self {
-        case .nominated: "proposé"
-        case .approved: "approuvé"
-        case .enrolled: "inscrit"
-        case .waitlisted: "liste d'attente"
-        case .completed: "réussi"
-        case .failed: "échoué"
-        case .withdrawn: "retiré"
-        case .rejected: "refusé"
-        case .noShow: "absent"
-        }
     }
 }
 

@@ -17,11 +17,16 @@ public enum KalanError: Error, Sendable, Equatable {
     case unauthenticated
     /// Too many failed logins for this account or address; try again after so many seconds (429).
     case tooManyAttempts(retryAfter: Int)
+    /// Marks of this day's attendance sheet changed since the form was read: saving would
+    /// overwrite them. Each difference names the line, what the form wanted and what is saved (409).
+    case attendanceChanged(day: Day, differences: [AttendanceDifference])
     /// The database cannot be reached, or no connection came free in time (503 with Retry-After;
     /// exit code 5).
     case unavailable
     /// Storage failed for a reason no input explains (500); the detail is for the logs only.
     case storageFailure(String)
+    /// Scores changed since the form showed them: saving would overwrite them (409).
+    case scoresChanged(differences: [ScoreDifference])
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -52,11 +57,15 @@ public enum KalanError: Error, Sendable, Equatable {
         case dayOutsideSession(day: Day)
         case notCompleted
         case alreadyRevoked
+        /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
+        case resultsClosed(staffNumber: String, name: String)
+        /// Reopening needs completed or failed lines in the session.
+        case resultsNotClosed(session: String)
     }
 
     public var isConflict: Bool {
         switch self {
-        case .duplicate, .rule(.alreadyInSession): true
+        case .duplicate, .rule(.alreadyInSession), .attendanceChanged, .scoresChanged: true
         default: false
         }
     }
@@ -67,120 +76,100 @@ public enum KalanError: Error, Sendable, Equatable {
     }
 
     public func message(in language: Language) -> String {
-        let fr = language == .fr
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
         case .invalid(let field, let problem):
-            return "\(field): " + problem.message(in: language)
+            return t("error.invalid", ["field": Self.fieldName(field, language), "problem": problem.message(in: language)])
         case .notFound(let entity, let key):
-            return fr ? "\(entity.frenchNoun.capitalisedFirst) introuvable : \(key)" : "No \(entity.rawValue) \(key)"
+            return t("error.not_found", ["entity": t("entity.\(entity.rawValue)").capitalisedFirst, "key": key])
         case .duplicate(let entity, let key):
-            return fr ? "Doublon (\(entity.frenchNoun)) : \(key) existe déjà" : "\(entity.rawValue.capitalisedFirst) already exists: \(key)"
+            return t("error.duplicate", ["entity": t("entity.\(entity.rawValue)"), "key": key])
         case .rule(let violation):
             return violation.message(in: language)
         case .forbidden:
-            return fr ? "Action non autorisée pour votre rôle." : "Your role does not allow this action."
+            return t("error.forbidden")
         case .stale(let entity):
-            return fr
-                ? "\(entity.frenchName.capitalisedFirst) a été modifié entre-temps : rechargez et recommencez."
-                : "The \(entity.rawValue) changed meanwhile: reload and try again."
+            return t("error.stale", ["entity": t("entity_the.\(entity.rawValue)").capitalisedFirst])
         case .unauthenticated:
-            return fr ? "Identifiant ou mot de passe incorrect." : "Wrong username or password."
+            return t("error.unauthenticated")
         case .tooManyAttempts(let seconds):
-            let minutes = max(1, (seconds + 59) / 60)
-            return fr
-                ? "Trop de tentatives de connexion : réessayez dans \(minutes) min."
-                : "Too many login attempts: try again in \(minutes) min."
+            return t("error.too_many_attempts", ["minutes": String(max(1, (seconds + 59) / 60))])
+        case .attendanceChanged(let day, let differences):
+            let lines = differences.map { d in
+                t(
+                    "error.attendance_line",
+                    [
+                        "staff": d.staffNumber, "name": d.fullName, "saved": d.saved?.name(in: language) ?? t("attendance.unmarked"),
+                        "wanted": d.wanted.name(in: language),
+                    ])
+            }
+            return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
+        case .scoresChanged(let differences):
+            let fr = language == .fr
+            let lines = differences.map { d in
+                t(
+                    "error.scores_line",
+                    [
+                        "staff": d.staffNumber, "name": d.fullName, "kind": d.kind.name(in: language),
+                        "saved": d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? t("attendance.unmarked"),
+                        "wanted": CompletionRule.format(d.wanted, fr, decimals: 2),
+                    ])
+            }
+            return t("error.scores_changed") + " " + lines.joined(separator: " ; ")
         case .unavailable:
-            return fr ? "Base de données injoignable : réessayez dans un instant." : "Database unreachable: try again shortly."
+            return t("error.unavailable")
         case .storageFailure:
-            return fr ? "Erreur interne." : "Internal error."
+            return t("error.internal")
         }
+    }
+
+    /// A field as the reader knows it: its catalogue label (`field.staff` → "Matricules"), or the
+    /// name itself for per-line fields such as `post.MCE-2019-00123`.
+    public static func fieldName(_ field: String, _ language: Language) -> String {
+        if let label = Messages.optionalText("field.\(field)", language) { return label }
+        let parts = field.split(separator: ".", maxSplits: 1)
+        if parts.count == 2, let kind = Messages.optionalText("assessment.\(parts[0])", language) { return "\(kind) \(parts[1])" }
+        return field
     }
 }
 
 extension KalanError.FieldProblem {
     public func message(in language: Language) -> String {
-        let fr = language == .fr
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
-        case .required: return fr ? "obligatoire" : "required"
-        case .format(let expected): return fr ? "format attendu : \(expected)" : "expected format: \(expected)"
-        case .range(let min, let max): return fr ? "doit être entre \(min) et \(max)" : "must be between \(min) and \(max)"
-        case .tooLong(let max): return fr ? "\(max) caractères au plus" : "at most \(max) characters"
-        case .oneOf(let values): return (fr ? "valeurs possibles : " : "allowed values: ") + values.joined(separator: ", ")
-        case .unknownReference(let key): return fr ? "inconnu : \(key)" : "unknown: \(key)"
-        case .order(let other): return fr ? "doit être après \(other)" : "must come after \(other)"
+        case .required: return t("problem.required")
+        case .format(let expected): return t("problem.format", ["expected": expected])
+        case .range(let min, let max): return t("problem.range", ["min": String(min), "max": String(max)])
+        case .tooLong(let max): return t("problem.too_long", ["max": String(max)])
+        case .oneOf(let values): return t("problem.one_of", ["values": values.joined(separator: ", ")])
+        case .unknownReference(let key): return t("problem.unknown_reference", ["key": key])
+        case .order(let other): return t("problem.order", ["other": KalanError.fieldName(other, language)])
         }
     }
 }
 
 extension KalanError.RuleViolation {
     public func message(in language: Language) -> String {
-        let fr = language == .fr
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
-        case .inactiveTrainee(let number):
-            return fr ? "L'agent \(number) est inactif : il ne peut pas être proposé." : "Staff member \(number) is inactive and cannot be nominated."
-        case .enrolmentClosed(let session):
-            return fr
-                ? "Les inscriptions à la session \(session) sont closes (date limite ou début passés)."
-                : "Enrolment for session \(session) is closed (deadline or start passed)."
+        case .inactiveTrainee(let number): return t("rule.inactive_trainee", ["staff": number])
+        case .enrolmentClosed(let session): return t("rule.enrolment_closed", ["session": session])
         case .sessionNotOpen(let session, let status):
-            return fr ? "La session \(session) est \(status.rawValue) : aucune inscription possible." : "Session \(session) is \(status.rawValue): no enrolment possible."
-        case .missingPrerequisites(let courses):
-            return (fr ? "Prérequis non validés : " : "Prerequisites not completed: ") + courses.joined(separator: ", ")
-        case .overlappingSession(let session):
-            return fr ? "Dates en conflit avec la session \(session)." : "Dates overlap with session \(session)."
-        case .alreadyInSession(let number, let session):
-            return fr ? "L'agent \(number) est déjà inscrit à la session \(session)." : "Staff member \(number) is already in session \(session)."
-        case .transition(let from, let to):
-            return fr ? "Passage de « \(from.rawValue) » à « \(to.rawValue) » impossible." : "Cannot move from \(from.rawValue) to \(to.rawValue)."
+            return t("rule.session_not_open", ["session": session, "status": status.name(in: language)])
+        case .missingPrerequisites(let courses): return t("rule.missing_prerequisites", ["courses": courses.joined(separator: ", ")])
+        case .overlappingSession(let session): return t("rule.overlapping_session", ["session": session])
+        case .alreadyInSession(let number, let session): return t("rule.already_in_session", ["staff": number, "session": session])
+        case .transition(let from, let to): return t("rule.transition", ["from": from.name(in: language), "to": to.name(in: language)])
         case .sessionTransition(let from, let to):
-            return fr ? "La session ne peut pas passer de « \(from.rawValue) » à « \(to.rawValue) »." : "A session cannot move from \(from.rawValue) to \(to.rawValue)."
-        case .reasonRequired:
-            return fr ? "Un motif est obligatoire pour cette action." : "A reason is required for this action."
-        case .postScoreMissing:
-            return fr ? "Note du post-test manquante : saisissez-la ou forcez le résultat avec un motif." : "Post-test score missing: record it or override the outcome with a reason."
-        case .overrideNeedsAdmin:
-            return fr ? "Seul un administrateur peut passer outre cette règle." : "Only an admin can override this rule."
-        case .dayOutsideSession(let day):
-            return fr ? "Le \(day) n'est pas un jour de la session." : "\(day) is not a day of the session."
-        case .notCompleted:
-            return fr ? "Un certificat n'est délivré qu'à une inscription réussie." : "A certificate is issued only for a completed enrolment."
-        case .alreadyRevoked:
-            return fr ? "Ce certificat est déjà révoqué." : "This certificate is already revoked."
-        }
-    }
-}
-
-extension KalanError.Entity {
-    var frenchName: String {
-        switch self {
-        case .department: "la direction"
-        case .trainee: "l'agent"
-        case .partner: "le partenaire"
-        case .programme: "le programme"
-        case .course: "le cours"
-        case .session: "la session"
-        case .enrolment: "l'inscription"
-        case .user: "l'utilisateur"
-        case .token: "le jeton"
-        case .certificate: "le certificat"
-        }
-    }
-}
-
-extension KalanError.Entity {
-    var frenchNoun: String {
-        switch self {
-        case .department: "direction"
-        case .trainee: "agent"
-        case .partner: "partenaire"
-        case .programme: "programme"
-        case .course: "cours"
-        case .session: "session"
-        case .enrolment: "inscription"
-        case .user: "utilisateur"
-        case .token: "jeton"
-        case .certificate: "certificat"
+            return t("rule.session_transition", ["from": from.name(in: language), "to": to.name(in: language)])
+        case .reasonRequired: return t("rule.reason_required")
+        case .postScoreMissing: return t("rule.post_score_missing")
+        case .overrideNeedsAdmin: return t("rule.override_needs_admin")
+        case .dayOutsideSession(let day): return t("rule.day_outside_session", ["day": Format.day(day, language)])
+        case .notCompleted: return t("rule.not_completed")
+        case .alreadyRevoked: return t("rule.already_revoked")
+        case .resultsClosed(let number, let name): return t("rule.results_closed", ["staff": number, "name": name])
+        case .resultsNotClosed(let session): return t("rule.results_not_closed", ["session": session])
         }
     }
 }

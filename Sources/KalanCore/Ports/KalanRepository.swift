@@ -135,6 +135,22 @@ public struct RosterLine: Sendable, Codable, Hashable {
     }
 }
 
+/// One line of a day's attendance sheet as the database holds it.
+public struct SavedMark: Sendable, Hashable {
+    public var enrolmentID: UUID
+    public var enrolmentStatus: EnrolmentStatus
+    public var staffNumber: String
+    public var fullName: String
+    public var status: AttendanceStatus?
+    /// The sheet revision the mark was written at (0 when unmarked).
+    public var revision: Int
+
+    public init(enrolmentID: UUID, enrolmentStatus: EnrolmentStatus, staffNumber: String, fullName: String, status: AttendanceStatus?, revision: Int) {
+        (self.enrolmentID, self.enrolmentStatus, self.staffNumber, self.fullName) = (enrolmentID, enrolmentStatus, staffNumber, fullName)
+        (self.status, self.revision) = (status, revision)
+    }
+}
+
 /// What the audit log keeps of a change.
 public struct AuditEntry: Sendable {
     public var actor: Actor
@@ -162,7 +178,7 @@ public struct AuditEntry: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?
@@ -216,6 +232,14 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func attendance(of enrolmentID: UUID) async throws -> [Day: AttendanceStatus]
     func record(score: Double, kind: AssessmentKind, for enrolmentID: UUID, by actor: String) async throws
     func scores(of enrolmentID: UUID) async throws -> [AssessmentKind: Double]
+    /// One day of a session's attendance: every enrolled, completed and failed line with its
+    /// mark (nil when unmarked) and the sheet revision the mark was written at.
+    func attendanceSheet(sessionID: UUID, day: Day) async throws -> [SavedMark]
+    /// The revision of a session's sheet for a day (0 before its first mark). With `lock`, the
+    /// sheet stays locked until the transaction ends: saves of one sheet are serialised.
+    func attendanceRevision(sessionID: UUID, day: Day, lock: Bool) async throws -> Int
+    /// For each day, how many enrolled lines of the session have a mark.
+    func markedEnrolledLines(sessionID: UUID) async throws -> [Day: Int]
 
     // Audit
     func audit(_ entry: AuditEntry) async throws

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Rule 4: passed when the post-test reaches the pass mark and attendance its minimum.
 public enum CompletionRule {
     public enum Outcome: String, Sendable, Codable {
@@ -18,6 +20,58 @@ public enum CompletionRule {
     }
 
     public static func outcome(postScore: Double, attendanceRate: Double, passMark: Int, minAttendance: Int) -> Outcome {
-        postScore >= Double(passMark) && attendanceRate + 1e-9 >= Double(minAttendance) ? .completed : .failed
+        shortfalls(postScore: postScore, attendanceRate: attendanceRate, passMark: passMark, minAttendance: minAttendance).isEmpty ? .completed : .failed
+    }
+
+    /// Why a line fails the rule; none means it passes.
+    public enum Shortfall: Sendable, Codable, Hashable {
+        /// The post-test score is below the pass mark.
+        case postScoreBelowPassMark(score: Double, passMark: Int)
+        /// Attendance (percent of training days, excused days left out) is below the minimum.
+        case attendanceBelowMinimum(rate: Double, minimum: Int)
+        /// No post-test score was recorded.
+        case noPostScore
+    }
+
+    /// Every reason the rule fails a line, in the order post score, attendance. A missing post
+    /// score fails the line: closing a session's results decides every line.
+    public static func shortfalls(postScore: Double?, attendanceRate: Double, passMark: Int, minAttendance: Int) -> [Shortfall] {
+        var found: [Shortfall] = []
+        if let postScore {
+            if postScore < Double(passMark) { found.append(.postScoreBelowPassMark(score: postScore, passMark: passMark)) }
+        } else {
+            found.append(.noPostScore)
+        }
+        if attendanceRate + 1e-9 < Double(minAttendance) { found.append(.attendanceBelowMinimum(rate: attendanceRate, minimum: minAttendance)) }
+        return found
+    }
+}
+
+extension CompletionRule.Shortfall {
+    public func message(in language: Language) -> String {
+        let fr = language == .fr
+        switch self {
+        case .postScoreBelowPassMark(let score, let passMark):
+            return Messages.text("results.why.post_below", language, ["score": CompletionRule.format(score, fr, decimals: 2), "pass": String(passMark)])
+        case .attendanceBelowMinimum(let rate, let minimum):
+            return Messages.text("results.why.attendance_below", language, ["rate": CompletionRule.format(rate, fr), "min": String(minimum)])
+        case .noPostScore:
+            return Messages.text("results.why.no_post", language)
+        }
+    }
+}
+
+extension CompletionRule {
+    /// `decimals` at most (cut, not rounded: 79.96 stays below 80), without trailing zeros, with
+    /// a decimal comma in French.
+    static func format(_ value: Double, _ fr: Bool, decimals: Int = 1) -> String {
+        let scale = pow(10, Double(decimals))
+        let cut = (value * scale + 1e-6).rounded(.down) / scale
+        var text = String(format: "%.\(decimals)f", cut)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return fr ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 }

@@ -24,16 +24,16 @@ public struct ImportProblem: Sendable, Equatable {
     }
 
     public func message(in language: Language) -> String {
-        let fr = language == .fr
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text("import.problem.\(key)", language, values) }
         switch reason {
         case .file(let error): return error.message(in: language)
-        case .missingColumn: return fr ? "colonne obligatoire absente" : "required column missing"
-        case .unknownColumn: return fr ? "colonne inconnue" : "unknown column"
-        case .required: return fr ? "valeur obligatoire" : "value required"
-        case .format(let expected): return (fr ? "attendu : " : "expected: ") + expected
-        case .tooLong(let max): return fr ? "\(max) caractères au plus" : "at most \(max) characters"
-        case .duplicate(let first): return fr ? "matricule déjà présent ligne \(first)" : "staff number already on line \(first)"
-        case .unknownDepartment: return fr ? "direction inconnue dans le registre" : "department not in the register"
+        case .missingColumn: return t("missing_column")
+        case .unknownColumn: return t("unknown_column")
+        case .required: return t("required")
+        case .format(let expected): return t("format", ["expected": expected])
+        case .tooLong(let max): return t("too_long", ["max": String(max)])
+        case .duplicate(let first): return t("duplicate", ["line": String(first)])
+        case .unknownDepartment: return t("unknown_department")
         }
     }
 }
@@ -46,18 +46,14 @@ public struct ImportRejected: Error, Sendable, Equatable {
 
     /// The report as an aligned table: line, column, value, reason.
     public func report(in language: Language) -> String {
-        let fr = language == .fr
-        let header = fr ? ["ligne", "colonne", "valeur", "motif"] : ["line", "column", "value", "reason"]
+        let header = ["line", "column", "value", "reason"].map { Messages.text("import.column.\($0)", language) }
         let rows = problems.map { [$0.line.map(String.init) ?? "-", $0.column ?? "-", $0.value ?? "", $0.message(in: language)] }
         var widths = header.map(\.count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in i == 3 ? c : c + String(repeating: " ", count: widths[i] - c.count) }.joined(separator: "  ")
         }
-        let title =
-            fr
-            ? "Import refusé : \(problems.count) problème(s), rien n'a été enregistré."
-            : "Import refused: \(problems.count) problem(s), nothing was stored."
+        let title = Messages.text("import.refused", language, ["count": String(problems.count)])
         return ([title, line(header)] + rows.map(line)).joined(separator: "\n")
     }
 }

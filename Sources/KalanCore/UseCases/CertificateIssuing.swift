@@ -96,15 +96,23 @@ public struct CertificateIssuing: Sendable {
         guard actor.isAdmin else { throw KalanError.forbidden }
         guard let reason = reason.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
         return try await repository.transaction { work in
-            guard var certificate = try await work.certificate(serial: serial) else { throw KalanError.notFound(.certificate, key: serial) }
+            guard let certificate = try await work.certificate(serial: serial) else { throw KalanError.notFound(.certificate, key: serial) }
             guard certificate.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
-            try await work.revoke(certificateID: certificate.id, by: actor.name, reason: reason)
-            try await work.audit(AuditEntry(actor: actor, action: "certificate.revoke", entity: .certificate, entityID: serial, after: ["reason": reason]))
-            certificate.revokedAt = Date()
-            certificate.revokedBy = actor.name
-            certificate.revokedReason = reason
-            return certificate
+            return try await Self.revoke(certificate, reason: reason, actor: actor, in: work)
         }
+    }
+
+    /// Revokes inside the caller's transaction, with its audit entry: the admin's revocation, and
+    /// closing results again when an enrolment is no longer completed (rule 4).
+    static func revoke(_ certificate: Certificate, reason: String, actor: Actor, in work: any KalanUnitOfWork) async throws -> Certificate {
+        var certificate = certificate
+        try await work.revoke(certificateID: certificate.id, by: actor.name, reason: reason)
+        try await work.audit(
+            AuditEntry(actor: actor, action: "certificate.revoke", entity: .certificate, entityID: certificate.serial, after: ["reason": reason]))
+        certificate.revokedAt = Date()
+        certificate.revokedBy = actor.name
+        certificate.revokedReason = reason
+        return certificate
     }
 
     /// What anyone may learn about a certificate: no more than the certificate itself shows.

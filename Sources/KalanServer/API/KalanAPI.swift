@@ -166,10 +166,21 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
         try ContractLimits.count(body.marks.count, "marks", in: 1...500)
         for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
+        try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
+        try ContractLimits.text(body.version, "version", max: 100)
         guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+        var expected = body.version
+        if let ifMatch = input.headers.ifMatch {
+            guard let version = Self.sheetVersion(fromETag: ifMatch) else {
+                throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the attendance sheet"))
+            }
+            if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(expected: "the version of If-Match")) }
+            expected = version
+        }
         let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus($0.status)) }
-        try await ResultsRecording(repository: repository).recordAttendance(sessionCode: input.path.code, marks: marks, actor: actor)
-        return .noContent(.init())
+        let versions = try await ResultsRecording(repository: repository).recordAttendance(
+            sessionCode: input.path.code, marks: marks, expectedVersion: expected, actor: actor)
+        return .noContent(.init(headers: .init(eTag: versions[day].map { Self.etag(sheetVersion: $0) })))
     }
 
     func complete(_ input: Operations.Complete.Input) async throws -> Operations.Complete.Output {

@@ -37,6 +37,7 @@ public func buildApplication(
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
+    router.add(middleware: CompressionMiddleware())
     router.add(middleware: ClientAddressMiddleware())
     router.add(middleware: MethodNotAllowedMiddleware())
     let repository = ports.repository
@@ -44,7 +45,6 @@ public func buildApplication(
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL,
         today: configuration.clock.today)
-    VerificationController(issuing: issuing, issuer: issuer, repository: repository).addRoutes(to: router)
     KalanMetrics.addRoute(to: router, pool: ports.poolUsage)
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
@@ -55,10 +55,10 @@ public func buildApplication(
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost), clock: configuration.clock)
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
-    SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: router)
-    StatisticsPages(accounts: accounts, repository: repository).addRoutes(to: router)
-    RosterPages(accounts: accounts, repository: repository).addRoutes(to: router)
-    RegisterPages(accounts: accounts, repository: repository).addRoutes(to: router)
+    // Pages: one router group whose errors become pages in the reader's language.
+    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts))
+    PageRoutes(accounts: accounts, repository: repository, secureCookies: secureCookies).add(to: pages)
+    VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies, clock: configuration.clock)
     do {

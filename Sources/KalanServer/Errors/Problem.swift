@@ -22,14 +22,27 @@ public struct Problem: Codable, Sendable, Equatable {
     public var detail: String?
     public var instance: String?
     public var errors: [FieldError]?
+    /// For a refused attendance save (409): the marks changed since the sheet's version.
+    public var differences: [Difference]?
 
-    public init(type: String, title: String, status: Int, detail: String? = nil, instance: String? = nil, errors: [FieldError]? = nil) {
+    public struct Difference: Codable, Sendable, Equatable {
+        public var staffNumber: String
+        public var name: String
+        public var wanted: String
+        public var saved: String?
+    }
+
+    public init(
+        type: String, title: String, status: Int, detail: String? = nil, instance: String? = nil, errors: [FieldError]? = nil,
+        differences: [Difference]? = nil
+    ) {
         self.type = type
         self.title = title
         self.status = status
         self.detail = detail
         self.instance = instance
         self.errors = errors
+        self.differences = differences
     }
 
     public static let mediaType = "application/problem+json"
@@ -64,10 +77,16 @@ extension Problem {
         case .tooManyAttempts: type = "too-many-attempts"
         case .unavailable: type = "database-unavailable"
         case .storageFailure: type = "internal"
+        case .attendanceChanged: type = "attendance-changed"
+        case .scoresChanged: type = "scores-changed"
+        }
+        var differences: [Difference]?
+        if case .attendanceChanged(_, let changed) = error {
+            differences = changed.map { Difference(staffNumber: $0.staffNumber, name: $0.fullName, wanted: $0.wanted.rawValue, saved: $0.saved?.rawValue) }
         }
         self.init(
             type: "/problems/\(type)", title: error.message(in: language), status: Int(error.status.code),
-            errors: error.field.map { [FieldError(field: $0, message: error.message(in: language))] })
+            errors: error.field.map { [FieldError(field: $0, message: error.message(in: language))] }, differences: differences)
     }
 
     /// The problem for a failure that is not a refusal: 500, no detail (it is logged).
@@ -91,6 +110,7 @@ extension KalanError: HTTPResponseError {
         case .tooManyAttempts: .tooManyRequests
         case .unavailable: .serviceUnavailable
         case .storageFailure: .internalServerError
+        case .attendanceChanged, .scoresChanged: .conflict
         }
     }
 

@@ -9,106 +9,160 @@ struct SessionPages: Sendable {
     let accounts: Accounts
     let secureCookies: Bool
 
-    func addRoutes(to router: Router<KalanRequestContext>) {
-        router.get("") { request, _ in try await home(request) }
-        router.get("login") { request, _ in form(request.language) }
-        router.post("login") { request, context in try await login(request, address: context.clientAddress) }
-        router.post("logout") { request, _ in try await logout(request) }
-    }
-
-    func home(_ request: Request) async throws -> Response {
-        let language = request.language
-        let fr = language == .fr
-        guard let (user, csrf) = try await accounts.signedIn(request) else {
-            return HTML.toLogin(language)
+    func addRoutes(to router: RouterGroup<KalanRequestContext>) {
+        router.get("") { request, _ in try await home(try await accounts.page(request)) }
+        router.get("login") { request, _ in
+            let page = try await accounts.page(request)
+            let next = LoginPage.safeNext(request.uri.queryParameters.get("next"))
+            return LoginPage.render(page, next: next, flash: next == nil ? nil : .bad([page.t("login.to_continue")]))
         }
-        let role: String =
-            switch user.role {
-            case .admin: fr ? "administrateur" : "administrator"
-            case .hr: fr ? "ressources humaines" : "human resources"
-            case .trainer: fr ? "formateur" : "trainer"
-            case .viewer: fr ? "lecture (direction)" : "read-only (leadership)"
-            }
-        let body = """
-            <div class="card">
-            <h1>\(fr ? "Bonjour" : "Hello") \(HTML.escape(user.displayName))</h1>
-            <p class="muted">\(HTML.escape(user.username)) · \(role)</p>
-            <ul>
-            \(user.role == .trainer ? "" : "<li><a href=\"/trainees?lang=\(language.rawValue)\">" + (fr ? "Registre du personnel" : "Staff register") + "</a></li>")
-            <li><a href="/sessions?lang=\(language.rawValue)">\(fr ? "Sessions et feuilles de présence" : "Sessions and attendance sheets")</a></li>
-            <li><a href="/statistics?lang=\(language.rawValue)">\(fr ? "Statistiques des cohortes" : "Cohort statistics")</a></li>
-            <li><a href="/verify?lang=\(language.rawValue)">\(fr ? "Vérifier un certificat" : "Verify a certificate")</a></li>
-            <li><a href="/api/v1/me">\(fr ? "L'API avec cette session" : "The API with this session") (/api/v1)</a> · <a href="/openapi.yaml">OpenAPI</a></li>
-            </ul>
-            <form method="post" action="/logout?lang=\(language.rawValue)"><input type="hidden" name="csrf" value="\(HTML.escape(csrf))"><button type="submit">\(fr ? "Se déconnecter" : "Log out")</button></form>
-            </div>
-            """
-        return HTML.page(title: fr ? "Accueil" : "Home", language: language, body: body)
-    }
-
-    func form(_ language: Language, message: String? = nil, username: String = "", status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
-        let fr = language == .fr
-        let alert = message.map { "<p class=\"verdict bad\" role=\"alert\">\(HTML.escape($0))</p>" } ?? ""
-        let body = """
-            <div class="card">
-            <h1>\(fr ? "Connexion" : "Log in")</h1>
-            \(alert)
-            <form method="post" action="/login?lang=\(language.rawValue)">
-            <label for="username">\(fr ? "Identifiant" : "Username")</label>
-            <input id="username" name="username" autocomplete="username" required maxlength="64" value="\(HTML.escape(username))">
-            <label for="password">\(fr ? "Mot de passe" : "Password")</label>
-            <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="200">
-            <button type="submit">\(fr ? "Se connecter" : "Log in")</button>
-            </form>
-            <p class="muted">\(fr ? "Vérifier un certificat ne demande aucun compte :" : "Checking a certificate needs no account:") <a href="/verify?lang=\(language.rawValue)">\(fr ? "vérification" : "verification")</a></p>
-            </div>
-            """
-        var response = HTML.page(title: fr ? "Connexion" : "Log in", language: language, body: body, status: status)
-        for field in headers { response.headers.append(field) }
-        return response
-    }
-
-    func login(_ request: Request, address: String) async throws -> Response {
-        let language = request.language
-        let fr = language == .fr
-        guard request.head.isSameOrigin else {
-            return form(language, message: fr ? "Origine refusée." : "Origin refused.", status: .forbidden)
+        router.post("login") { request, context in try await login(try await accounts.page(request), address: context.clientAddress) }
+        router.post("logout") { request, _ in try await logout(try await accounts.page(request)) }
+        router.get("assets/kalan.css") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                body: .init(byteBuffer: .init(string: PageTemplates.stylesheet)))
         }
-        let data = try await request.body.collect(upTo: 16 * 1024)
+    }
+
+    struct HomeView {
+        var hello: String
+        var username: String
+        var role: String
+        var managesRegister: Bool
+        var sessionsLabel: String
+    }
+
+    func home(_ page: PageRequest) async throws -> Response {
+        let user = try page.requireUser()
+        let view = HomeView(
+            hello: page.t("home.hello", ["name": user.displayName]), username: user.username, role: user.role.name(in: page.language),
+            managesRegister: user.actor.managesRegister, sessionsLabel: page.t(user.role == .trainer ? "home.sessions_trainer" : "home.sessions"))
+        return page.render("home", title: page.t("home.title"), view: view)
+    }
+
+    func login(_ page: PageRequest, address: String) async throws -> Response {
+        guard page.request.head.isSameOrigin else {
+            return LoginPage.render(page, flash: .bad([page.t("login.origin_refused")]), status: .forbidden)
+        }
+        let data = try await page.request.body.collect(upTo: 256 * 1024)
         let fields = URLEncodedForm(String(buffer: data))
         let username = String((fields["username"] ?? "").prefix(64))
         let password = fields["password"] ?? ""
-        guard !username.isEmpty else { return form(language, message: fr ? "Identifiant : obligatoire." : "Username: required.", status: .badRequest) }
+        let next = LoginPage.safeNext(fields["next"])
+        let replay = fields.all.filter { $0.name.hasPrefix("r.") }.map { (name: String($0.name.dropFirst(2)), value: $0.value) }
+        func again(_ errors: LoginPage.Errors, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
+            var response = LoginPage.render(page, next: next, replay: replay, username: username, errors: errors, status: status)
+            for field in headers { response.headers.append(field) }
+            return response
+        }
+        guard !username.isEmpty else {
+            return again(.init(username: KalanError.invalid(field: "username", problem: .required).message(in: page.language)), status: .badRequest)
+        }
         guard !password.isEmpty else {
-            return form(language, message: fr ? "Mot de passe : obligatoire." : "Password: required.", username: username, status: .badRequest)
+            return again(.init(password: KalanError.invalid(field: "password", problem: .required).message(in: page.language)), status: .badRequest)
         }
+        let session: (user: User, secret: String, expiresAt: Date)
         do {
-            let session = try await accounts.login(username: username, password: password, address: address)
-            let maxAge = Int(session.expiresAt.timeIntervalSinceNow.rounded())
-            return Response(
-                status: .seeOther,
-                headers: [.location: "/?lang=\(language.rawValue)", .setCookie: SessionCookie.set(secret: session.secret, maxAge: maxAge, secure: secureCookies)])
+            session = try await accounts.login(username: username, password: password, address: address)
         } catch let error as KalanError {
-            switch error {
-            case .tooManyAttempts(let seconds):
-                return form(language, message: error.message(in: language), username: username, status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
-            default:
-                return form(language, message: error.message(in: language), username: username, status: .unauthorized)
+            if case .tooManyAttempts(let seconds) = error {
+                return again(.init(form: error.message(in: page.language)), status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
             }
+            return again(.init(form: error.message(in: page.language)), status: .unauthorized)
         }
+        let cookie = SessionCookie.set(secret: session.secret, maxAge: Int(session.expiresAt.timeIntervalSinceNow.rounded()), secure: secureCookies)
+        // A form that was being sent when the session expired: offer to send it again.
+        if let next, !replay.isEmpty, let (_, csrf) = try await accounts.authenticate(session: session.secret) {
+            let signedIn = PageRequest(request: page.request, language: page.language, user: session.user, csrf: csrf)
+            var response = ResumePage.render(signedIn, action: next, fields: replay)
+            response.headers[.setCookie] = cookie
+            return response
+        }
+        return Response(status: .seeOther, headers: [.location: next ?? "/?lang=\(page.language.rawValue)", .setCookie: cookie])
     }
 
     /// Ends the session when the form carries the session's own token (a forged form cannot).
-    func logout(_ request: Request) async throws -> Response {
-        let language = request.language
-        let data = try await request.body.collect(upTo: 16 * 1024)
-        if let secret = SessionCookie.value(in: request.headers[.cookie]), let (_, csrf) = try await accounts.authenticate(session: secret) {
-            guard request.head.isSameOrigin, URLEncodedForm(String(buffer: data))["csrf"] == csrf else {
-                return HTML.staleForm(language)
+    func logout(_ page: PageRequest) async throws -> Response {
+        if let secret = SessionCookie.value(in: page.request.headers[.cookie]), page.user != nil {
+            let data = try await page.request.body.collect(upTo: 16 * 1024)
+            guard page.request.head.isSameOrigin, URLEncodedForm(String(buffer: data))["csrf"] == page.csrf else {
+                throw PageError.foreignForm
             }
             try await accounts.logout(session: secret)
         }
         return Response(
-            status: .seeOther, headers: [.location: "/login?lang=\(language.rawValue)", .setCookie: SessionCookie.clear(secure: secureCookies)])
+            status: .seeOther, headers: [.location: "/login?lang=\(page.language.rawValue)", .setCookie: SessionCookie.clear(secure: secureCookies)])
+    }
+}
+
+/// The login form, also shown when a session expired while a form was being sent.
+enum LoginPage {
+    struct Field {
+        var id: String
+        var name: String
+        var label: String
+        var type: String
+        var value: String
+        var maxlength: Int
+        var required = true
+        var autocomplete: String
+        var error: String?
+    }
+
+    struct Errors {
+        var username: String? = nil
+        var password: String? = nil
+        var form: String? = nil
+    }
+
+    struct View {
+        var next: String?
+        var replay: [Replayed]
+        var username: Field
+        var password: Field
+    }
+
+    struct Replayed {
+        var name: String
+        var value: String
+    }
+
+    /// Only a path of this site (`/sessions/…`), never another site (`//evil`, `https://…`).
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\"), next.utf8.count <= 500,
+            !next.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        else { return nil }
+        return next
+    }
+
+    static func render(
+        _ page: PageRequest, next: String? = nil, replay: [(name: String, value: String)] = [], username: String = "", errors: Errors = .init(),
+        flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok
+    ) -> Response {
+        let view = View(
+            next: next, replay: replay.map { Replayed(name: $0.name, value: $0.value) },
+            username: Field(
+                id: "username", name: "username", label: page.t("field.username"), type: "text", value: username, maxlength: 64,
+                autocomplete: "username", error: errors.username),
+            password: Field(
+                id: "password", name: "password", label: page.t("field.password"), type: "password", value: "", maxlength: 200,
+                autocomplete: "current-password", error: errors.password))
+        return page.render("login", title: page.t("login.title"), view: view, flash: errors.form.map { .bad([$0]) } ?? flash, status: status)
+    }
+}
+
+/// After logging in again: what was typed, ready to be sent with the new session's token.
+enum ResumePage {
+    struct View {
+        var action: String
+        var back: String
+        var replay: [LoginPage.Replayed]
+    }
+
+    static func render(_ page: PageRequest, action: String, fields: [(name: String, value: String)], status: HTTPResponse.Status = .ok) -> Response {
+        let back = action.contains("?") ? action : "\(action)?lang=\(page.language.rawValue)"
+        let view = View(action: action, back: back, replay: fields.map { .init(name: $0.name, value: $0.value) })
+        return page.render("resume", title: page.t("resume.title"), view: view, status: status)
     }
 }

@@ -11,8 +11,9 @@ struct VerificationController<Context: RequestContext>: Sendable {
     let issuing: CertificateIssuing
     let issuer: OpenBadgeIssuer
     let repository: any KalanRepository
+    let accounts: Accounts
 
-    func addRoutes(to router: Router<Context>) {
+    func addRoutes(to router: RouterGroup<Context>) {
         router.get("verify") { request, _ in
             // The serial form submits by GET; send it to the serial's own page.
             if let serial = request.uri.queryParameters.get("serial")?.trimmingCharacters(in: .whitespaces), !serial.isEmpty,
@@ -20,26 +21,43 @@ struct VerificationController<Context: RequestContext>: Sendable {
             {
                 return Response(status: .seeOther, headers: [.location: "/verify/\(path)?lang=\(request.language.rawValue)"])
             }
-            return form(request.language)
+            return try await render(request)
         }
         router.get("verify/:serial") { request, context in try await page(request, context) }
         router.post("verify") { request, _ in try await pasted(request) }
         router.get("issuer") { _, _ in try await profile() }
     }
 
+    struct Row {
+        var label: String
+        var value: String
+    }
+
+    struct Details { var rows: [Row] }
+
+    struct Result {
+        var kind: String
+        var verdict: String
+        var details: Details?
+    }
+
+    struct View { var result: Result? }
+
+    func render(_ request: Request, result: Result? = nil, title: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = try await accounts.page(request)
+        return page.render("verify", title: title ?? page.t("verify.title"), view: View(result: result), status: status)
+    }
+
     func page(_ request: Request, _ context: Context) async throws -> Response {
         let serial = try context.parameters.require("serial")
         if request.wantsJSON { return try await json(request, context) }
         let language = request.language
-        let fr = language == .fr
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
-            return HTML.page(
-                title: fr ? "Certificat inconnu" : "Unknown certificate", language: language,
-                body:
-                    "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Aucun certificat ne porte ce numéro" : "No certificate has this number") : \(HTML.escape(String(serial.prefix(64))))</p>\(formBody(language))</div>",
-                status: .notFound)
+            let text = Messages.text("verify.unknown", language, ["serial": String(serial.prefix(64))])
+            return try await render(
+                request, result: Result(kind: "bad", verdict: text), title: Messages.text("verify.unknown_title", language), status: .notFound)
         }
-        return HTML.page(title: check.serial, language: language, body: "<div class=\"card\">\(verdict(check, language))\(details(check, language))</div>")
+        return try await render(request, result: result(check, language), title: check.serial)
     }
 
     func json(_ request: Request, _ context: Context) async throws -> Response {
@@ -47,8 +65,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let language = request.language
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
             return Problem(
-                type: "/problems/not-found", title: language == .fr ? "Certificat inconnu" : "Unknown certificate", status: 404,
-                detail: language == .fr ? "Aucun certificat ne porte ce numéro." : "No certificate has this serial number."
+                type: "/problems/not-found", title: Messages.text("verify.unknown_title", language), status: 404,
+                detail: Messages.text("verify.unknown_detail", language)
             ).response()
         }
         let encoder = JSONEncoder()
@@ -60,7 +78,6 @@ struct VerificationController<Context: RequestContext>: Sendable {
     /// A pasted or uploaded credential: is its proof genuine with one of our keys, and what is its status?
     func pasted(_ request: Request) async throws -> Response {
         let language = request.language
-        let fr = language == .fr
         let body = try await request.body.collect(upTo: 256 * 1024)
         let text: String
         let contentType = request.headers[.contentType] ?? ""
@@ -70,19 +87,14 @@ struct VerificationController<Context: RequestContext>: Sendable {
                 // An uploaded file wins over the text area.
                 text = multipart.text("file") ?? multipart.text("credential") ?? ""
             } catch {
-                return HTML.page(
-                    title: fr ? "Vérification" : "Verification", language: language,
-                    body: "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "Envoi illisible" : "Unreadable upload") : \(HTML.escape(error.description))</p>\(formBody(language))</div>",
-                    status: .badRequest)
+                let text = Messages.text("verify.unreadable", language, ["problem": error.description])
+                return try await render(request, result: Result(kind: "bad", verdict: text), status: .badRequest)
             }
         } else {
             text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
         }
         guard let document = try? JSONValue(parsing: text) else {
-            return HTML.page(
-                title: fr ? "Vérification" : "Verification", language: language,
-                body: "<div class=\"card\"><p class=\"verdict bad\">\(fr ? "credential : ce n'est pas un document JSON" : "credential: not a JSON document")</p>\(formBody(language))</div>",
-                status: .badRequest)
+            return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_json", language)), status: .badRequest)
         }
         let keys = try await repository.transaction { try await $0.signingKeys() }
         let result = DataIntegrity.verify(document) { method in
@@ -94,14 +106,11 @@ struct VerificationController<Context: RequestContext>: Sendable {
                 if case .verified(let method) = result { return key.id == method }
                 return false
             }
-        var html = ""
         if ours, let serial = serialOf(document), let check = try await issuing.verify(serial: serial, language: language) {
-            html = verdict(check, language) + details(check, language)
-        } else {
-            let why = result.failure?.rawValue ?? (fr ? "clé inconnue de ce ministère" : "key unknown to this ministry")
-            html = "<p class=\"verdict bad\">\(fr ? "Non authentique" : "Not genuine") (\(HTML.escape(why)))</p>"
+            return try await render(request, result: self.result(check, language))
         }
-        return HTML.page(title: fr ? "Vérification" : "Verification", language: language, body: "<div class=\"card\">\(html)</div>\(formBody(language))")
+        let why = result.failure?.rawValue ?? Messages.text("verify.key_unknown", language)
+        return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_genuine", language, ["why": why])))
     }
 
     func serialOf(_ document: JSONValue) -> String? {
@@ -118,47 +127,28 @@ struct VerificationController<Context: RequestContext>: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    func form(_ language: Language) -> Response {
-        HTML.page(title: language == .fr ? "Vérifier un certificat" : "Verify a certificate", language: language, body: "<div class=\"card\">\(formBody(language))</div>")
-    }
-
-    func formBody(_ language: Language) -> String {
-        let fr = language == .fr
-        return """
-            <h1>\(fr ? "Vérifier un certificat" : "Verify a certificate")</h1>
-            <form method="get" action="/verify"><input type="hidden" name="lang" value="\(language.rawValue)">
-            <label for="serial">\(fr ? "Numéro du certificat" : "Certificate number")</label>
-            <input id="serial" name="serial" placeholder="MCENMA-2026-000001" maxlength="64">
-            <button>\(fr ? "Vérifier" : "Verify")</button></form>
-            <form method="post" action="/verify?lang=\(language.rawValue)" enctype="multipart/form-data">
-            <label for="file">\(fr ? "… ou déposez le certificat électronique (fichier JSON)" : "… or upload the digital credential (JSON file)")</label>
-            <input id="file" name="file" type="file" accept=".json,application/json,application/ld+json">
-            <label for="credential">\(fr ? "… ou collez-le ici" : "… or paste it here")</label>
-            <textarea id="credential" name="credential"></textarea>
-            <button>\(fr ? "Vérifier la signature" : "Check the signature")</button></form>
-            """
-    }
-
-    func verdict(_ check: CertificateIssuing.Verification, _ language: Language) -> String {
-        let fr = language == .fr
-        guard check.genuine else { return "<p class=\"verdict bad\">\(fr ? "Signature non valide : certificat non authentique" : "Invalid signature: not genuine")</p>" }
-        switch check.status {
-        case .valid: return "<p class=\"verdict ok\">✓ \(fr ? "Certificat authentique et valide" : "Genuine and valid certificate")</p>"
-        case .expired: return "<p class=\"verdict warn\">\(fr ? "Certificat authentique mais expiré" : "Genuine certificate, expired")</p>"
-        case .revoked:
-            let when = check.revokedOn.map { " (\($0))" } ?? ""
-            return "<p class=\"verdict bad\">\(fr ? "Certificat révoqué" : "Certificate revoked")\(when)\(fr ? " : " : ": ")\(HTML.escape(check.revocationReason ?? ""))</p>"
+    func result(_ check: CertificateIssuing.Verification, _ language: Language) -> Result {
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
+        let verdict: (String, String)
+        if !check.genuine {
+            verdict = ("bad", t("verify.invalid_signature"))
+        } else {
+            switch check.status {
+            case .valid: verdict = ("ok", t("verify.valid"))
+            case .expired: verdict = ("warn", t("verify.expired"))
+            case .revoked:
+                let reason = check.revocationReason ?? ""
+                verdict = ("bad", check.revokedOn.map { t("verify.revoked", ["day": Format.day($0, language), "reason": reason]) } ?? t("verify.revoked_undated", ["reason": reason]))
+            }
         }
-    }
-
-    func details(_ check: CertificateIssuing.Verification, _ language: Language) -> String {
-        let fr = language == .fr
-        let rows: [(String, String)] =
-            [
-                (fr ? "Numéro" : "Serial", check.serial), (fr ? "Titulaire" : "Holder", check.holder),
-                (fr ? "Formation" : "Course", "\(check.courseTitle) (\(check.courseCode), \(check.hours) h)"), (fr ? "Partenaire" : "Partner", check.partner),
-                (fr ? "Session" : "Session", "\(check.sessionStart) → \(check.sessionEnd)"), (fr ? "Délivré le" : "Issued on", "\(check.issuedOn)"),
-            ] + (check.expiresOn.map { [(fr ? "Expire le" : "Expires on", "\($0)")] } ?? [])
-        return "<dl>" + rows.map { "<dt>\(HTML.escape($0.0))</dt><dd>\(HTML.escape($0.1))</dd>" }.joined() + "</dl>"
+        var rows = [
+            Row(label: t("verify.label.serial"), value: check.serial), Row(label: t("verify.label.holder"), value: check.holder),
+            Row(label: t("verify.label.course"), value: "\(check.courseTitle) (\(check.courseCode), \(t("format.hours", ["hours": String(check.hours)])))"),
+            Row(label: t("verify.label.partner"), value: check.partner),
+            Row(label: t("verify.label.session"), value: Format.span(check.sessionStart, check.sessionEnd, language)),
+            Row(label: t("verify.label.issued"), value: Format.day(check.issuedOn, language)),
+        ]
+        if let expires = check.expiresOn { rows.append(Row(label: t("verify.label.expires"), value: Format.day(expires, language))) }
+        return Result(kind: verdict.0, verdict: verdict.1, details: Details(rows: rows))
     }
 }

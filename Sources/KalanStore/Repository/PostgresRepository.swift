@@ -23,6 +23,10 @@ public struct PostgresRepository: KalanRepository {
         switch (error.sqlState, constraint) {
         case ("23P01", "enrolment_trainee_id_period_excl"):
             return .rule(.overlappingSession(session: "?"))
+        case ("KL001", "results_closed"):
+            // sql/0002_closed_results.sql: the detail is "<staff number> <given name> <family name>".
+            let parts = (error.detail ?? "").split(separator: " ", maxSplits: 1).map(String.init)
+            return .rule(.resultsClosed(staffNumber: parts.first ?? "?", name: parts.count > 1 ? parts[1] : ""))
         case ("23505", "enrolment_session_id_trainee_id_key"):
             return .rule(.alreadyInSession(staffNumber: "?", session: "?"))
         case ("23505", let name):

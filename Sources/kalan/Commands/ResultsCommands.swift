@@ -11,6 +11,7 @@ struct Attendance: AsyncParsableCommand {
     @Option(help: "The day, YYYY-MM-DD, for marks given as arguments.") var day: String?
     @Option(help: "CSV file with staff_number, day, status.") var file: String?
     @Argument(help: "STAFF=present|absent|excused") var marks: [String] = []
+    @Option(help: "The version `kalan results sheet` showed: refuse if someone changed those marks since.") var sheetVersion: String?
 
     func run() async throws {
         try await CommandContext.run(global) { ctx in
@@ -27,8 +28,9 @@ struct Attendance: AsyncParsableCommand {
                 }
             }
             guard !parsed.isEmpty else { throw KalanError.invalid(field: "marks", problem: .required) }
-            try await ctx.results.recordAttendance(sessionCode: session, marks: parsed, actor: ctx.actor)
+            let versions = try await ctx.results.recordAttendance(sessionCode: session, marks: parsed, expectedVersion: sheetVersion, actor: ctx.actor)
             ctx.say("\(parsed.count) présence(s) enregistrée(s).", "\(parsed.count) attendance mark(s) recorded.")
+            if versions.count == 1, let version = versions.first?.value { ctx.say("Version de la feuille : \(version)", "Sheet version: \(version)") }
         }
     }
 }
@@ -74,6 +76,101 @@ struct Complete: AsyncParsableCommand {
                 let done = try await ctx.results.complete(sessionCode: target.session, staffNumber: number, actor: ctx.actor, override: fixed.map { (outcome: $0.0, reason: $0.1) })
                 let score = done.postScore.map { String(format: "%.1f", $0) } ?? "-"
                 return "\(number): \(done.enrolment.status.rawValue) (" + (ctx.fr ? "présence" : "attendance") + String(format: " %.0f %%, post-test %@)", done.attendanceRate, score)
+            }
+        }
+    }
+}
+
+/// A session's results as a whole: the day's sheet, closing, reopening (rule 4).
+struct ResultsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "results", abstract: "A session's results: attendance sheet of a day, close (lock and compute outcomes), reopen.",
+        subcommands: [Sheet.self, Close.self, Reopen.self])
+
+    struct Sheet: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The attendance saved for one day, the days still unmarked and the sheet's version (for attendance --sheet-version).")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument var session: String
+        @Option(help: "YYYY-MM-DD") var day: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let day = try Validate.day(day, field: "--day")
+                let sheet = try await ctx.results.attendanceSheet(sessionCode: session, day: day, actor: ctx.actor)
+                if output.format == .table {
+                    let unmarked = sheet.unmarkedDays.map(\.description).joined(separator: ", ")
+                    ctx.say(
+                        "Version \(sheet.version) ; jours non saisis : \(unmarked.isEmpty ? "aucun" : unmarked)",
+                        "Version \(sheet.version); days not marked yet: \(unmarked.isEmpty ? "none" : unmarked)")
+                }
+                ctx.print(
+                    Listing(
+                        columns: ["staff_number", "name", "enrolment", "status", "closed"],
+                        rows: sheet.lines.map {
+                            [$0.staffNumber, $0.fullName, $0.enrolmentStatus.rawValue, $0.status?.rawValue ?? "", $0.closed ? "yes" : "no"]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a session's results: every enrolled line becomes completed or failed by the course's rule; results are then locked.",
+            discussion: "Failed lines say why. A reopened certificate holder who no longer passes has the certificate revoked in the same transaction.")
+        @OptionGroup var global: GlobalOptions
+        @OptionGroup var output: FormatOption
+        @Argument var session: String
+        @Flag(help: "Show what closing would decide; save nothing.") var preview = false
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let closed: ClosedResults
+                if preview {
+                    closed = try await ctx.results.closingPreview(sessionCode: session, actor: ctx.actor)
+                } else {
+                    closed = try await ctx.results.closeResults(sessionCode: session, actor: ctx.actor)
+                }
+                if output.format == .table {
+                    ctx.say(
+                        "Règle : note de passage \(closed.passMark), présence minimale \(closed.minAttendance) %. \(closed.completed) réussi(s), \(closed.failed) échoué(s)\(preview ? " (aperçu, rien n'est enregistré)" : "").",
+                        "Rule: pass mark \(closed.passMark), minimum attendance \(closed.minAttendance)%. \(closed.completed) completed, \(closed.failed) failed\(preview ? " (preview, nothing saved)" : "")."
+                    )
+                }
+                ctx.print(
+                    Listing(
+                        columns: ["staff_number", "name", "outcome", "attendance_%", "post", "why", "closed_now", "revoked_certificate"],
+                        rows: closed.lines.map { line in
+                            [
+                                line.staffNumber, line.fullName, line.outcome.status.name(in: ctx.language), String(format: "%.0f", line.attendanceRate),
+                                line.postScore.map { String(format: "%.1f", $0) } ?? "", line.shortfalls.map { $0.message(in: ctx.language) }.joined(separator: "; "),
+                                line.closedNow ? "yes" : "no", line.revokedCertificate ?? "",
+                            ]
+                        }
+                    ).render(output.format))
+            }
+        }
+    }
+
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reopen a session's closed results (HR, admin) so that attendance and scores can be corrected; close again to recompute.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var session: String
+        @Option(help: "Why the results are reopened (required; kept in each history and the audit log).") var reason: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let reopened = try await ctx.results.reopenResults(sessionCode: session, reason: reason, actor: ctx.actor)
+                ctx.say(
+                    "\(reopened.lines.count) résultat(s) rouvert(s) dans la session \(reopened.sessionCode) ; clôturez à nouveau pour recalculer.",
+                    "\(reopened.lines.count) result(s) reopened in session \(reopened.sessionCode); close again to recompute.")
+                for line in reopened.lines {
+                    let certificate = line.certificate.map { ctx.fr ? " (certificat \($0))" : " (certificate \($0))" } ?? ""
+                    ctx.print("\(line.staffNumber) \(line.fullName): \(line.previousStatus.name(in: ctx.language))\(certificate)")
+                }
             }
         }
     }

@@ -58,7 +58,9 @@ struct CommandContext {
         switch error {
         case KalanError.invalid: 2
         case KalanError.notFound: 3
-        case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts: 4
+        case KalanError.duplicate, KalanError.rule, KalanError.stale, KalanError.forbidden, KalanError.unauthenticated, KalanError.tooManyAttempts,
+            KalanError.attendanceChanged, KalanError.scoresChanged:
+            4
         case KalanError.unavailable, is PostgresError, is EmbeddedPostgresError: 5
         default: 1
         }

@@ -1,0 +1,35 @@
+import Mustache
+
+/// The page templates (`Sources/KalanServer/Templates/*.mustache`), compiled into the binary and
+/// parsed once. Every page is a template that fills the `layout`'s `content` block; shared parts
+/// (header, flash message, form field, pager) are partials.
+enum PageTemplates {
+    static let sources: [(name: String, bytes: [UInt8])] = [
+        ("layout", PackageResources.layout_mustache), ("header", PackageResources.header_mustache),
+        ("flash", PackageResources.flash_mustache), ("field", PackageResources.field_mustache),
+        ("pager", PackageResources.pager_mustache), ("csrf", PackageResources.csrf_mustache),
+        ("message", PackageResources.message_mustache), ("login", PackageResources.login_mustache),
+        ("resume", PackageResources.resume_mustache), ("home", PackageResources.home_mustache),
+        ("sessions", PackageResources.sessions_mustache), ("roster", PackageResources.roster_mustache),
+        ("attendance", PackageResources.attendance_mustache), ("scores", PackageResources.scores_mustache),
+        ("results", PackageResources.results_mustache), ("register", PackageResources.register_mustache),
+        ("statistics", PackageResources.statistics_mustache), ("verify", PackageResources.verify_mustache),
+        ("trainee", PackageResources.trainee_mustache),
+    ]
+
+    /// Parsed once; a template that does not parse stops the server at start (and fails the tests).
+    static let library: MustacheLibrary = {
+        var library = MustacheLibrary()
+        for (name, bytes) in sources {
+            do {
+                try library.register(String(decoding: bytes, as: UTF8.self), named: name)
+            } catch {
+                fatalError("template \(name).mustache does not parse: \(error)")
+            }
+        }
+        return library
+    }()
+
+    /// The stylesheet every page links to.
+    static let stylesheet = String(decoding: PackageResources.kalan_css, as: UTF8.self)
+}

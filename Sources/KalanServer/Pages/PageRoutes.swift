@@ -1,0 +1,59 @@
+import Hummingbird
+import KalanCore
+
+/// Every page's address, on one router group whose errors go through `PageErrorMiddleware`.
+/// A form posts to the address of the page that shows it, so that after a login the person comes
+/// back to the same page.
+struct PageRoutes: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+    let secureCookies: Bool
+
+    func add(to group: RouterGroup<KalanRequestContext>) {
+        SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: group)
+        let roster = RosterPage(accounts: accounts, repository: repository)
+        let actions = RosterActions(accounts: accounts, repository: repository, roster: roster)
+        let attendance = AttendancePage(accounts: accounts, repository: repository)
+        let scores = ScoresPage(accounts: accounts, repository: repository)
+        let results = ResultsPage(accounts: accounts, repository: repository)
+        let list = SessionListPage(accounts: accounts, repository: repository)
+        group.get("sessions") { request, _ in try await list.render(request) }
+        group.get("sessions/:code") { request, context in try await roster.render(request, code: try Self.code(context)) }
+        group.post("sessions/:code/enrolments") { request, context in try await actions.enrol(request, code: try Self.code(context)) }
+        group.post("sessions/:code/decision") { request, context in try await actions.decide(request, code: try Self.code(context)) }
+        group.get("sessions/:code/attendance") { request, context in try await attendance.show(request, code: try Self.code(context)) }
+        group.post("sessions/:code/attendance") { request, context in try await attendance.save(request, code: try Self.code(context)) }
+        group.get("sessions/:code/scores") { request, context in try await scores.show(request, code: try Self.code(context)) }
+        group.post("sessions/:code/scores") { request, context in try await scores.save(request, code: try Self.code(context)) }
+        group.get("sessions/:code/results") { request, context in try await results.show(request, code: try Self.code(context)) }
+        group.post("sessions/:code/results/close") { request, context in try await results.close(request, code: try Self.code(context)) }
+        group.post("sessions/:code/results/reopen") { request, context in try await results.reopen(request, code: try Self.code(context)) }
+        // After a login, a form's address is opened with GET: show the page it belongs to.
+        for action in ["enrolments", "decision", "results/close", "results/reopen"] {
+            group.get("sessions/:code/\(action)") { request, context in
+                let page = try await accounts.page(request)
+                let target = action.hasPrefix("results") ? "/results" : ""
+                return page.redirect("/sessions/\(PageRequest.segment(try Self.code(context)))\(target)")
+            }
+        }
+        let register = RegisterPage(accounts: accounts, repository: repository)
+        group.get("trainees") { request, _ in try await register.list(request) }
+        group.post("trainees/import") { request, _ in try await register.importSheet(request) }
+        group.get("trainees/import") { request, _ in try await accounts.page(request).redirect("/trainees") }
+        let trainee = TraineePage(accounts: accounts, repository: repository)
+        group.get("trainees/:staffNumber") { request, context in
+            try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))
+        }
+        let statistics = StatisticsPage(accounts: accounts, repository: repository)
+        group.get("statistics") { request, _ in try await statistics.page(request) }
+        group.get("statistics/cohorts.csv") { request, _ in try await statistics.download(request, xlsx: false) }
+        group.get("statistics/cohorts.xlsx") { request, _ in try await statistics.download(request, xlsx: true) }
+    }
+
+    /// A session code from the path; one too long to exist is simply not found.
+    static func code(_ context: KalanRequestContext) throws -> String {
+        let code = try context.parameters.require("code")
+        guard code.utf8.count <= 40 else { throw KalanError.notFound(.session, key: String(code.prefix(40))) }
+        return code
+    }
+}

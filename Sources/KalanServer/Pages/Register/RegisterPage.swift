@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KalanCore
+
+/// The staff register for HR and admins (viewers read it): search, pages by staff number, and the
+/// spreadsheet import — the same all-or-nothing use case as `kalan trainee import`, with the
+/// report of every bad line on the page.
+struct RegisterPage: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    struct Row {
+        var staff: String
+        var path: String
+        var family: String
+        var given: String
+        var sex: String
+        var category: String
+        var department: String
+        var position: String
+        var state: String
+    }
+
+    struct Pager {
+        var count: String
+        var first: String?
+        var next: String?
+    }
+
+    struct Problem {
+        var line: String
+        var column: String
+        var value: String
+        var reason: String
+    }
+
+    struct Problems { var items: [Problem] }
+
+    struct View {
+        var search: String
+        var rows: [Row]
+        var hasRows: Bool
+        var pager: Pager?
+        var problems: Problems?
+        var imports: Bool
+    }
+
+    static let pageSize = 100
+
+    func list(_ request: Request, flash: PageContext.Flash? = nil, problems: Problems? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let page = try await accounts.page(request)
+        let user = try page.requireUser()
+        guard user.role != .trainer else { throw KalanError.forbidden }
+        let language = page.language
+        let parameters = request.uri.queryParameters
+        let search = try Validate.text(parameters.get("search"), field: "search", max: 100, required: false) ?? ""
+        let after = try Validate.text(parameters.get("after"), field: "after", max: 32, required: false)
+        let filter = TraineeFilter(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, after: after.map { TraineeSortKey(staffNumber: $0) })
+        let (found, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
+        let shown = found.prefix(Self.pageSize)
+        let names = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.name(in: language)) })
+        let rows = shown.map { t in
+            Row(
+                staff: t.staffNumber, path: PageRequest.segment(t.staffNumber), family: t.familyName, given: t.givenName, sex: Names.sex(t.sex, language), category: t.category ?? "",
+                department: t.departmentID.flatMap { names[$0] } ?? "", position: t.position ?? "",
+                state: page.t(t.active ? "register.active" : "register.inactive"))
+        }
+        let base = "/trainees?lang=\(language.rawValue)" + (search.isEmpty ? "" : "&search=\(PageRequest.encode(search))")
+        let more = found.count > Self.pageSize
+        let pager = Pager(
+            count: page.t(more ? "pager.count_more" : "pager.count", ["count": String(shown.count)]), first: after == nil ? nil : base,
+            next: more ? shown.last.map { "\(base)&after=\(PageRequest.encode($0.staffNumber))" } : nil)
+        let view = View(
+            search: search, rows: rows, hasRows: !rows.isEmpty, pager: pager, problems: problems, imports: user.actor.managesRegister)
+        return page.render("register", title: page.t("register.title"), view: view, flash: flash, wide: true, status: status)
+    }
+
+    func importSheet(_ request: Request) async throws -> Response {
+        var request = request
+        let data = try await request.collectBody(upTo: 20 * 1024 * 1024)
+        let page = try await accounts.page(request)
+        guard request.head.isSameOrigin,
+            let form = MultipartForm(body: Array(data.readableBytesView), contentType: request.headers[.contentType] ?? "")
+        else { throw PageError.foreignForm }
+        // A file is not kept across a login: after an expired session the person chooses it again.
+        try page.check([("dry_run", form.text("dry_run") ?? "")].filter { !$0.1.isEmpty }, token: form.text("csrf"))
+        let user = try page.requireUser()
+        guard let file = form["file"], !file.isEmpty else { throw KalanError.invalid(field: "file", problem: .required) }
+        let dryRun = form.text("dry_run") != nil
+        do {
+            let summary = try await TraineeRegister(repository: repository).importSheet(Data(file), dryRun: dryRun, actor: user.actor)
+            let text =
+                (dryRun ? page.t("import.dry_run_prefix") + " " : "")
+                + page.t("import.done", ["inserted": String(summary.inserted), "updated": String(summary.updated), "unchanged": String(summary.unchanged)])
+            return try await list(request, flash: .ok([text]))
+        } catch let rejected as ImportRejected {
+            let items = rejected.problems.prefix(500).map {
+                Problem(line: $0.line.map(String.init) ?? "–", column: $0.column ?? "–", value: $0.value ?? "", reason: $0.message(in: page.language))
+            }
+            return try await list(
+                request, flash: .bad([page.t("import.refused", ["count": String(rejected.problems.count)])]), problems: Problems(items: items),
+                status: .unprocessableContent)
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Hummingbird
+import KalanCore
+
+/// One staff member for HR, admins and viewers: the record, and every enrolment with its status
+/// history (who, when, why) and its certificate.
+struct TraineePage: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    struct Fact {
+        var label: String
+        var value: String
+    }
+
+    struct CertificateLink {
+        var serial: String
+        var state: String
+    }
+
+    struct Entry {
+        var course: String
+        var code: String
+        var path: String
+        var dates: String
+        var status: String
+        var events: [String]
+        var certificate: CertificateLink?
+    }
+
+    struct View {
+        var name: String
+        var facts: [Fact]
+        var entries: [Entry]
+        var hasEntries: Bool
+    }
+
+    func render(_ request: Request, staffNumber: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        let actor = try page.requireUser().actor
+        guard staffNumber.utf8.count <= 32 else { throw KalanError.notFound(.trainee, key: String(staffNumber.prefix(32))) }
+        let profile = try await TraineeHistory(repository: repository).profile(staffNumber: staffNumber, actor: actor)
+        let language = page.language
+        let t = profile.trainee
+        var facts = [Fact(label: page.t("trainee.fact.staff"), value: t.staffNumber), Fact(label: page.t("trainee.fact.sex"), value: Names.sex(t.sex, language))]
+        let optional: [(String, String?)] = [
+            ("category", t.category), ("position", t.position), ("department", profile.department?.name(in: language)), ("email", t.email),
+            ("phone", t.phone),
+        ]
+        for (key, value) in optional { if let value, !value.isEmpty { facts.append(Fact(label: page.t("trainee.fact.\(key)"), value: value)) } }
+        facts.append(Fact(label: page.t("trainee.fact.state"), value: page.t(t.active ? "register.active" : "register.inactive")))
+        let today = Day.today()
+        let entries = profile.entries.map { entry in
+            Entry(
+                course: entry.course?.title(in: language) ?? "", code: entry.session.code, path: PageRequest.segment(entry.session.code),
+                dates: "\(Format.shortDay(entry.session.startsOn, language)) → \(Format.shortDay(entry.session.endsOn, language))",
+                status: entry.enrolment.status.name(in: language),
+                events: entry.history.map { event in
+                    let values = [
+                        "at": Format.shortDay(Day.today(event.at), language), "to": event.to.name(in: language), "actor": event.actor,
+                        "reason": event.reason ?? "",
+                    ]
+                    return page.t(event.reason == nil ? "trainee.event" : "trainee.event_reason", values)
+                },
+                certificate: entry.certificate.map { CertificateLink(serial: $0.serial, state: $0.status(on: today).name(in: language)) })
+        }
+        let view = View(name: "\(t.familyName) \(t.givenName)", facts: facts, entries: entries, hasEntries: !entries.isEmpty)
+        return page.render("trainee", title: view.name, view: view, wide: true)
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KalanCore
+
+/// A session's results: the completion rule, each line's outcome (what closing would decide, or
+/// what was decided) and why a line fails; closing (those who record) and reopening with a reason
+/// (HR and admins).
+struct ResultsPage: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    struct Line {
+        var staff: String
+        var name: String
+        var attendance: String
+        var post: String
+        var outcome: String
+        var closed: Bool
+        var why: String
+    }
+
+    struct View {
+        var code: String
+        var path: String
+        var course: String
+        var rule: String
+        var lines: [Line]
+        var hasLines: Bool
+        var canClose: Bool
+        var canReopen: Bool
+    }
+
+    var recording: ResultsRecording { ResultsRecording(repository: repository) }
+
+    func show(_ request: Request, code: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        let actor = try page.requireUser().actor
+        var flash: PageContext.Flash?
+        if let done = request.uri.queryParameters.get("done"), ["closed", "reopened"].contains(done) { flash = .ok([page.t("roster.done.\(done)")]) }
+        return try await render(page, code: code, actor: actor, flash: flash)
+    }
+
+    func close(_ request: Request, code: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        _ = try await page.form()
+        let actor = try page.requireUser().actor
+        let closed = try await recording.closeResults(sessionCode: code, actor: actor)
+        var lines = [page.t("results.closed_summary", ["completed": String(closed.completed), "failed": String(closed.failed)])]
+        for line in closed.lines {
+            if let serial = line.revokedCertificate { lines.append(page.t("results.revoked_line", ["name": line.fullName, "serial": serial])) }
+        }
+        return try await render(page, code: code, actor: actor, flash: .ok(lines))
+    }
+
+    func reopen(_ request: Request, code: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        let fields = try await page.form()
+        let actor = try page.requireUser().actor
+        guard fields["confirm"] == "1" else { throw KalanError.invalid(field: "confirm", problem: .required) }
+        _ = try await recording.reopenResults(sessionCode: code, reason: String((fields["reason"] ?? "").prefix(500)), actor: actor)
+        return page.redirect("/sessions/\(PageRequest.segment(code))/results", done: "reopened")
+    }
+
+    func render(_ page: PageRequest, code: String, actor: Actor, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let language = page.language
+        let preview = try await recording.closingPreview(sessionCode: code, actor: actor)
+        let (session, _) = try await recording.roster(sessionCode: code, actor: actor)
+        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let lines = preview.lines.map { line in
+            Line(
+                staff: line.staffNumber, name: line.fullName, attendance: Format.percent(line.attendanceRate / 100, language),
+                post: line.postScore.map { Format.number($0, language) } ?? "–",
+                outcome: line.outcome.status.name(in: language), closed: !line.closedNow,
+                why: line.shortfalls.map { $0.message(in: language) }.joined(separator: " ; "))
+        }
+        let view = View(
+            code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
+            rule: page.t("results.rule", ["pass": String(preview.passMark), "attendance": String(preview.minAttendance)]), lines: lines,
+            hasLines: !lines.isEmpty, canClose: actor.canRecord(for: session) && preview.lines.contains { $0.closedNow },
+            canReopen: actor.managesRegister && preview.lines.contains { !$0.closedNow })
+        return page.render("results", title: page.t("results.title"), view: view, flash: flash, wide: true, status: status)
+    }
+}

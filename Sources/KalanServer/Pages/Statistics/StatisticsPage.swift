@@ -1,0 +1,232 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KalanCore
+import NIOCore
+
+/// Cohort statistics for signed-in users: a form to group and filter, bar charts drawn as SVG on
+/// the server (no script), the table, programme progress, and CSV and XLSX downloads of the same
+/// figures. Groups are named as people know them (course titles, "T2 2025"); numbers carry the
+/// language's decimal mark. Trainers see only the sessions they train; programme progress is not for them.
+struct StatisticsPage: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    struct Option {
+        var code: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct Cell {
+        var text: String
+        var number: Bool
+    }
+
+    struct Row {
+        var cells: [Cell]
+        var total: Bool
+    }
+
+    struct Bar {
+        var label: String
+        var labelX: Int
+        var labelY: Int
+        var x: Int
+        var y1: Int
+        var y2: Int
+        var w1: Int
+        var w2: Int
+        var t1x: Int
+        var t1y: Int
+        var t2x: Int
+        var t2y: Int
+        var v1: String
+        var v2: String
+    }
+
+    struct Chart {
+        var width: Int
+        var height: Int
+        var labelWidth: Int
+        var legendText1: Int
+        var legend2: Int
+        var legendText2: Int
+        var bars: [Bar]
+        var limited: Bool
+    }
+
+    struct Report {
+        var hasGroups: Bool
+        var chart: Chart?
+        var header: [String]
+        var rows: [Row]
+    }
+
+    struct Programme {
+        var name: String
+        var code: String
+        var dates: String
+        var percent: Int
+        var percentText: String?
+        var trained: String
+        var enrolled: String
+    }
+
+    struct Programmes { var items: [Programme] }
+
+    struct View {
+        var byOptions: [Option]
+        var thenOptions: [Option]
+        var from: String
+        var to: String
+        var links: String?
+        var report: Report?
+        var programmes: Programmes?
+    }
+
+    /// The query of the form's fields; the field at fault otherwise.
+    static func query(_ request: Request) throws -> CohortQuery {
+        let parameters = request.uri.queryParameters
+        var query = CohortQuery()
+        for field in ["by", "then"] {
+            guard let value = parameters.get(field), !value.isEmpty else { continue }
+            guard let dimension = CohortDimension(rawValue: value) else {
+                throw KalanError.invalid(field: field, problem: .oneOf(CohortDimension.allCases.map(\.rawValue)))
+            }
+            if !query.by.contains(dimension) { query.by.append(dimension) }
+        }
+        query.from = try parameters.get("from").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "from") }
+        query.to = try parameters.get("to").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "to") }
+        return query
+    }
+
+    func labels() async throws -> CohortLabels {
+        try await repository.transaction { work in
+            CohortLabels(courses: try await work.courses(), partners: try await work.partners(), programmes: try await work.programmes(), departments: try await work.departments())
+        }
+    }
+
+    func page(_ request: Request) async throws -> Response {
+        let page = try await accounts.page(request)
+        let user = try page.requireUser()
+        let language = page.language
+        let statistics = CohortStatistics(repository: repository)
+        var query = CohortQuery(by: [.course])
+        var report: CohortReport?
+        var flash: PageContext.Flash?
+        var status = HTTPResponse.Status.ok
+        do {
+            let parsed = try Self.query(request)
+            // A first visit, with no grouping asked for, groups by course.
+            query = parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil ? CohortQuery(by: [.course], from: parsed.from, to: parsed.to) : parsed
+            report = try await statistics.cohorts(query, actor: user.actor)
+        } catch let error as KalanError {
+            guard case .invalid = error else { throw error }
+            flash = .bad([error.message(in: language)])
+            status = .badRequest
+        }
+        let labels = try await labels()
+        func options(_ chosen: CohortDimension?) -> [Option] {
+            CohortDimension.allCases.map { Option(code: $0.rawValue, label: $0.name(in: language), selected: $0 == chosen) }
+        }
+        var programmes: Programmes?
+        if user.role != .trainer {
+            programmes = Programmes(items: try await statistics.programmeProgress(actor: user.actor).map { programme($0, language) })
+        }
+        let view = View(
+            byOptions: options(query.by.first), thenOptions: options(query.by.count > 1 ? query.by[1] : nil),
+            from: query.from.map { "\($0)" } ?? "", to: query.to.map { "\($0)" } ?? "",
+            links: report == nil ? nil : Self.parameters(query, language),
+            report: report.map { Self.report($0, labels: labels, language) }, programmes: programmes)
+        return page.render("statistics", title: page.t("statistics.title"), view: view, flash: flash, wide: true, status: status)
+    }
+
+    func download(_ request: Request, xlsx: Bool) async throws -> Response {
+        let language = request.language
+        let page = try await accounts.page(request)
+        guard let user = page.user else {
+            return Problem(type: "/problems/unauthorized", title: page.t("login.to_continue"), status: 401).response()
+        }
+        let report: CohortReport
+        do {
+            report = try await CohortStatistics(repository: repository).cohorts(try Self.query(request), actor: user.actor)
+        } catch let error as KalanError {
+            return Problem(
+                type: "/problems/validation", title: error.message(in: language), status: 422,
+                errors: error.field.map { [.init(field: $0, message: error.message(in: language))] }
+            ).response()
+        }
+        let rows = CohortTable.rows(report, language: language, labels: try await labels())
+        let name = language == .fr ? "cohortes" : "cohorts"
+        if xlsx {
+            let data = XLSXWorkbook(sheets: [.init(name: language == .fr ? "Cohortes" : "Cohorts", rows: rows)]).data
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", .contentDisposition: "attachment; filename=\"\(name).xlsx\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        // French Excel reads `28,1` as a number and `;` as the separator.
+        let csv = CSVWriter.document(rows.map { $0.map { CohortTable.text($0, language: language) } }, separator: ";", byteOrderMark: true)
+        return Response(
+            status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name).csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    static func parameters(_ query: CohortQuery, _ language: Language) -> String {
+        var items = ["lang=\(language.rawValue)"]
+        if let first = query.by.first { items.append("by=\(first.rawValue)") }
+        if query.by.count > 1 { items.append("then=\(query.by[1].rawValue)") }
+        if let from = query.from { items.append("from=\(from)") }
+        if let to = query.to { items.append("to=\(to)") }
+        return items.joined(separator: "&")
+    }
+
+    static func report(_ report: CohortReport, labels: CohortLabels, _ language: Language) -> Report {
+        let rows = CohortTable.rows(report, language: language, labels: labels)
+        let body = rows.dropFirst().enumerated().map { index, row in
+            Row(
+                cells: row.map { cell in
+                    if case .text = cell { return Cell(text: CohortTable.text(cell), number: false) }
+                    return Cell(text: CohortTable.text(cell, missing: "–", language: language), number: true)
+                }, total: index == rows.count - 2)
+        }
+        let names = report.groups.map { group in
+            zip(report.dimensions, group.group).map { labels.label($1, of: $0, language) }.joined(separator: " · ")
+        }
+        return Report(
+            hasGroups: !report.groups.isEmpty, chart: report.groups.isEmpty ? nil : chart(report, names: names, language),
+            header: rows.first.map { $0.map { CohortTable.text($0) } } ?? [], rows: body)
+    }
+
+    /// Completion rate and women's share per group, as horizontal bars under each group's name
+    /// (the name gets the whole width, so that it stays readable on a phone).
+    static func chart(_ report: CohortReport, names: [String], _ language: Language) -> Chart {
+        let width = 640, bar = 560, row = 62, top = 34
+        let groups = Array(report.groups.prefix(40))
+        let bars = groups.enumerated().map { i, group -> Bar in
+            let y = top + i * row
+            func length(_ rate: Double?) -> Int { Int(((rate ?? 0) * Double(bar)).rounded()) }
+            func text(_ rate: Double?) -> String { rate.map { Format.percent($0, language) } ?? "–" }
+            let name = names[i]
+            let w1 = length(group.completionRate), w2 = length(group.womenShare)
+            return Bar(
+                label: name.count > 60 ? String(name.prefix(59)) + "…" : name, labelX: 0, labelY: y + 16, x: 0, y1: y + 24, y2: y + 41,
+                w1: w1, w2: w2, t1x: w1 + 6, t1y: y + 36, t2x: w2 + 6, t2y: y + 53, v1: text(group.completionRate), v2: text(group.womenShare))
+        }
+        return Chart(
+            width: width, height: top + groups.count * row + 6, labelWidth: 0, legendText1: 22, legend2: 200, legendText2: 222, bars: bars,
+            limited: report.groups.count > groups.count)
+    }
+
+    func programme(_ p: ProgrammeProgress, _ language: Language) -> Programme {
+        let share = min(1, p.progress ?? 0)
+        return Programme(
+            name: language == .fr ? p.nameFR : p.nameEN, code: p.code, dates: "\(Format.shortDay(p.startsOn, language)) → \(Format.shortDay(p.endsOn, language))",
+            percent: Int((share * 100).rounded()), percentText: p.progress.map { Format.percent($0, language) },
+            trained: Messages.text("statistics.trained", language, ["trained": String(p.trained), "target": String(p.target)]),
+            enrolled: Messages.text("statistics.enrolled", language, ["count": String(p.enrolled)]))
+    }
+}
