@@ -50,10 +50,12 @@ let package = Package(
         ),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        // The proleptic Gregorian calendar, once, for Day, CalendarDate and RFC3339.
+        .target(name: "CivilCalendar", swiftSettings: settings),
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CivilCalendar",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -73,7 +75,7 @@ let package = Package(
         ),
         .target(
             name: "KalanCore",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")],
             // The message catalogue (fr.json, en.json) is compiled in.
             resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
@@ -90,7 +92,7 @@ let package = Package(
         ),
         .target(
             name: "KalanCertificates",
-            dependencies: ["KalanCore", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["KalanCore", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: settings
         ),
         .target(

@@ -257,7 +257,7 @@ public struct EmbeddedPostgres: Sendable {
                 case .exited(let code): code
                 case .signaled(let signal): 128 + signal
                 }
-            return (code, result.standardOutput ?? "")
+            return (code, result.standardOutput)
         } catch {
             throw EmbeddedPostgresError("cannot run \(executable.path): \(error)")
         }

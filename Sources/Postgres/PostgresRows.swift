@@ -17,6 +17,13 @@ public struct PostgresRows: Sendable, Sequence {
     public var isEmpty: Bool { cells.isEmpty }
     public var first: PostgresRow? { cells.isEmpty ? nil : self[0] }
 
+    /// The first row of a statement that always returns one (an aggregate, `RETURNING`); a
+    /// decoding error instead of a crash when it returned none.
+    public func firstRow() throws(PostgresError) -> PostgresRow {
+        guard let row = first else { throw PostgresError(kind: .decoding, reason: "the statement returned no row") }
+        return row
+    }
+
     public subscript(index: Int) -> PostgresRow {
         PostgresRow(columns: columns, types: types, values: cells[index])
     }

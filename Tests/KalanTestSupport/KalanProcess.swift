@@ -32,6 +32,6 @@ public enum KalanProcess {
             case .exited(let code): code
             case .signaled(let signal): 128 + signal
             }
-        return Result(code: code, output: result.standardOutput ?? "")
+        return Result(code: code, output: result.standardOutput)
     }
 }

@@ -1,3 +1,4 @@
+import CivilCalendar
 import Foundation
 
 /// A calendar day (no time, no zone), for session dates, deadlines and attendance.
@@ -8,24 +9,14 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
     public init(ordinal: Int) { self.ordinal = ordinal }
 
     public init?(year: Int, month: Int, day: Int) {
-        guard (1...9999).contains(year), (1...12).contains(month), day >= 1, day <= Day.length(month: month, year: year) else {
-            return nil
-        }
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = month > 2 ? month - 3 : month + 9
-        let doy = (153 * mp + 2) / 5 + day - 1
-        ordinal = era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
+        guard CivilCalendar.isValid(year: year, month: month, day: day) else { return nil }
+        ordinal = CivilCalendar.daysSinceEpoch(year: year, month: month, day: day)
     }
 
     /// Parses `YYYY-MM-DD`, also `DD/MM/YYYY` as French spreadsheets write it.
     public init?(_ text: some StringProtocol) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
-        let dashed = trimmed.split(separator: "-", omittingEmptySubsequences: false)
-        if dashed.count == 3, dashed[0].count == 4, let y = Int(dashed[0]), let m = Int(dashed[1]), let d = Int(dashed[2]),
-            dashed[1].count == 2, dashed[2].count == 2
-        {
+        if let (y, m, d) = CivilCalendar.parse(trimmed) {
             self.init(year: y, month: m, day: d)
             return
         }
@@ -39,22 +30,12 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
 
     public static func today(_ now: Date = Date()) -> Day { Day(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))) }
 
-    public var components: (year: Int, month: Int, day: Int) {
-        let z = ordinal + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
-    }
+    public var components: (year: Int, month: Int, day: Int) { CivilCalendar.date(daysSinceEpoch: ordinal) }
 
     public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
 
     /// Monday = 1 … Sunday = 7.
-    public var isoWeekday: Int { ((ordinal % 7 + 7 + 3) % 7) + 1 }
+    public var isoWeekday: Int { CivilCalendar.isoWeekday(daysSinceEpoch: ordinal) }
 
     public var startOfDay: Date { Date(timeIntervalSince1970: Double(ordinal) * 86_400) }
 
@@ -66,19 +47,13 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return Day(year: year, month: month, day: min(d, Day.length(month: month, year: year)))!
     }
 
-    static func length(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
+    static func length(month: Int, year: Int) -> Int { CivilCalendar.daysIn(month: month, year: year) }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
 
     public var description: String {
         let (y, m, d) = components
-        return String(format: "%04d-%02d-%02d", y, m, d)
+        return CivilCalendar.format(year: y, month: m, day: d)
     }
 
     public init(from decoder: any Decoder) throws {

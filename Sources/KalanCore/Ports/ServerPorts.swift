@@ -1,7 +1,7 @@
 import Foundation
 
-/// What the HTTP server needs from storage besides the repository: each has a PostgreSQL
-/// implementation in KalanStore, chosen by the composition root.
+// What the HTTP server needs from storage besides the repository: each has a PostgreSQL
+// implementation in KalanStore, chosen by the composition root.
 
 /// Stored answers to writes that carried an `Idempotency-Key`, so a replay gets the first
 /// response and creates nothing twice.

@@ -101,7 +101,7 @@ extension PostgresUnitOfWork {
             SELECT (SELECT count(*) FROM login_failure WHERE username = \(username) AND at > \(since)) AS account,
                    (SELECT count(*) FROM login_failure WHERE address = \(address) AND at > \(since)) AS address
             """
-        ).first!
+        ).firstRow()
         return (try row.decode("account"), try row.decode("address"))
     }
 

@@ -31,7 +31,7 @@ extension PostgresUnitOfWork {
             ON CONFLICT (prefix, year) DO UPDATE SET last_number = certificate_serial_counter.last_number + 1
             RETURNING last_number
             """
-        ).first!.decode("last_number")
+        ).firstRow().decode("last_number")
     }
 
     func insert(_ c: Certificate) async throws {

@@ -14,11 +14,11 @@ extension PostgresUnitOfWork {
     func seatsTaken(sessionID: UUID) async throws -> Int {
         try await query(
             "SELECT count(*) AS n FROM enrolment WHERE session_id = \(sessionID) AND status = ANY(\(EnrolmentStatus.seatHolders.map(\.rawValue)))"
-        ).first!.decode("n")
+        ).firstRow().decode("n")
     }
 
     func lastWaitlistPosition(sessionID: UUID) async throws -> Int {
-        try await query("SELECT coalesce(max(waitlist_position), 0) AS n FROM enrolment WHERE session_id = \(sessionID)").first!.decode("n")
+        try await query("SELECT coalesce(max(waitlist_position), 0) AS n FROM enrolment WHERE session_id = \(sessionID)").firstRow().decode("n")
     }
 
     func waitlist(sessionID: UUID) async throws -> [Enrolment] {

@@ -25,7 +25,7 @@ public struct SyntheticSeed: Sendable {
     public func run(_ pool: PostgresPool, progress: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
         let start = Date()
         let sessionCount = max(1, trainees / 20)
-        let batch = try await pool.query("SELECT (count(*) + 1)::int AS n FROM trainee WHERE staff_number LIKE 'SYN-%'").first!.decode("n", as: Int.self)
+        let batch = try await pool.query("SELECT (count(*) + 1)::int AS n FROM trainee WHERE staff_number LIKE 'SYN-%'").firstRow().decode("n", as: Int.self)
         let tag = String(format: "%03d", batch % 1000)
         return try await pool.withTransaction { connection in
             // The catalogue the synthetic sessions use.
@@ -57,7 +57,7 @@ public struct SyntheticSeed: Sendable {
             }
             progress?("sessions")
             let courses = try await connection.query("SELECT id FROM course WHERE code LIKE 'SYN-C%' ORDER BY code").map { try $0.decode("id", as: UUID.self) }
-            let partner = try await connection.query("SELECT id FROM partner WHERE code = 'SYN-P'").first!.decode("id", as: UUID.self)
+            let partner = try await connection.query("SELECT id FROM partner WHERE code = 'SYN-P'").firstRow().decode("id", as: UUID.self)
             let firstMonday = Day("2017-01-02")!
             let sessions = (0..<sessionCount).map { i in (id: UUID(), week: i % Self.weeks) }
             let perSession = Int((Double(trainees * enrolmentsPerTrainee) / Double(sessionCount)).rounded(.up)) + 20
@@ -100,7 +100,7 @@ public struct SyntheticSeed: Sendable {
                 try chunk.flush()
             }
             let enrolments = try await connection.query("SELECT count(*) AS n FROM enrolment e JOIN trainee t ON t.id = e.trainee_id WHERE t.staff_number LIKE \("SYN-\(tag)-%")")
-                .first!.decode("n", as: Int.self)
+                .firstRow().decode("n", as: Int.self)
             try await connection.query(
                 """
                 INSERT INTO audit_event (actor, source, action, entity, entity_id, after)

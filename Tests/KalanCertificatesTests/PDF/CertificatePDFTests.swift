@@ -36,7 +36,7 @@ struct CertificatePDFTests {
             case .signaled(let signal): 128 + signal
             }
         try #require(code != 127, "tool missing (make test installs poppler-utils, qpdf, zbar-tools): \(command)")
-        return (code, result.standardOutput ?? "")
+        return (code, result.standardOutput)
     }
 
     @Test func textIsExtractableWithAccentsAndApostropheIntact() async throws {
