@@ -8,12 +8,13 @@ struct PageRoutes: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
     let secureCookies: Bool
+    let clock: WallClock
 
     func add(to group: RouterGroup<KalanRequestContext>) {
         SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: group)
         let roster = RosterPage(accounts: accounts, repository: repository)
-        let actions = RosterActions(accounts: accounts, repository: repository, roster: roster)
-        let attendance = AttendancePage(accounts: accounts, repository: repository)
+        let actions = RosterActions(accounts: accounts, repository: repository, roster: roster, clock: clock)
+        let attendance = AttendancePage(accounts: accounts, repository: repository, clock: clock)
         let scores = ScoresPage(accounts: accounts, repository: repository)
         let results = ResultsPage(accounts: accounts, repository: repository)
         let list = SessionListPage(accounts: accounts, repository: repository)
@@ -40,7 +41,7 @@ struct PageRoutes: Sendable {
         group.get("trainees") { request, _ in try await register.list(request) }
         group.post("trainees/import") { request, _ in try await register.importSheet(request) }
         group.get("trainees/import") { request, _ in try await accounts.page(request).redirect("/trainees") }
-        let trainee = TraineePage(accounts: accounts, repository: repository)
+        let trainee = TraineePage(accounts: accounts, repository: repository, clock: clock)
         group.get("trainees/:staffNumber") { request, context in
             try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))
         }

@@ -7,6 +7,7 @@ import KalanCore
 struct TraineePage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    let clock: WallClock
 
     struct Fact {
         var label: String
@@ -49,7 +50,7 @@ struct TraineePage: Sendable {
         ]
         for (key, value) in optional { if let value, !value.isEmpty { facts.append(Fact(label: page.t("trainee.fact.\(key)"), value: value)) } }
         facts.append(Fact(label: page.t("trainee.fact.state"), value: page.t(t.active ? "register.active" : "register.inactive")))
-        let today = Day.today()
+        let today = clock.today()
         let entries = profile.entries.map { entry in
             Entry(
                 course: entry.course?.title(in: language) ?? "", code: entry.session.code, path: PageRequest.segment(entry.session.code),

@@ -9,6 +9,7 @@ import KalanCore
 struct AttendancePage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    let clock: WallClock
 
     struct DayLink {
         var iso: String
@@ -98,8 +99,9 @@ struct AttendancePage: Sendable {
         }
         let session = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor).0
         let days = session.trainingDays
-        guard let first = days.first else { throw KalanError.rule(.dayOutsideSession(day: Day.today())) }
-        if days.contains(Day.today()) { return Day.today() }
+        let today = clock.today()
+        guard let first = days.first else { throw KalanError.rule(.dayOutsideSession(day: today)) }
+        if days.contains(today) { return today }
         let probe = try await recording.attendanceSheet(sessionCode: code, day: first, actor: actor)
         return probe.unmarkedDays.first ?? first
     }

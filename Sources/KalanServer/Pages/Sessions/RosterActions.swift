@@ -8,6 +8,7 @@ struct RosterActions: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
     let roster: RosterPage
+    let clock: WallClock
 
     func enrol(_ request: Request, code: String) async throws -> Response {
         let page = try await accounts.page(request)
@@ -17,7 +18,7 @@ struct RosterActions: Sendable {
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !numbers.isEmpty else { throw KalanError.invalid(field: "staff", problem: .required) }
         guard numbers.count <= 500 else { throw KalanError.invalid(field: "staff", problem: .range(min: 1, max: 500)) }
-        let workflow = EnrolmentWorkflow(repository: repository)
+        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
         var report: [String] = []
         var refused = 0
         for number in numbers {
@@ -45,7 +46,7 @@ struct RosterActions: Sendable {
         let actor = try page.requireUser().actor
         let staff = String((fields["staff"] ?? "").prefix(32))
         let reason = String((fields["reason"] ?? "").prefix(500))
-        let workflow = EnrolmentWorkflow(repository: repository)
+        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
         switch fields["action"] ?? "" {
         case "approve": try await workflow.approve(staffNumber: staff, sessionCode: code, actor: actor)
         case "reject": try await workflow.reject(staffNumber: staff, sessionCode: code, reason: reason, actor: actor)
