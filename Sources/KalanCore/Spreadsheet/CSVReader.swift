@@ -19,14 +19,10 @@ public struct CSVError: Error, Sendable, Equatable {
     }
 
     public func message(in language: Language) -> String {
-        let fr = language == .fr
         switch reason {
-        case .empty: return fr ? "le fichier est vide" : "the file is empty"
-        case .unterminatedQuote: return fr ? "ligne \(line) : guillemet ouvert jamais fermé" : "line \(line): a quote is opened and never closed"
-        case .invalidUTF8:
-            return fr
-                ? "ligne \(line) : caractères illisibles ; enregistrez le fichier en « CSV UTF-8 »"
-                : "line \(line): unreadable characters; save the file as \"CSV UTF-8\""
+        case .empty: return Messages.text("import.file.empty", language)
+        case .unterminatedQuote: return Messages.text("import.file.unterminated_quote", language, ["line": String(line)])
+        case .invalidUTF8: return Messages.text("import.file.invalid_utf8", language, ["line": String(line)])
         }
     }
 }

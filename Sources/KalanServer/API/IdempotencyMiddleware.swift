@@ -31,11 +31,11 @@ struct IdempotencyMiddleware: ServerMiddleware {
             fields[HTTPField.Name("Idempotent-Replayed")!] = "true"
             return (HTTPResponse(status: .init(code: status), headerFields: fields), HTTPBody(stored))
         case .conflict:
-            let fr = RequestPrincipal.language == .fr
+            let language = RequestPrincipal.language
             return ProblemResponse.make(
                 Problem(
-                    type: "/problems/idempotency-conflict", title: fr ? "Clé d'idempotence déjà utilisée" : "Idempotency key already used", status: 409,
-                    detail: fr ? "Cette clé a servi pour une autre requête, ou la première est en cours." : "This key was used for another request, or the first is still running."))
+                    type: "/problems/idempotency-conflict", title: Messages.text("api.idempotency", language), status: 409,
+                    detail: Messages.text("api.idempotency_detail", language)))
         case .claimed:
             do {
                 let (response, responseBody) = try await next(request, HTTPBody(bytes), metadata)

@@ -16,7 +16,6 @@ struct MalformedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
             if let refusal = error.underlyingError as? KalanError {
                 return try refusal.response(from: request, context: context)
             }
-            let fr = request.language == .fr
             guard (400..<500).contains(error.httpStatus.code) else {
                 context.logger.error("operation failed", metadata: ["operation": "\(error.operationID)", "error": "\(error.underlyingError)"])
                 return Problem.internalError(language: request.language).response()
@@ -24,8 +23,8 @@ struct MalformedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
             let cause = String(describing: error.underlyingError).prefix(300)
             context.logger.debug("malformed request", metadata: ["operation": "\(error.operationID)", "cause": "\(cause)"])
             return Problem(
-                type: "/problems/malformed", title: fr ? "Requête mal formée" : "Malformed request", status: 400,
-                detail: (fr ? "Le corps ou les paramètres ne suivent pas le contrat : " : "The body or parameters do not follow the contract: ") + error.causeDescription
+                type: "/problems/malformed", title: Messages.text("api.malformed", request.language), status: 400,
+                detail: Messages.text("api.malformed_contract", request.language, ["cause": error.causeDescription])
             ).response()
         }
     }

@@ -15,11 +15,11 @@ struct NullRejectingMiddleware: ServerMiddleware {
         }
         let bytes = try await Data(collecting: body, upTo: 1 << 20)
         if let json = try? JSONSerialization.jsonObject(with: bytes, options: [.fragmentsAllowed]), let path = Self.firstNull(in: json, path: "") {
-            let fr = RequestPrincipal.language == .fr
+            let language = RequestPrincipal.language
             return ProblemResponse.make(
                 Problem(
-                    type: "/problems/malformed", title: fr ? "Requête mal formée" : "Malformed request", status: 400,
-                    detail: fr ? "\(path) : null n'est pas permis, omettez le champ." : "\(path): null is not allowed, leave the field out.",
+                    type: "/problems/malformed", title: Messages.text("api.malformed", language), status: 400,
+                    detail: Messages.text("api.null", language, ["field": path]),
                     errors: [.init(field: path, message: "null")]))
         }
         return try await next(request, HTTPBody(bytes), metadata)

@@ -36,20 +36,17 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                 if request.method != .get, request.method != .head, !request.isSameOrigin {
                     return ProblemResponse.make(
                         Problem(
-                            type: "/problems/forbidden", title: language == .fr ? "Origine refusée" : "Origin refused", status: 403,
-                            detail: language == .fr
-                                ? "Une modification par cookie de session doit venir des pages de Kalan."
-                                : "A change authenticated by the session cookie must come from Kalan's own pages."))
+                            type: "/problems/forbidden", title: Messages.text("api.origin_refused", language), status: 403,
+                            detail: Messages.text("api.origin_refused_detail", language)))
                 }
             }
             let user: User? =
                 if !token.isEmpty { try await accounts.authenticate(token: token) } else if let cookie { try await accounts.authenticate(session: cookie)?.user } else { nil }
             guard let user else {
-                let fr = language == .fr
                 return ProblemResponse.make(
                     Problem(
-                        type: "/problems/unauthorized", title: fr ? "Authentification requise" : "Authentication required", status: 401,
-                        detail: fr ? "Envoyez un jeton d'API : Authorization: Bearer …" : "Send an API token: Authorization: Bearer …"),
+                        type: "/problems/unauthorized", title: Messages.text("api.unauthorized", language), status: 401,
+                        detail: Messages.text("api.unauthorized_detail", language)),
                     extra: [.wwwAuthenticate: "Bearer"])
             }
             return try await RequestPrincipal.$actor.withValue(user.actor) { try await next(request, body, metadata) }

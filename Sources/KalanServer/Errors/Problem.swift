@@ -91,7 +91,7 @@ extension Problem {
 
     /// The problem for a failure that is not a refusal: 500, no detail (it is logged).
     public static func internalError(language: Language) -> Problem {
-        Problem(type: "/problems/internal", title: language == .fr ? "Erreur interne" : "Internal error", status: 500)
+        Problem(type: "/problems/internal", title: Messages.text("error.title.500", language), status: 500)
     }
 }
 

@@ -23,11 +23,9 @@ struct HealthController<Context: RequestContext>: Sendable {
         case .notMigrated:
             return Problem(
                 type: "/problems/not-migrated",
-                title: language == .fr ? "Base de données non migrée" : "Database not migrated",
+                title: Messages.text("api.not_migrated", language),
                 status: 503,
-                detail: language == .fr
-                    ? "Des migrations sont en attente : lancez « kalan db migrate »."
-                    : "Migrations are pending: run `kalan db migrate`."
+                detail: Messages.text("api.not_migrated_detail", language)
             ).response()
         case .unavailable(let reason):
             context.logger.warning("readiness check failed", metadata: ["error": "\(reason)"])

@@ -158,9 +158,9 @@ struct StatisticsPage: Sendable {
             ).response()
         }
         let rows = CohortTable.rows(report, language: language, labels: try await labels())
-        let name = language == .fr ? "cohortes" : "cohorts"
+        let name = Messages.text("statistics.file_name", language)
         if xlsx {
-            let data = XLSXWorkbook(sheets: [.init(name: language == .fr ? "Cohortes" : "Cohorts", rows: rows)]).data
+            let data = XLSXWorkbook(sheets: [.init(name: Messages.text("cli.statistics.sheet", language), rows: rows)]).data
             return Response(
                 status: .ok,
                 headers: [
