@@ -3,7 +3,7 @@
 # docker compose up starts it beside PostgreSQL 15 (see docker-compose.yml).
 # Swift 6.2 or later: some dependencies declare swift-tools-version 6.2.
 FROM swift:6.2-bookworm AS build
-RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcairo2-dev libqrencode-dev \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev libcairo2-dev libqrencode-dev zlib1g-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./

@@ -4,7 +4,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Debian packages Kalan needs to build, run and test.
-APT_PACKAGES := libpq-dev postgresql postgresql-contrib python3 python3-pip curl libcairo2-dev libqrencode-dev \
+APT_PACKAGES := libpq-dev postgresql postgresql-contrib python3 python3-pip curl libcairo2-dev libqrencode-dev zlib1g-dev \
 	fonts-dejavu-core poppler-utils qpdf zbar-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KALAN := .build/debug/kalan
