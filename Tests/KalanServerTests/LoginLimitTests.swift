@@ -72,6 +72,29 @@ struct LoginLimitTests {
         }
     }
 
+    /// Two servers (two pools, two `Accounts`) on one database, 50 concurrent wrong logins each on
+    /// one account from one address: the limit holds across them.
+    @Test func theLimitHoldsAcrossServers() async throws {
+        let url = try await TestDatabase.shared.freshDatabaseURL()
+        let pools = [PostgresPool(configuration: .init(url: url), maxConnections: 5), PostgresPool(configuration: .init(url: url), maxConnections: 5)]
+        let hasher = AccountsTests.CountingHasher()
+        let servers = pools.map { Accounts(repository: PostgresRepository(pool: $0), hasher: hasher) }
+        try await servers[0].addUser(username: "awa", displayName: "Awa", email: nil, role: .hr, partnerCode: nil, password: "bamako-2026!", actor: admin)
+        let answers = try await withThrowingTaskGroup(of: Answer.self) { group in
+            for i in 0..<100 {
+                group.addTask {
+                    try await Self.answer { _ = try await servers[i % 2].login(username: "awa", password: "wrong-password-\(i)", address: "10.0.0.8") }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        for pool in pools { await pool.close() }
+        let counts = Self.tally(answers.map(\.rawValue))
+        print("two servers, 100 concurrent wrong logins: \(counts.sorted { $0.key < $1.key }), passwords checked: \(hasher.checks.withLock { $0 })")
+        #expect(counts[401] == 5 && counts[429] == 95)
+        #expect(hasher.checks.withLock { $0 } == 5)
+    }
+
     /// Through the HTTP API: 100 concurrent logins on one account (the right password last), then
     /// 40 concurrent wrong logins over 40 accounts from the same address.
     @Test func concurrentLoginsThroughTheAPIHoldBothLimits() async throws {
