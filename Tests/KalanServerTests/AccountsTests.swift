@@ -58,7 +58,7 @@ struct AccountsTests {
     @Test func shortPasswordsAndTrainersWithoutPartnerAreRefused() async throws {
         try await TestDatabase.withPool { pool in
             let accounts = accounts(pool)
-            await #expect(throws: KalanError.invalid(field: "password", problem: .range(min: 10, max: 200))) {
+            await #expect(throws: KalanError.invalid(field: "password", problem: .range(min: 10, max: 72))) {
                 try await accounts.addUser(username: "moussa", displayName: "Moussa", email: nil, role: .viewer, partnerCode: nil, password: "short", actor: admin)
             }
             await #expect(throws: KalanError.invalid(field: "partner", problem: .required)) {

@@ -52,6 +52,24 @@ struct FieldLimitsTests {
         }
     }
 
+    /// The login's `maxLength`s are FieldLimits' too (a password of more than 72 bytes is taken,
+    /// and is a wrong password).
+    @Test func contractStatesTheLoginsMaxLengths() async throws {
+        try await TestDatabase.withPool { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let response = try await client.execute(uri: "/openapi.json", method: .get)
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(String(buffer: response.body).utf8)) as? [String: Any])
+                let login = try #require((document["paths"] as? [String: Any])?["/login"] as? [String: Any])
+                let body = try #require(((login["post"] as? [String: Any])?["requestBody"] as? [String: Any])?["content"] as? [String: Any])
+                let schema = try #require((body["application/json"] as? [String: Any])?["schema"] as? [String: Any])
+                let properties = try #require(schema["properties"] as? [String: [String: Any]])
+                #expect(Set(properties.keys) == Set(FieldLimits.login.keys))
+                for (field, property) in properties { #expect(property["maxLength"] as? Int == FieldLimits.login[field], "login.\(field)") }
+            }
+        }
+    }
+
     @Test func importRefusesOneCharacterMoreAndTakesTheLimit() throws {
         let header = "staff_number,given_name,family_name,sex,category,position,email,phone"
         func sheet(_ probe: Probe, _ value: String) -> [ImportProblem] {

@@ -67,7 +67,23 @@ public protocol AccountStore: Sendable {
     func webSession(hash: [UInt8], now: Date) async throws -> (user: User, csrfToken: String)?
     /// Ends a session; its user, if there was one.
     func deleteWebSession(hash: [UInt8]) async throws -> User?
-    /// Records a failed login at `at`, and forgets failures older than a day before it.
-    func recordLoginFailure(username: String, address: String, at: Date) async throws
-    func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int)
+    /// Counts a login attempt before its password is checked, atomically for its keys, across
+    /// servers: the attempts of one (username, address) and of one address are counted one after
+    /// the other, and this one is recorded (as a failure, until `forgetLoginAttempt`) only when
+    /// fewer than `perAccountAndAddress` and `perAddress` are already recorded within `window`
+    /// seconds before `at`. Forgets attempts older than a day.
+    func countLoginAttempt(username: String, address: String, at: Date, window: Int, perAccountAndAddress: Int, perAddress: Int) async throws
+        -> LoginAttemptCount
+    /// Forgets an attempt whose password was right: a successful login is no failure.
+    func forgetLoginAttempt(id: Int64) async throws
+}
+
+/// A login attempt as counted before its password is checked.
+public enum LoginAttemptCount: Sendable, Equatable {
+    /// Counted under the limits: the attempt's record, and how many failures the account had
+    /// within the window from every address, this one not included.
+    case counted(id: Int64, accountFailures: Int)
+    /// A limit is reached: the password must not be checked; a failure holding the limit leaves
+    /// the window in `retryAfter` seconds.
+    case refused(retryAfter: Int)
 }

@@ -40,6 +40,10 @@ public enum KalanError: Error, Sendable, Equatable {
         case oneOf([String])
         case unknownReference(String)
         case order(mustFollow: String)
+        /// NUL, a line break or another control character (Unicode category Cc).
+        case controlCharacters
+        /// Longer than `max` UTF-8 bytes (bcrypt reads no further than 72).
+        case tooManyBytes(max: Int)
     }
 
     public enum RuleViolation: Sendable, Equatable {
@@ -144,6 +148,8 @@ extension KalanError.FieldProblem {
         case .oneOf(let values): return t("problem.one_of", ["values": values.joined(separator: ", ")])
         case .unknownReference(let key): return t("problem.unknown_reference", ["key": key])
         case .order(let other): return t("problem.order", ["other": KalanError.fieldName(other, language)])
+        case .controlCharacters: return t("problem.control_characters")
+        case .tooManyBytes(let max): return t("problem.too_many_bytes", ["max": String(max)])
         }
     }
 }

@@ -56,9 +56,17 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// A password that can be set: at least 10 characters, at most 72 UTF-8 bytes (all that
+    /// bcrypt reads: a longer one would sign in with its first 72 bytes), no control character
+    /// (a NUL would end it early).
     static func check(password: String) throws {
-        guard password.count >= minimumPasswordLength else { throw KalanError.invalid(field: "password", problem: .range(min: minimumPasswordLength, max: 200)) }
-        guard password.count <= 200 else { throw KalanError.invalid(field: "password", problem: .tooLong(max: 200)) }
+        guard !password.hasControlCharacters else { throw KalanError.invalid(field: "password", problem: .controlCharacters) }
+        guard password.count >= minimumPasswordLength else {
+            throw KalanError.invalid(field: "password", problem: .range(min: minimumPasswordLength, max: FieldLimits.passwordBytes))
+        }
+        guard password.utf8.count <= FieldLimits.passwordBytes else {
+            throw KalanError.invalid(field: "password", problem: .tooManyBytes(max: FieldLimits.passwordBytes))
+        }
     }
 
     public func users(actor: Actor) async throws -> [User] {
@@ -109,39 +117,66 @@ public struct Accounts: Sendable {
         return user
     }
 
-    /// How failed logins are limited: at most `perAccount` failures for one username and
-    /// `perAddress` from one address within `window` seconds; beyond, logins are refused unchecked.
+    /// How failed logins are limited. At most `perAccountAndAddress` failures for one username
+    /// from one address, and `perAddress` from one address, within `window` seconds; beyond,
+    /// logins from there are refused (429) unchecked. Failures of one account from every address
+    /// never refuse a login (that would let anyone lock its owner out): past `slowdownAfter` of
+    /// them, each login of the account waits before its password is checked, 0.25 s doubling with
+    /// each further failure, `maxDelay` at most.
     public struct LoginLimits: Sendable {
-        public var perAccount = 5
+        public var perAccountAndAddress = 5
         public var perAddress = 20
         public var window = 15 * 60
+        public var slowdownAfter = 5
+        public var maxDelay = Duration.seconds(4)
         /// How long a web session (cookie) lasts.
         public var sessionLifetime = 12 * 3600
         public init() {}
+
+        /// The wait before checking a password, after so many failures of the account within the
+        /// window: none up to `slowdownAfter`, then 0.25 s, 0.5 s, 1 s, 2 s, then `maxDelay`.
+        public func delay(afterAccountFailures failures: Int) -> Duration {
+            guard failures >= slowdownAfter else { return .zero }
+            let doublings = min(failures - slowdownAfter, 16)
+            return min(maxDelay, .milliseconds(250 * (1 << doublings)))
+        }
     }
 
     /// A web session for the browser: the secret goes in the cookie, only its SHA-256 is stored,
     /// with a second secret that the session's forms echo. Wrong credentials and rate limiting
-    /// are errors (401, 429); every failure is recorded for the account and the address, outside
-    /// the refused transaction.
+    /// are errors (401, 429); a control character in either field is a 422 naming it.
+    ///
+    /// Each attempt is counted in PostgreSQL before its password is checked (and forgotten when it
+    /// succeeds), so that no number of concurrent attempts, on any number of servers, gets more
+    /// passwords checked than the limits. A password longer than bcrypt reads (72 UTF-8 bytes)
+    /// cannot have been set: it is a wrong password.
     public func login(
         username: String, password: String, address: String, limits: LoginLimits = .init(), now: Date? = nil
     ) async throws -> (user: User, secret: String, expiresAt: Date) {
         let now = now ?? clock.now()
-        let name = String(username.normalisedText.lowercased().prefix(64))
-        let failures = try await repository.transaction { work in
-            try await work.loginFailures(username: name, address: address, since: now.addingTimeInterval(-Double(limits.window)))
+        guard !username.hasControlCharacters else { throw KalanError.invalid(field: "username", problem: .controlCharacters) }
+        guard !password.hasControlCharacters else { throw KalanError.invalid(field: "password", problem: .controlCharacters) }
+        let name = String(username.normalisedText.lowercased().prefix(FieldLimits.username))
+        let count = try await repository.transaction { work in
+            try await work.countLoginAttempt(
+                username: name, address: address, at: now, window: limits.window, perAccountAndAddress: limits.perAccountAndAddress,
+                perAddress: limits.perAddress)
         }
-        if failures.account >= limits.perAccount || failures.address >= limits.perAddress {
-            throw KalanError.tooManyAttempts(retryAfter: limits.window)
+        let attempt: Int64
+        switch count {
+        case .refused(let seconds): throw KalanError.tooManyAttempts(retryAfter: seconds)
+        case .counted(let id, let accountFailures):
+            attempt = id
+            let delay = limits.delay(afterAccountFailures: accountFailures)
+            if delay > .zero { try await Task.sleep(for: delay) }
         }
-        guard password.count <= 200, let user = try await authenticate(username: name, password: password) else {
-            try await repository.transaction { try await $0.recordLoginFailure(username: name, address: address, at: now) }
+        guard password.utf8.count <= FieldLimits.passwordBytes, let user = try await authenticate(username: name, password: password) else {
             throw KalanError.unauthenticated
         }
         let secret = Self.newSecret()
         let expiresAt = now.addingTimeInterval(Double(limits.sessionLifetime))
         try await repository.transaction { work in
+            try await work.forgetLoginAttempt(id: attempt)
             try await work.insertWebSession(hash: Self.digest(secret), userID: user.id, csrfToken: Self.newSecret(), expiresAt: expiresAt)
             try await work.audit(AuditEntry(actor: user.actor, action: "user.login", entity: .user, entityID: user.username))
         }
@@ -216,4 +251,9 @@ public struct Accounts: Sendable {
     }
 
     static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }
+}
+
+extension String {
+    /// NUL, a line break, or another control character (Unicode category Cc).
+    var hasControlCharacters: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
 }

@@ -28,17 +28,14 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
         return try await RequestPrincipal.$language.withValue(language) {
             let cookie = SessionCookie.value(in: request.headerFields[.cookie])
             if Self.publicOperations.contains(operationID) {
+                // Logging out changes the cookie's session: from another site, refused like every cookie write.
+                if operationID == "logout", cookie != nil, !request.isSameOrigin { return Self.originRefused(language) }
                 return try await RequestPrincipal.$sessionSecret.withValue(cookie) { try await next(request, body, metadata) }
             }
             let header = request.headerFields[.authorization] ?? ""
             let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
             if token.isEmpty, cookie != nil {
-                if request.method != .get, request.method != .head, !request.isSameOrigin {
-                    return ProblemResponse.make(
-                        Problem(
-                            type: "/problems/forbidden", title: Messages.text("api.origin_refused", language), status: 403,
-                            detail: Messages.text("api.origin_refused_detail", language)))
-                }
+                if request.method != .get, request.method != .head, !request.isSameOrigin { return Self.originRefused(language) }
             }
             let user: User? =
                 if !token.isEmpty { try await accounts.authenticate(token: token) } else if let cookie { try await accounts.authenticate(session: cookie)?.user } else { nil }
@@ -51,6 +48,15 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             }
             return try await RequestPrincipal.$actor.withValue(user.actor) { try await next(request, body, metadata) }
         }
+    }
+}
+
+extension BearerAuthenticationMiddleware {
+    static func originRefused(_ language: Language) -> (HTTPResponse, HTTPBody?) {
+        ProblemResponse.make(
+            Problem(
+                type: "/problems/forbidden", title: Messages.text("api.origin_refused", language), status: 403,
+                detail: Messages.text("api.origin_refused_detail", language)))
     }
 }
 

@@ -47,12 +47,13 @@ struct SessionPages: Sendable {
         }
         let data = try await page.request.body.collect(upTo: 256 * 1024)
         let fields = URLEncodedForm(String(buffer: data))
-        let username = String((fields["username"] ?? "").prefix(64))
+        let username = String((fields["username"] ?? "").prefix(FieldLimits.username))
         let password = fields["password"] ?? ""
         let next = LoginPage.safeNext(fields["next"])
         let replay = fields.all.filter { $0.name.hasPrefix("r.") }.map { (name: String($0.name.dropFirst(2)), value: $0.value) }
         func again(_ errors: LoginPage.Errors, status: HTTPResponse.Status, headers: HTTPFields = [:]) -> Response {
-            var response = LoginPage.render(page, next: next, replay: replay, username: username, errors: errors, status: status)
+            let shown = String(String.UnicodeScalarView(username.unicodeScalars.filter { $0.properties.generalCategory != .control }))
+            var response = LoginPage.render(page, next: next, replay: replay, username: shown, errors: errors, status: status)
             for field in headers { response.headers.append(field) }
             return response
         }
@@ -68,6 +69,12 @@ struct SessionPages: Sendable {
         } catch let error as KalanError {
             if case .tooManyAttempts(let seconds) = error {
                 return again(.init(form: error.message(in: page.language)), status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
+            }
+            // A control character (NUL…) in a field: the field says so.
+            if case .invalid(let field, _) = error {
+                let message = error.message(in: page.language)
+                let errors = field == "username" ? LoginPage.Errors(username: message) : LoginPage.Errors(password: message)
+                return again(errors, status: .unprocessableContent)
             }
             return again(.init(form: error.message(in: page.language)), status: .unauthorized)
         }
@@ -143,10 +150,10 @@ enum LoginPage {
         let view = View(
             next: next, replay: replay.map { Replayed(name: $0.name, value: $0.value) },
             username: Field(
-                id: "username", name: "username", label: page.t("field.username"), type: "text", value: username, maxlength: 64,
+                id: "username", name: "username", label: page.t("field.username"), type: "text", value: username, maxlength: FieldLimits.username,
                 autocomplete: "username", error: errors.username),
             password: Field(
-                id: "password", name: "password", label: page.t("field.password"), type: "password", value: "", maxlength: 200,
+                id: "password", name: "password", label: page.t("field.password"), type: "password", value: "", maxlength: FieldLimits.loginPassword,
                 autocomplete: "current-password", error: errors.password))
         return page.render("login", title: page.t("login.title"), view: view, flash: errors.form.map { .bad([$0]) } ?? flash, status: status)
     }

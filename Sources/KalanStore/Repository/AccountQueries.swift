@@ -90,19 +90,43 @@ extension PostgresUnitOfWork {
         return try await user(id: try row.decode("user_id"))
     }
 
-    func recordLoginFailure(username: String, address: String, at: Date) async throws {
-        try await query("DELETE FROM login_failure WHERE at < \(at.addingTimeInterval(-86_400))")
-        try await query("INSERT INTO login_failure (username, address, at) VALUES (\(username), \(address), \(at))")
-    }
-
-    func loginFailures(username: String, address: String, since: Date) async throws -> (account: Int, address: Int) {
+    func countLoginAttempt(username: String, address: String, at: Date, window: Int, perAccountAndAddress: Int, perAddress: Int) async throws
+        -> LoginAttemptCount
+    {
+        // A transaction-scoped lock per (username, address), then one per address, always in this
+        // order and in two classes of key (so no two attempts wait for each other in a cycle):
+        // concurrent attempts of one key are counted one after the other, on every server. In
+        // READ COMMITTED the count below sees every attempt recorded before the locks were taken.
+        try await query("SELECT pg_advisory_xact_lock(1, hashtext(\(username + "\n" + address)))")
+        try await query("SELECT pg_advisory_xact_lock(2, hashtext(\(address)))")
+        let since = at.addingTimeInterval(-Double(window))
         let row = try await query(
             """
-            SELECT (SELECT count(*) FROM login_failure WHERE username = \(username) AND at > \(since)) AS account,
-                   (SELECT count(*) FROM login_failure WHERE address = \(address) AND at > \(since)) AS address
+            SELECT count(*) FILTER (WHERE username = \(username) AND address = \(address)) AS pair,
+                   min(at) FILTER (WHERE username = \(username) AND address = \(address)) AS pair_oldest,
+                   count(*) FILTER (WHERE address = \(address)) AS by_address,
+                   min(at) FILTER (WHERE address = \(address)) AS address_oldest,
+                   count(*) FILTER (WHERE username = \(username)) AS account
+            FROM login_failure WHERE (username = \(username) OR address = \(address)) AND at > \(since)
             """
         ).firstRow()
-        return (try row.decode("account"), try row.decode("address"))
+        let pair: Int = try row.decode("pair")
+        let byAddress: Int = try row.decode("by_address")
+        if pair >= perAccountAndAddress || byAddress >= perAddress {
+            var frees: [Date] = []
+            if pair >= perAccountAndAddress, let oldest: Date = try row.decode("pair_oldest") { frees.append(oldest) }
+            if byAddress >= perAddress, let oldest: Date = try row.decode("address_oldest") { frees.append(oldest) }
+            let until = (frees.max() ?? at).addingTimeInterval(Double(window))
+            return .refused(retryAfter: max(1, Int(until.timeIntervalSince(at).rounded(.up))))
+        }
+        try await query("DELETE FROM login_failure WHERE at < \(at.addingTimeInterval(-86_400))")
+        let id: Int64 = try await query("INSERT INTO login_failure (username, address, at) VALUES (\(username), \(address), \(at)) RETURNING id").firstRow()
+            .decode("id")
+        return .counted(id: id, accountFailures: try row.decode("account"))
+    }
+
+    func forgetLoginAttempt(id: Int64) async throws {
+        try await query("DELETE FROM login_failure WHERE id = \(id)")
     }
 
     static func user(_ row: PostgresRow) throws -> User {
