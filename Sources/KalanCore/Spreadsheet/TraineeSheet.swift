@@ -40,7 +40,7 @@ public enum TraineeSheet {
                 } else if v < 0x20 || v == 0x7F || forbiddenInNames.contains(scalar) {
                     return false
                 }
-            } else if scalar.properties.generalCategory == .control {
+            } else if scalar.properties.generalCategory == .control || DisguisingCharacters.isDisguising(scalar) {
                 return false
             } else if scalar.properties.isAlphabetic {
                 hasLetter = true

@@ -18,8 +18,8 @@ public enum Validate {
             return nil
         }
         guard text.count <= max else { throw KalanError.invalid(field: field, problem: .tooLong(max: max)) }
-        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw KalanError.invalid(field: field, problem: .format(expected: "text without control characters"))
+        guard !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }), !DisguisingCharacters.contains(text) else {
+            throw KalanError.invalid(field: field, problem: .controlCharacters)
         }
         return text
     }
