@@ -216,6 +216,30 @@ struct RosterPageTests {
         }
     }
 
+    @Test func rule6OtherTrainersSeeNothingAndViewersChangeNothing() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let stranger = try await Pages.signIn(client, "stranger")
+                for uri in ["/sessions/S-1", "/sessions/S-1/attendance", "/sessions/S-1/scores", "/sessions/S-1/results"] {
+                    #expect(try await Pages.get(client, uri, stranger).status == 404, "\(uri) is hidden from a trainer of another session")
+                }
+                let viewer = try await Pages.signIn(client, "viewer")
+                let results = try await Pages.get(client, "/sessions/S-1/results?lang=en", viewer)
+                #expect(results.status == 200 && !results.body.contains("/results/close") && !results.body.contains("/results/reopen"))
+                let token = try Pages.csrf(results.body)
+                let close = try await Pages.post(client, "/sessions/S-1/results/close?lang=en", viewer, "csrf=\(token)")
+                #expect(close.status == 403)
+                let sheet = try await Pages.get(client, "/sessions/S-1/attendance?day=2030-03-05", viewer)
+                let marks = try await Pages.post(
+                    client, "/sessions/S-1/attendance", viewer, "csrf=\(token)&day=2030-03-05&version=\(try Pages.version(sheet.body))&m.T-1=absent")
+                #expect(marks.status == 403)
+                #expect(try await pool.query("SELECT count(*) AS n FROM attendance").first!.decode("n", as: Int.self) == 0)
+                #expect(try await pool.query("SELECT count(*) AS n FROM enrolment WHERE status IN ('completed', 'failed')").first!.decode("n", as: Int.self) == 0)
+            }
+        }
+    }
+
     @Test func hrEnrolsStaffByNumberAndEveryLineIsReported() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)

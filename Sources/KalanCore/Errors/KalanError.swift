@@ -109,14 +109,13 @@ public enum KalanError: Error, Sendable, Equatable {
             }
             return t("error.attendance_changed", ["day": Format.day(day, language)]) + " " + lines.joined(separator: " ; ")
         case .scoresChanged(let differences):
-            let fr = language == .fr
             let lines = differences.map { d in
                 t(
                     "error.scores_line",
                     [
                         "staff": d.staffNumber, "name": d.fullName, "kind": d.kind.name(in: language),
-                        "saved": d.saved.map { CompletionRule.format($0, fr, decimals: 2) } ?? t("attendance.unmarked"),
-                        "wanted": CompletionRule.format(d.wanted, fr, decimals: 2),
+                        "saved": d.saved.map { Format.number($0, decimals: 2, language, rule: .down) } ?? t("attendance.unmarked"),
+                        "wanted": Format.number(d.wanted, decimals: 2, language, rule: .down),
                     ])
             }
             return t("error.scores_changed") + " " + lines.joined(separator: " ; ")

@@ -53,9 +53,10 @@ public enum Messages {
 /// French, `28.1` and `28 November 2026` in English.
 public enum Format {
     /// A number with at most `decimals` decimals (trailing zeros dropped), the language's decimal mark.
-    public static func number(_ value: Double, decimals: Int = 1, _ language: Language) -> String {
+    /// `.down` cuts instead of rounding, for figures compared with a threshold (79.96 stays below 80).
+    public static func number(_ value: Double, decimals: Int = 1, _ language: Language, rule: FloatingPointRoundingRule = .toNearestOrAwayFromZero) -> String {
         let scale = pow(10, Double(decimals))
-        let rounded = (value * scale).rounded() / scale
+        let rounded = (value * scale + (rule == .down ? 1e-6 : 0)).rounded(rule) / scale
         var text = rounded == rounded.rounded() ? String(Int(rounded)) : String(format: "%.\(decimals)f", rounded)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
@@ -72,8 +73,7 @@ public enum Format {
 
     /// A rate (0…1) as a percentage: `28,1 %` / `28.1%`.
     public static func percent(_ rate: Double, decimals: Int = 0, _ language: Language) -> String {
-        let number = number(rate * 100, decimals: decimals, language)
-        return language == .fr ? "\(number) %" : "\(number)%"
+        Messages.text("format.percent", language, ["number": number(rate * 100, decimals: decimals, language)])
     }
 
     /// A day in words: `1er mars 2026`, `28 novembre 2026` / `1 March 2026`.

@@ -49,29 +49,13 @@ public enum CompletionRule {
 
 extension CompletionRule.Shortfall {
     public func message(in language: Language) -> String {
-        let fr = language == .fr
         switch self {
         case .postScoreBelowPassMark(let score, let passMark):
-            return Messages.text("results.why.post_below", language, ["score": CompletionRule.format(score, fr, decimals: 2), "pass": String(passMark)])
+            return Messages.text("results.why.post_below", language, ["score": Format.number(score, decimals: 2, language, rule: .down), "pass": String(passMark)])
         case .attendanceBelowMinimum(let rate, let minimum):
-            return Messages.text("results.why.attendance_below", language, ["rate": CompletionRule.format(rate, fr), "min": String(minimum)])
+            return Messages.text("results.why.attendance_below", language, ["rate": Format.number(rate, language, rule: .down), "min": String(minimum)])
         case .noPostScore:
             return Messages.text("results.why.no_post", language)
         }
-    }
-}
-
-extension CompletionRule {
-    /// `decimals` at most (cut, not rounded: 79.96 stays below 80), without trailing zeros, with
-    /// a decimal comma in French.
-    static func format(_ value: Double, _ fr: Bool, decimals: Int = 1) -> String {
-        let scale = pow(10, Double(decimals))
-        let cut = (value * scale + 1e-6).rounded(.down) / scale
-        var text = String(format: "%.\(decimals)f", cut)
-        if text.contains(".") {
-            while text.hasSuffix("0") { text.removeLast() }
-            if text.hasSuffix(".") { text.removeLast() }
-        }
-        return fr ? text.replacingOccurrences(of: ".", with: ",") : text
     }
 }

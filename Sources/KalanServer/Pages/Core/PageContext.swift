@@ -66,7 +66,7 @@ struct PageRequest {
         let context = PageContext(
             lang: language.rawValue, t: Messages.tree(language), title: title, wide: wide,
             user: user.map { .init(username: $0.username, managesRegister: $0.actor.managesRegister) }, csrf: csrf, flash: flash,
-            otherLanguage: .init(code: other.rawValue, label: other == .fr ? "Français" : "English", href: "\(request.uri.path)?\(items.joined(separator: "&"))"),
+            otherLanguage: .init(code: other.rawValue, label: Messages.text("layout.language_name", other), href: "\(request.uri.path)?\(items.joined(separator: "&"))"),
             view: view)
         let html = PageTemplates.library.render(context, withTemplate: template) ?? ""
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))

@@ -30,7 +30,7 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if case .storageFailure(let detail) = error { context.logger.error("storage failure", metadata: ["error": "\(detail)"]) }
             let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
             return Self.answer(error, page: page)
-        } catch let error as HTTPResponseError {
+        } catch let error as any HTTPResponseError {
             throw error
         } catch {
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])

@@ -60,8 +60,13 @@ struct AttendancePage: Sendable {
     func show(_ request: Request, code: String) async throws -> Response {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
-        let day = try await chosenDay(request, code: code, actor: actor)
-        let sheet = try await recording.attendanceSheet(sessionCode: code, day: day, actor: actor)
+        let sheet: AttendanceSheet
+        if let text = request.uri.queryParameters.get("day"), !text.isEmpty {
+            guard let day = Day(text) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+            sheet = try await recording.attendanceSheet(sessionCode: code, day: day, actor: actor)
+        } else {
+            sheet = try await defaultSheet(code: code, actor: actor)
+        }
         return try await render(page, sheet: sheet, flash: done(page))
     }
 
@@ -91,19 +96,16 @@ struct AttendancePage: Sendable {
         return page.redirect("/sessions/\(PageRequest.segment(code))/attendance?day=\(day)", done: "attendance")
     }
 
-    /// `?day=`, else today when it is a training day, else the first day still to mark, else the first day.
-    func chosenDay(_ request: Request, code: String, actor: Actor) async throws -> Day {
-        if let text = request.uri.queryParameters.get("day"), !text.isEmpty {
-            guard let day = Day(text) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
-            return day
-        }
-        let session = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor).0
-        let days = session.trainingDays
-        let today = clock.today()
+    /// Without `?day=`: today when it is a training day, else the first day still to mark, else the
+    /// first day. (The sheet itself checks that the actor may see the session.)
+    func defaultSheet(code: String, actor: Actor) async throws -> AttendanceSheet {
+        guard let session = try await repository.transaction({ try await $0.session(code: code) }) else { throw KalanError.notFound(.session, key: code) }
+        let days = session.trainingDays, today = clock.today()
         guard let first = days.first else { throw KalanError.rule(.dayOutsideSession(day: today)) }
-        if days.contains(today) { return today }
+        if days.contains(today) { return try await recording.attendanceSheet(sessionCode: code, day: today, actor: actor) }
         let probe = try await recording.attendanceSheet(sessionCode: code, day: first, actor: actor)
-        return probe.unmarkedDays.first ?? first
+        guard let next = probe.unmarkedDays.first, next != first else { return probe }
+        return try await recording.attendanceSheet(sessionCode: code, day: next, actor: actor)
     }
 
     func render(_ page: PageRequest, sheet: AttendanceSheet, differences: Differences? = nil, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok)

@@ -17,7 +17,6 @@ struct RosterPage: Sendable {
     }
 
     struct Line {
-        var staffNumber: String
         var staff: String
         var name: String
         var department: String
@@ -29,12 +28,8 @@ struct RosterPage: Sendable {
         var actions: [Action]
     }
 
-    struct Sheets {
-        struct Attendance { var unmarked: String? }
-        var attendance: Attendance?
-        var scores: Bool
-        var results: Bool
-    }
+    /// The links to the sheets, for those who record; the attendance sheet needs training days.
+    struct Sheets { var attendance: Bool }
 
     struct View {
         var code: String
@@ -66,7 +61,7 @@ struct RosterPage: Sendable {
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
             meta: SessionText.meta(session, language), status: session.status.name(in: language), seats: seats,
-            sheets: records ? Sheets(attendance: days > 0 ? .init(unmarked: nil) : nil, scores: true, results: true) : nil,
+            sheets: records ? Sheets(attendance: days > 0) : nil,
             lines: lines.map { line(of: $0, days: days, managesRegister: actor.managesRegister, language: language) }, hasLines: !lines.isEmpty,
             decides: actor.managesRegister, enrols: actor.managesRegister)
         return page.render("roster", title: session.code, view: view, flash: flash ?? done(page), wide: true, status: status)
@@ -85,7 +80,7 @@ struct RosterPage: Sendable {
             }
         }
         return Line(
-            staffNumber: line.trainee.staffNumber, staff: line.trainee.staffNumber, name: line.trainee.fullName, department: line.departmentCode ?? "",
+            staff: line.trainee.staffNumber, name: line.trainee.fullName, department: line.departmentCode ?? "",
             status: line.enrolment.status.name(in: language),
             position: line.enrolment.waitlistPosition.map { Messages.text("roster.waitlist_position", language, ["position": String($0)]) },
             attendance: held && days > 0 ? Format.percent(line.attendanceRate(trainingDays: days) / 100, language) : "–",

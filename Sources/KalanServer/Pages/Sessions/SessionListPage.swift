@@ -16,14 +16,8 @@ struct SessionListPage: Sendable {
         var status: String
     }
 
-    struct Option {
-        var code: String
-        var label: String
-        var selected: Bool
-    }
-
     struct View {
-        var statuses: [Option]
+        var statuses: [SelectOption]
         var rows: [Row]
         var hasRows: Bool
     }
@@ -49,7 +43,7 @@ struct SessionListPage: Sendable {
                 dates: "\(Format.shortDay(s.startsOn, page.language)) → \(Format.shortDay(s.endsOn, page.language))", place: SessionText.place(s, page.language),
                 capacity: s.capacity, status: s.status.name(in: page.language))
         }
-        let options = SessionStatus.allCases.map { Option(code: $0.rawValue, label: $0.name(in: page.language), selected: $0 == filter.status) }
+        let options = SelectOption.all(SessionStatus.self, chosen: filter.status, page.language)
         return page.render("sessions", title: page.t("sessions.title"), view: View(statuses: options, rows: rows, hasRows: !rows.isEmpty), wide: true)
     }
 }

@@ -12,12 +12,6 @@ struct StatisticsPage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
 
-    struct Option {
-        var code: String
-        var label: String
-        var selected: Bool
-    }
-
     struct Cell {
         var text: String
         var number: Bool
@@ -76,8 +70,8 @@ struct StatisticsPage: Sendable {
     struct Programmes { var items: [Programme] }
 
     struct View {
-        var byOptions: [Option]
-        var thenOptions: [Option]
+        var byOptions: [SelectOption]
+        var thenOptions: [SelectOption]
         var from: String
         var to: String
         var links: String?
@@ -127,9 +121,7 @@ struct StatisticsPage: Sendable {
             status = .badRequest
         }
         let labels = try await labels()
-        func options(_ chosen: CohortDimension?) -> [Option] {
-            CohortDimension.allCases.map { Option(code: $0.rawValue, label: $0.name(in: language), selected: $0 == chosen) }
-        }
+        func options(_ chosen: CohortDimension?) -> [SelectOption] { SelectOption.all(CohortDimension.self, chosen: chosen, language) }
         var programmes: Programmes?
         if user.role != .trainer {
             programmes = Programmes(items: try await statistics.programmeProgress(actor: user.actor).map { programme($0, language) })
