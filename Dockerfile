@@ -15,8 +15,9 @@ COPY sql ./sql
 RUN swift build -c release --static-swift-stdlib --product kalan
 
 FROM debian:bookworm-slim
+# postgresql-client: pg_dump and pg_restore for `kalan db backup` / `kalan db restore` (15, as the server).
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcairo2 libqrencode4 fontconfig fonts-dejavu-core \
-    ca-certificates tzdata \
+    ca-certificates tzdata postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /var/lib/kalan --create-home kalan
 COPY --from=build /src/.build/release/kalan /usr/local/bin/kalan
 COPY fixtures /usr/share/kalan/fixtures
@@ -24,5 +25,6 @@ USER kalan
 WORKDIR /var/lib/kalan
 ENV KALAN_HOST=0.0.0.0 KALAN_PORT=8080 KALAN_DATA_DIR=/var/lib/kalan KALAN_FIXTURES_DIR=/usr/share/kalan/fixtures
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /healthz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ok <&3"]
+# Ready: the database reachable and migrated (/readyz answers "ok", else a 503 problem).
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s CMD ["/bin/bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /readyz HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '^ok' <&3"]
 CMD ["kalan", "serve"]

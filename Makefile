@@ -51,6 +51,7 @@ test: deps lint
 	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test
 	scripts/contract-test.sh
 	scripts/browser-test.sh
+	scripts/reliability.sh
 
 # Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
 bench: deps

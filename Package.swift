@@ -1,11 +1,8 @@
 // swift-tools-version:6.2
-import Foundation
 import PackageDescription
 
-// Migrations live in sql/ and are compiled in (`.embedInCode`): every sql/*.sql file, each also
-// named in sql/MigrationFiles.swift.
-let migrationFiles = ((try? FileManager.default.contentsOfDirectory(atPath: Context.packageDirectory + "/sql")) ?? [])
-    .filter { $0.hasSuffix(".sql") }.sorted()
+// Migrations live in sql/migrations/ and are compiled in (`.embedInCode` of the folder, read when
+// building, so a new file needs no change here), each also named in sql/MigrationFiles.swift.
 
 // Every target shares these settings: explicit existentials and strict member imports.
 let settings: [SwiftSetting] = [
@@ -80,7 +77,7 @@ let package = Package(
             resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
         ),
-        .target(name: "KalanMigrations", path: "sql", resources: migrationFiles.map { .embedInCode($0) }, swiftSettings: settings),
+        .target(name: "KalanMigrations", path: "sql", resources: [.embedInCode("migrations")], swiftSettings: settings),
         .target(
             name: "KalanStore",
             dependencies: [

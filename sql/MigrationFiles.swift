@@ -1,5 +1,5 @@
 // The migrations are compiled into the binary with SwiftPM's `.embedInCode` (Package.swift
-// embeds every sql/*.sql file). SwiftPM names each file's bytes after the file, so a new
+// embeds the folder sql/migrations/). SwiftPM names each file's bytes after the file, so a new
 // migration needs one line below (SwiftPM turns the leading digit into "_": 0002_x.sql is
 // `_002_x_sql`); KalanStoreTests fails while a file is missing from the list.
 
@@ -8,5 +8,6 @@ public enum MigrationFiles {
     public static let all: [(name: String, bytes: [UInt8])] = [
         ("0001_domain.sql", PackageResources._001_domain_sql),
         ("0002_closed_results.sql", PackageResources._002_closed_results_sql),
+        ("0007_operations.sql", PackageResources._007_operations_sql),
     ]
 }

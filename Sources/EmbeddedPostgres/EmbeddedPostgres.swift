@@ -143,7 +143,11 @@ public struct EmbeddedPostgres: Sendable {
             if exists.isEmpty {
                 var sql = "CREATE DATABASE \(Self.quoted(name))"
                 if let template { sql += " TEMPLATE \(Self.quoted(template))" }
-                try await pool.withConnection { try await $0.run(sql) }
+                do {
+                    try await pool.withConnection { try await $0.run(sql) }
+                } catch let error as PostgresError where error.isUniqueViolation || error.sqlState == "42P04" {
+                    // Another command created it at the same moment: it exists, as wanted.
+                }
             }
         } catch {
             await pool.close()
@@ -177,7 +181,7 @@ public struct EmbeddedPostgres: Sendable {
 
     static var isRoot: Bool { geteuid() == 0 }
 
-    private func chownToServerUser(_ url: URL) throws {
+    func chownToServerUser(_ url: URL) throws {
         guard Self.isRoot else { return }
         guard let user = getpwnam("postgres") else {
             throw EmbeddedPostgresError(
@@ -189,7 +193,7 @@ public struct EmbeddedPostgres: Sendable {
     }
 
     /// The postgres user must be able to walk down to the data folder.
-    private func checkReachableByPostgresUser() async throws {
+    func checkReachableByPostgresUser() async throws {
         let test = try await Self.execute(URL(fileURLWithPath: "/usr/bin/test"), ["-x", dataDirectory.path], as: "postgres")
         guard test.code != 0 else { return }
         var blocking = dataDirectory
@@ -236,7 +240,7 @@ public struct EmbeddedPostgres: Sendable {
             "PostgreSQL server binaries (initdb, pg_ctl, postgres) were not found. Install them with: apt-get install postgresql (or set KALAN_DATABASE_URL to use an existing server).")
     }
 
-    private func run(_ executable: URL, _ arguments: [String], as user: String?, failure: String? = nil) async throws {
+    func run(_ executable: URL, _ arguments: [String], as user: String?, failure: String? = nil) async throws {
         let result = try await Self.execute(executable, arguments, as: user)
         guard result.code == 0 else {
             let tail = result.output.split(separator: "\n").suffix(5).joined(separator: "\n")

@@ -50,9 +50,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// Serialization failure or deadlock: the transaction may succeed if run again.
     public var isRetryable: Bool { sqlState == "40001" || sqlState == "40P01" }
     /// The connection is gone (class 08, admin shutdown, or a client-side loss).
+    /// The connection is gone or the server is going: a client error of libpq, SQLSTATE class 08,
+    /// an administrator's or crash shutdown (57P01–57P03), or a failed query without SQLSTATE —
+    /// every error the server sends has one, so libpq made it up when the socket closed mid-query.
     public var isConnectionLoss: Bool {
         kind == .connection || (sqlState?.hasPrefix("08") ?? false) || sqlState == "57P01"
-            || sqlState == "57P02" || sqlState == "57P03"
+            || sqlState == "57P02" || sqlState == "57P03" || (kind == .server && sqlState == nil)
     }
 
     public var description: String {

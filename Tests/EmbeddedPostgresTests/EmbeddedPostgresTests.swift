@@ -39,6 +39,46 @@ struct EmbeddedPostgresTests {
         }
     }
 
+    /// Two commands on one stopped folder: both get the server, the first out leaves it running
+    /// for the other, the last out stops it.
+    @Test func commandsShareTheServerAndTheLastOneOutStopsIt() async throws {
+        try await withServer { server in
+            async let a = server.lease()
+            async let b = server.lease()
+            let (first, second) = try await (a, b)
+            #expect(try await server.isRunning())
+            try await first.release()
+            #expect(try await server.isRunning(), "the other command still uses it")
+            try await second.release()
+            #expect(try await server.isRunning() == false)
+        }
+    }
+
+    @Test func aServerStartedByHandIsLeftRunning() async throws {
+        try await withServer { server in
+            try await server.start()
+            let lease = try await server.lease()
+            try await lease.release()
+            #expect(try await server.isRunning())
+        }
+    }
+
+    /// The same with two `kalan` processes started at the same moment (it failed 3 times in 3
+    /// before the lock: "pg_ctl: could not start server").
+    @Test func twoKalanCommandsStartedTogetherBothSucceed() async throws {
+        try #require(KalanProcess.isBuilt, "swift build builds kalan beside the tests")
+        try await withServer { server in
+            for _ in 0..<3 {
+                async let a = KalanProcess.run(["db", "migrate", "--data-dir", server.dataDirectory.path])
+                async let b = KalanProcess.run(["db", "status", "--data-dir", server.dataDirectory.path])
+                let (first, second) = try await (a, b)
+                #expect(first.code == 0, "\(first.output)")
+                #expect(second.code == 0, "\(second.output)")
+                #expect(try await server.isRunning() == false, "the last command out stopped the server")
+            }
+        }
+    }
+
     @Test func startWhileRunningReusesTheRunningServer() async throws {
         try await withServer { server in
             let first = try await server.start()

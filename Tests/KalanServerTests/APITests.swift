@@ -51,10 +51,11 @@ struct APIFixture {
         return fixture
     }
 
-    func app() -> some ApplicationProtocol {
-        buildApplication(
-            configuration: .init(publicURL: "http://test", bcryptCost: 4, clock: Self.clock), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"),
-            logger: Logger(label: "test"))
+    func app(_ adjust: (inout ServerConfiguration) -> Void = { _ in }) -> some ApplicationProtocol {
+        var configuration = ServerConfiguration(publicURL: "http://test", bcryptCost: 4, clock: Self.clock)
+        adjust(&configuration)
+        return buildApplication(
+            configuration: configuration, pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
     }
 
     func headers(_ role: String?, json: Bool = false, extra: HTTPFields = [:]) -> HTTPFields {

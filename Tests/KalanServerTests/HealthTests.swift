@@ -60,14 +60,17 @@ struct MetricsTests {
 
     @Test func metricsCountRequestsByRouteAndShowPoolUsage() async throws {
         try await TestDatabase.withPool { pool in
-            let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
+            var configuration = ServerConfiguration()
+            configuration.metricsToken = "scrape"
+            let scraper: HTTPFields = [.authorization: "Bearer scrape"]
+            let app = buildApplication(configuration: configuration, pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
             try await app.test(.router) { client in
                 // One registry per process, shared with the tests running beside this one: counts only grow.
                 let healthz = #"kalan_http_requests_total{method="GET",route="/healthz",status="200"}"#
-                let before = Self.value(of: healthz, in: String(buffer: try await client.execute(uri: "/metrics", method: .get).body))
+                let before = Self.value(of: healthz, in: String(buffer: try await client.execute(uri: "/metrics", method: .get, headers: scraper).body))
                 try await client.execute(uri: "/healthz", method: .get) { _ in }
                 try await client.execute(uri: "/verify/SECRET-SERIAL-1", method: .get) { _ in }
-                try await client.execute(uri: "/metrics", method: .get) { response in
+                try await client.execute(uri: "/metrics", method: .get, headers: scraper) { response in
                     let text = String(buffer: response.body)
                     #expect(response.headers[.contentType] == "text/plain; version=0.0.4; charset=utf-8")
                     #expect(Self.value(of: healthz, in: text) >= before + 1)

@@ -310,7 +310,7 @@ struct RegisterPageTests {
         if dryRun { body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"dry_run\"\r\n\r\n1\r\n" }
         body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"agents.csv\"\r\nContent-Type: text/csv\r\n\r\n\(csv)\r\n--\(boundary)--\r\n"
         return try await client.execute(
-            uri: "/trainees/import?lang=fr", method: .post,
+            uri: "/trainees/import?lang=fr&csrf=\(csrf)", method: .post,
             headers: [.cookie: cookie, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body)
         ) { (Int($0.status.code), String(buffer: $0.body)) }
     }

@@ -53,10 +53,10 @@ struct MigratorTests {
 
     @Test func compiledInMigrationsAreExactlyTheSQLFolder() throws {
         let sqlFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("sql")
+            .deletingLastPathComponent().appendingPathComponent("sql/migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: sqlFolder.path).filter { $0.hasSuffix(".sql") }.sorted()
         #expect(
-            MigrationFiles.all.map(\.name) == files, "every sql/*.sql file, in order, needs its line in sql/MigrationFiles.swift")
+            MigrationFiles.all.map(\.name) == files, "every sql/migrations/*.sql file, in order, needs its line in sql/MigrationFiles.swift")
         #expect(files.count == Migration.all.count, "migration files are named NNNN_name.sql")
         for (file, migration) in zip(files, Migration.all) {
             let text = try String(contentsOf: sqlFolder.appendingPathComponent(file), encoding: .utf8)

@@ -27,6 +27,11 @@ public enum KalanError: Error, Sendable, Equatable {
     case storageFailure(String)
     /// Scores changed since the form showed them: saving would overwrite them (409).
     case scoresChanged(differences: [ScoreDifference])
+    /// The request's body is larger than its route takes (413).
+    case tooLarge(maxBytes: Int)
+    /// Too many requests from one address in a short time (public verification); try again
+    /// after so many seconds (429).
+    case rateLimited(retryAfter: Int)
 
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
@@ -121,6 +126,11 @@ public enum KalanError: Error, Sendable, Equatable {
             return t("error.scores_changed") + " " + lines.joined(separator: " ; ")
         case .unavailable:
             return t("error.unavailable")
+        case .tooLarge(let maxBytes):
+            return maxBytes >= 1 << 20
+                ? t("error.too_large_mb", ["size": String(maxBytes >> 20)]) : t("error.too_large_kb", ["size": String(max(1, maxBytes >> 10))])
+        case .rateLimited(let seconds):
+            return t("error.rate_limited", ["seconds": String(seconds)])
         case .storageFailure:
             return t("error.internal")
         }

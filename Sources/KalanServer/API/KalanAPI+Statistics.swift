@@ -13,12 +13,12 @@ extension KalanAPI {
             by: (q.by ?? []).compactMap { CohortDimension(rawValue: $0.rawValue) }, from: try q.from.map { try Validate.day($0, field: "from") },
             to: try q.to.map { try Validate.day($0, field: "to") },
             courseCode: q.course, partnerCode: q.partner, programmeCode: q.programme, departmentCode: q.department, domain: q.domain)
-        let report = try await CohortStatistics(repository: repository).cohorts(query, actor: actor)
+        let report = try await CohortStatistics(repository: readRepository).cohorts(query, actor: actor)
         return .ok(.init(body: .json(.init(dimensions: report.dimensions.map(\.rawValue), groups: report.groups.map(Self.schema), total: Self.schema(report.total)))))
     }
 
     func getProgrammeProgress(_ input: Operations.GetProgrammeProgress.Input) async throws -> Operations.GetProgrammeProgress.Output {
-        let programmes = try await CohortStatistics(repository: repository).programmeProgress(actor: actor)
+        let programmes = try await CohortStatistics(repository: readRepository).programmeProgress(actor: actor)
         return .ok(
             .init(
                 body: .json(

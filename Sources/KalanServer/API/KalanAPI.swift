@@ -5,6 +5,8 @@ import OpenAPIRuntime
 /// The `/api/v1` operations of openapi.yaml, each calling the same use cases as the CLI.
 struct KalanAPI: APIProtocol {
     let repository: any KalanRepository
+    /// Statistics read here (a standby when one is configured).
+    let readRepository: any KalanRepository
     let issuing: CertificateIssuing
     let accounts: Accounts
     /// Session cookies carry Secure when Kalan is published over HTTPS.

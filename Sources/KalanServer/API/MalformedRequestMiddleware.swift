@@ -22,10 +22,12 @@ struct MalformedRequestMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             let cause = String(describing: error.underlyingError).prefix(300)
             context.logger.debug("malformed request", metadata: ["operation": "\(error.operationID)", "cause": "\(cause)"])
-            return Problem(
-                type: "/problems/malformed", title: Messages.text("api.malformed", request.language), status: 400,
-                detail: Messages.text("api.malformed_contract", request.language, ["cause": error.causeDescription])
-            ).response()
+            // The runtime's words for a failing middleware name a Swift type: say what was wrong instead.
+            let detail =
+                error.causeDescription.contains("Middleware of type")
+                ? Messages.text("api.malformed_body", request.language)
+                : Messages.text("api.malformed_contract", request.language, ["cause": error.causeDescription])
+            return Problem(type: "/problems/malformed", title: Messages.text("api.malformed", request.language), status: 400, detail: detail).response()
         }
     }
 }

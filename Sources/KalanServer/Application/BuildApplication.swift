@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// (`PostgresComposition.swift`, or a test) chooses the implementations.
 public struct ServerPorts: Sendable {
     public var repository: any KalanRepository
+    /// Where statistics read: a hot standby when one is configured, else `repository`.
+    public var readRepository: any KalanRepository
     public var idempotency: any IdempotencyStore
     public var readiness: any ReadinessProbe
     /// Connections of the database pool for `/metrics`; nil to leave them out.
@@ -18,9 +20,10 @@ public struct ServerPorts: Sendable {
 
     public init(
         repository: any KalanRepository, idempotency: any IdempotencyStore, readiness: any ReadinessProbe, poolUsage: (any PoolUsageProbe)? = nil,
-        services: [any Service] = []
+        services: [any Service] = [], readRepository: (any KalanRepository)? = nil
     ) {
         self.repository = repository
+        self.readRepository = readRepository ?? repository
         self.idempotency = idempotency
         self.readiness = readiness
         self.poolUsage = poolUsage
@@ -45,22 +48,28 @@ public func buildApplication(
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL,
         today: configuration.clock.today)
-    KalanMetrics.addRoute(to: router, pool: ports.poolUsage)
+    KalanMetrics.addRoute(to: router, pool: ports.poolUsage, token: configuration.metricsToken)
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
     }
     router.get("openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
     }
-    let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware())
+    let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware()).add(middleware: BodyLimitMiddleware())
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost), clock: configuration.clock)
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
     // Pages: one router group whose errors become pages in the reader's language.
-    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts))
-    PageRoutes(accounts: accounts, repository: repository, secureCookies: secureCookies, clock: configuration.clock).add(to: pages)
+    let limiter = AddressRateLimiter(burst: configuration.verificationBurst, perMinute: configuration.verificationsPerMinute)
+    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts)).add(middleware: BodyLimitMiddleware())
+        .add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
+    PageRoutes(
+        accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
+    ).add(to: pages)
     VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
-    let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies, clock: configuration.clock)
+    let api = KalanAPI(
+        repository: repository, readRepository: ports.readRepository, issuing: issuing, accounts: accounts, secureCookies: secureCookies,
+        clock: configuration.clock)
     do {
         try api.registerHandlers(
             on: apiRoutes, serverURL: try Servers.Server1.url(),
@@ -72,8 +81,10 @@ public func buildApplication(
         // Only a malformed server URL in openapi.yaml gets here: a build-time constant.
         preconditionFailure("openapi.yaml: \(error)")
     }
+    // An idle connection, or one whose request head or body stops arriving, is closed after
+    // `idleTimeout`: half-sent headers cannot hold connections open.
     var app = Application(
-        router: router,
+        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),
         logger: logger
     )

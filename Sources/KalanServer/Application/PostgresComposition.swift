@@ -8,18 +8,19 @@ import Postgres
 // PostgreSQL implementations into the server's ports.
 
 extension ServerPorts {
-    /// Every port on one PostgreSQL pool; the pool runs (and closes) with the server.
-    public static func postgres(_ pool: PostgresPool, logger: Logger = Logger(label: "kalan.migrations")) -> ServerPorts {
+    /// Every port on one PostgreSQL pool (the primary); statistics on `readPool` (a hot standby)
+    /// when given. The pools run (and close) with the server.
+    public static func postgres(_ pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger = Logger(label: "kalan.migrations")) -> ServerPorts {
         ServerPorts(
             repository: PostgresRepository(pool: pool), idempotency: PostgresIdempotencyStore(pool: pool),
             readiness: PostgresReadinessProbe(pool: pool, migrator: Migrator(logger: logger)), poolUsage: PostgresPoolUsageProbe(pool: pool),
-            services: [pool])
+            services: [pool] + (readPool.map { [$0] } ?? []), readRepository: readPool.map { PostgresRepository(pool: $0) })
     }
 }
 
 /// The server on a PostgreSQL pool.
 public func buildApplication(
-    configuration: ServerConfiguration, pool: PostgresPool, issuer: OpenBadgeIssuer, logger: Logger
+    configuration: ServerConfiguration, pool: PostgresPool, readPool: PostgresPool? = nil, issuer: OpenBadgeIssuer, logger: Logger
 ) -> some ApplicationProtocol {
-    buildApplication(configuration: configuration, ports: .postgres(pool, logger: logger), issuer: issuer, logger: logger)
+    buildApplication(configuration: configuration, ports: .postgres(pool, readPool: readPool, logger: logger), issuer: issuer, logger: logger)
 }

@@ -12,6 +12,13 @@ public struct ServerConfiguration: Sendable {
     /// What "now" and "today" are for the use cases (sessions' deadlines, certificates' dates,
     /// logins' windows); tests fix it.
     public var clock: WallClock
+    /// Public verification per client address: so many at once, then so many a minute (429 past it).
+    public var verificationBurst = 20
+    public var verificationsPerMinute = 30
+    /// A connection with nothing received for this long (half-sent headers included) is closed.
+    public var idleTimeoutSeconds: Int64 = 15
+    /// The bearer token `/metrics` asks for; nil: only loopback clients without a proxy get it.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA", bcryptCost: UInt8 = 12,

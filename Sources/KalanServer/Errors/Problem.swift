@@ -79,6 +79,8 @@ extension Problem {
         case .storageFailure: type = "internal"
         case .attendanceChanged: type = "attendance-changed"
         case .scoresChanged: type = "scores-changed"
+        case .tooLarge: type = "too-large"
+        case .rateLimited: type = "rate-limited"
         }
         var differences: [Difference]?
         if case .attendanceChanged(_, let changed) = error {
@@ -111,13 +113,15 @@ extension KalanError: HTTPResponseError {
         case .unavailable: .serviceUnavailable
         case .storageFailure: .internalServerError
         case .attendanceChanged, .scoresChanged: .conflict
+        case .tooLarge: .contentTooLarge
+        case .rateLimited: .tooManyRequests
         }
     }
 
     /// Retry-After for the refusals that end by themselves.
     public var headers: HTTPFields {
         switch self {
-        case .tooManyAttempts(let seconds): [.retryAfter: "\(seconds)"]
+        case .tooManyAttempts(let seconds), .rateLimited(let seconds): [.retryAfter: "\(seconds)"]
         case .unavailable: [.retryAfter: "5"]
         default: [:]
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import KalanCore
 import Metrics
@@ -35,13 +36,19 @@ public enum KalanMetrics {
         return labels.map { (names[$0.0] ?? $0.0.replacingOccurrences(of: ".", with: "_"), $0.1) }.sorted { $0.0 < $1.0 }
     }
 
-    /// The `/metrics` route: the pool's figures are read when scraped, then the registry is written
+    /// The `/metrics` route, for operators only: with `Authorization: Bearer <token>` when a
+    /// metrics token is set; without a token, only for a client on this machine's loopback that
+    /// came through no proxy (no `Forwarded`/`X-Forwarded-For`). Anyone else gets a 404, as if the
+    /// route did not exist. The pool's figures are read when scraped, then the registry is written
     /// in Prometheus' text format.
-    static func addRoute<Context: RequestContext>(to router: Router<Context>, pool: (any PoolUsageProbe)?) {
+    static func addRoute(to router: Router<KalanRequestContext>, pool: (any PoolUsageProbe)?, token: String?) {
         let open = Gauge(label: "kalan_db_pool_connections", dimensions: [("state", "open")])
         let inUse = Gauge(label: "kalan_db_pool_connections", dimensions: [("state", "in_use")])
         let waiting = Gauge(label: "kalan_db_pool_waiting")
-        router.get("metrics") { _, _ in
+        router.get("metrics") { request, context in
+            guard isOperator(request, address: context.clientAddress, token: token) else {
+                throw HTTPError(.notFound)
+            }
             if let pool {
                 let usage = await pool.usage()
                 open.record(usage.open)
@@ -52,5 +59,22 @@ public enum KalanMetrics {
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: .init(bytes: registry.emitToBuffer())))
         }
+    }
+
+    static func isOperator(_ request: Request, address: String, token: String?) -> Bool {
+        if let token, !token.isEmpty {
+            guard let given = request.headers[.authorization], given.hasPrefix("Bearer ") else { return false }
+            return Array(given.dropFirst(7).utf8).constantTimeEquals(Array(token.utf8))
+        }
+        let proxied = request.headers[HTTPField.Name("Forwarded")!] != nil || request.headers[HTTPField.Name("X-Forwarded-For")!] != nil
+        return !proxied && (address == "127.0.0.1" || address == "::1")
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Equal bytes, compared in a time that does not depend on where they differ.
+    func constantTimeEquals(_ other: [UInt8]) -> Bool {
+        guard count == other.count else { return false }
+        return zip(self, other).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

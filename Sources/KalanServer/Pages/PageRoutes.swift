@@ -7,6 +7,8 @@ import KalanCore
 struct PageRoutes: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    /// Statistics read here (a standby when one is configured).
+    let readRepository: any KalanRepository
     let secureCookies: Bool
     let clock: WallClock
 
@@ -45,7 +47,7 @@ struct PageRoutes: Sendable {
         group.get("trainees/:staffNumber") { request, context in
             try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))
         }
-        let statistics = StatisticsPage(accounts: accounts, repository: repository)
+        let statistics = StatisticsPage(accounts: accounts, repository: readRepository)
         group.get("statistics") { request, _ in try await statistics.page(request) }
         group.get("statistics/cohorts.csv") { request, _ in try await statistics.download(request, xlsx: false) }
         group.get("statistics/cohorts.xlsx") { request, _ in try await statistics.download(request, xlsx: true) }

@@ -69,7 +69,9 @@ public struct Migrator: Sendable {
 
     /// Each migration with the time it was applied, nil when pending.
     public func status(_ pool: PostgresPool) async throws -> [Status] {
-        try await pool.withConnection { connection in
+        // Under the migrations' lock: a `kalan db migrate` running beside it creates the table too.
+        try await pool.withTransaction { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))")
             try await ensureTable(connection)
             let applied = try await appliedMigrations(connection)
             return migrations.map { Status(migration: $0, appliedAt: applied[$0.version]?.appliedAt) }

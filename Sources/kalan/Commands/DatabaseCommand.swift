@@ -7,7 +7,7 @@ import Logging
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db", abstract: "Schema migrations and data.",
-        subcommands: [Migrate.self, Status.self, Seed.self])
+        subcommands: [Migrate.self, Status.self, Seed.self, Backup.self, Restore.self, Standby.self])
 
     struct Migrate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Apply pending migrations, one transaction each.")

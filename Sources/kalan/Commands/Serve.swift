@@ -6,6 +6,7 @@ import KalanCore
 import KalanServer
 import KalanStore
 import Logging
+import Postgres
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the HTTP server (API, pages, verification).")
@@ -17,6 +18,10 @@ struct Serve: AsyncParsableCommand {
     var publicURL: String?
     @Option(name: .customLong("pool-size"), help: "Database connections (env KALAN_POOL_SIZE; default 10).")
     var poolSize: Int?
+    @Option(name: .customLong("read-database-url"), help: "A hot standby for statistics (env KALAN_READ_DATABASE_URL).")
+    var readDatabaseURL: String?
+    @Flag(name: .customLong("rotate-signing-key"), help: "Make this server's signing key the database's key (the others must then get it too).")
+    var rotateSigningKey = false
 
     func run() async throws {
         let settings = GlobalOptions.settings
@@ -24,22 +29,30 @@ struct Serve: AsyncParsableCommand {
         guard let port = port ?? Int(settings.port ?? "8080"), (1...65535).contains(port) else {
             throw ValidationError("KALAN_PORT: expected a port number between 1 and 65535")
         }
-        let configuration = ServerConfiguration(
+        var configuration = ServerConfiguration(
             host: host ?? settings.host ?? "127.0.0.1", port: port,
             publicURL: publicURL ?? settings.publicURL, serialPrefix: global.serialPrefix)
+        configuration.metricsToken = settings.metricsToken
         let size = poolSize ?? Int(settings.poolSize ?? "") ?? 10
         let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
-            let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: configuration.publicURL)
-            let app = buildApplication(configuration: configuration, pool: database.pool, issuer: issuer, logger: logger)
+            let key = try IssuerKeyFile.loadOrCreate(global.signingKeyPath)
+            switch try await SigningKeyInUse.claim(key.didKey, rotate: rotateSigningKey, on: database.pool) {
+            case .same: break
+            case .other(let keyID):
+                throw CommandFailure(text: Messages.text("cli.serve.other_key", global.language, ["database": keyID, "mine": key.didKey, "path": global.signingKeyPath]))
+            case .replaced(let previous):
+                logger.notice("signing key rotated", metadata: ["previous": "\(previous)", "current": "\(key.didKey)"])
+            }
+            let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
+            let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : $0 }
+            let readPool = readURL.map { PostgresPool(configuration: .init(url: $0), maxConnections: size, logger: logger) }
+            let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.
-            let banner =
-                global.language == .fr
-                ? "Kalan est prêt : ouvrez \(configuration.publicURL)/ pour vous connecter, \(configuration.publicURL)/verify pour vérifier un certificat (Ctrl-C pour arrêter).\n"
-                : "Kalan is ready: open \(configuration.publicURL)/ to log in, \(configuration.publicURL)/verify to check a certificate (Ctrl-C to stop).\n"
-            FileHandle.standardOutput.write(Data(banner.utf8))
+            let banner = Messages.text("cli.ready", global.language, ["url": configuration.publicURL])
+            FileHandle.standardOutput.write(Data((banner + "\n").utf8))
             try await app.runService()
         } catch {
             await database.close()

@@ -79,3 +79,9 @@ struct CommandContext {
 struct FormatOption: ParsableArguments {
     @Option(name: .customLong("format"), help: "table, json or csv.") var format: OutputFormat = .table
 }
+
+/// A refusal of the command itself (not of a use case), already worded for the operator.
+struct CommandFailure: Error, CustomStringConvertible {
+    let text: String
+    var description: String { text }
+}

@@ -5,33 +5,41 @@ import Logging
 import Postgres
 
 /// The database a command works on: the one named by KALAN_DATABASE_URL, or the embedded
-/// server in the data folder, started for the command and stopped after it if it was not running.
+/// server in the data folder, started for the command (or waited for, when another command is
+/// starting it) and stopped after the last command that uses it, if a command started it.
 struct DatabaseRuntime {
     let pool: PostgresPool
+    /// The libpq URL of the database, for PostgreSQL's own tools (pg_dump, pg_restore).
+    let url: String
     let embedded: EmbeddedPostgres?
-    let startedEmbedded: Bool
+    let lease: EmbeddedPostgres.Lease?
 
     static let databaseName = "kalan"
 
     static func open(_ options: GlobalOptions, logger: Logger, maxConnections: Int = 4) async throws -> DatabaseRuntime {
         if let url = options.resolvedDatabaseURL {
             let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, logger: logger)
-            return DatabaseRuntime(pool: pool, embedded: nil, startedEmbedded: false)
+            return DatabaseRuntime(pool: pool, url: url, embedded: nil, lease: nil)
         }
         let embedded = EmbeddedPostgres(
             dataDirectory: options.resolvedDataDirectory, options: .init(binDirectory: GlobalOptions.settings.postgresBinDirectory), logger: logger)
-        let started = try await embedded.start()
-        try await embedded.createDatabase(databaseName)
-        let pool = PostgresPool(
-            configuration: .init(url: embedded.url(database: databaseName)), maxConnections: maxConnections, logger: logger)
-        return DatabaseRuntime(pool: pool, embedded: embedded, startedEmbedded: started)
+        let lease = try await embedded.lease()
+        do {
+            try await embedded.createDatabase(databaseName)
+        } catch {
+            try? await lease.release()
+            throw error
+        }
+        let url = embedded.url(database: databaseName)
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, logger: logger)
+        return DatabaseRuntime(pool: pool, url: url, embedded: embedded, lease: lease)
     }
 
-    /// Closes the pool and stops the embedded server if this process started it.
+    /// Closes the pool and gives the embedded server up (the last command out stops it).
     func close() async {
         await pool.close()
-        if startedEmbedded, let embedded {
-            do { try await embedded.stop() } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
+        if let lease {
+            do { try await lease.release() } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)) }
         }
     }
 

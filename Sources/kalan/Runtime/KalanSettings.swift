@@ -6,6 +6,8 @@ import Foundation
 /// Commands take these values; their flags win over them. Nothing else reads `KALAN_*`.
 struct KalanSettings: Sendable {
     var databaseURL: String?
+    /// A hot standby for statistics (KALAN_READ_DATABASE_URL).
+    var readDatabaseURL: String?
     var dataDirectory: String?
     var language: String?
     var logLevel: String?
@@ -17,6 +19,8 @@ struct KalanSettings: Sendable {
     var serialPrefix: String?
     var fixturesDirectory: String?
     var password: String?
+    /// The bearer token of `/metrics` (KALAN_METRICS_TOKEN).
+    var metricsToken: String?
     /// Where `initdb`, `pg_ctl` and `postgres` are, for the embedded server.
     var postgresBinDirectory: String?
 
@@ -25,6 +29,7 @@ struct KalanSettings: Sendable {
             reader.string(forKey: ConfigKey(key)).flatMap { $0.isEmpty ? nil : $0 }
         }
         databaseURL = value("kalan.database.url")
+        readDatabaseURL = value("kalan.read.database.url")
         dataDirectory = value("kalan.data.dir")
         language = value("kalan.lang")
         logLevel = value("kalan.log.level")
@@ -37,6 +42,7 @@ struct KalanSettings: Sendable {
         fixturesDirectory = value("kalan.fixtures.dir")
         password = reader.string(forKey: ConfigKey("kalan.password"), isSecret: true)
         postgresBinDirectory = value("kalan.pg.bindir")
+        metricsToken = reader.string(forKey: ConfigKey("kalan.metrics.token"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
     }
 
     /// The process's settings, read from the environment on first use.

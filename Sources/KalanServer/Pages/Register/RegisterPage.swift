@@ -77,12 +77,18 @@ struct RegisterPage: Sendable {
     }
 
     func importSheet(_ request: Request) async throws -> Response {
-        var request = request
-        let data = try await request.collectBody(upTo: 20 * 1024 * 1024)
+        // Who sends it, from where and with which form token are known before the body is read:
+        // a stranger's or a viewer's upload costs nothing (the token is also in the form's address).
         let page = try await accounts.page(request)
-        guard request.head.isSameOrigin,
-            let form = MultipartForm(body: Array(data.readableBytesView), contentType: request.headers[.contentType] ?? "")
-        else { throw PageError.foreignForm }
+        guard request.head.isSameOrigin else { throw PageError.foreignForm }
+        guard let signedIn = page.user else { throw PageError.signInRequired }
+        guard request.uri.queryParameters.get("csrf") == page.csrf else { throw PageError.foreignForm }
+        guard signedIn.actor.managesRegister else { throw KalanError.forbidden }
+        var request = request
+        let data = try await request.collectBody(upTo: BodyLimitMiddleware<KalanRequestContext>.limit(path: "/trainees/import"))
+        guard let form = MultipartForm(body: Array(data.readableBytesView), contentType: request.headers[.contentType] ?? "") else {
+            throw PageError.foreignForm
+        }
         // A file is not kept across a login: after an expired session the person chooses it again.
         try page.check([("dry_run", form.text("dry_run") ?? "")].filter { !$0.1.isEmpty }, token: form.text("csrf"))
         let user = try page.requireUser()

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import KalanCore
+import KalanServer
+import KalanStore
+import KalanTestSupport
+import Postgres
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite("Bounded work: body caps (413), the import's checks before its body, verification per address, /metrics for operators, idle connections closed")
+struct BoundedRequestTests {
+    @Test func aBodyOverItsRoutesCapIsRefusedWith413AndNothingKept() async throws {
+        try await TestDatabase.withPool(maxConnections: 4) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let huge = #"{"staffNumber":"BIG-1","givenName":"Awa","familyName":""# + String(repeating: "a", count: 2 << 20) + #"","sex":"F"}"#
+                try await client.execute(
+                    uri: "/api/v1/trainees", method: .post, headers: f.headers("hr", json: true, extra: [.acceptLanguage: "en"]), body: ByteBuffer(string: huge)
+                ) { response in
+                    #expect(response.status == .contentTooLarge)
+                    #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+                    #expect(String(buffer: response.body).contains("at most 1 MB"), "\(String(buffer: response.body).prefix(300))")
+                }
+                #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number = 'BIG-1'").first!.decode("n", as: Int.self) == 0)
+                // A credential is a few KB: 100 KB pasted into the public form is a page saying so.
+                let pasted = "credential=" + String(repeating: "x", count: 100 * 1024)
+                try await client.execute(
+                    uri: "/verify?lang=fr", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: pasted)
+                ) { response in
+                    #expect(response.status == .contentTooLarge)
+                    #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                    #expect(String(buffer: response.body).contains("64 Ko au plus"))
+                }
+            }
+        }
+    }
+
+    /// The import's sender, role and form token are checked before its (up to 20 MB) body is
+    /// read: a viewer's upload, or one without the token in its address, is refused at once.
+    @Test func theImportChecksRoleAndTokenBeforeItsBody() async throws {
+        try await TestDatabase.withPool(maxConnections: 4) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let boundary = "----KalanTest42"
+                let body = "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n" + String(repeating: "x;", count: 500_000) + "\r\n--\(boundary)--\r\n"
+                let headers: (String) -> HTTPFields = { [.cookie: $0, .contentType: "multipart/form-data; boundary=\(boundary)"] }
+                let viewer = try await Pages.signIn(client, "viewer")
+                let token = try Pages.csrf(try await Pages.get(client, "/trainees", viewer).body)
+                let refused = try await client.execute(uri: "/trainees/import?csrf=\(token)", method: .post, headers: headers(viewer), body: ByteBuffer(string: body)) {
+                    $0.status
+                }
+                #expect(refused == .forbidden)
+                let hr = try await Pages.signIn(client, "hr")
+                let noToken = try await client.execute(uri: "/trainees/import", method: .post, headers: headers(hr), body: ByteBuffer(string: body)) { $0.status }
+                #expect(noToken == .forbidden)
+                let anonymous = try await client.execute(uri: "/trainees/import", method: .post, headers: headers(""), body: ByteBuffer(string: body)) { $0.status }
+                #expect(anonymous == .seeOther, "to the login page")
+            }
+        }
+    }
+
+    @Test func publicVerificationIsLimitedPerAddress() async throws {
+        try await TestDatabase.withPool(maxConnections: 4) { pool in
+            let f = try await APIFixture.make(pool)
+            let app = f.app {
+                $0.verificationBurst = 3
+                $0.verificationsPerMinute = 6
+            }
+            try await app.test(.router) { client in
+                for i in 0..<3 {
+                    #expect(try await Pages.get(client, "/verify/NOPE-\(i)", nil).status == 404)
+                }
+                try await client.execute(uri: "/verify/NOPE-4?lang=en", method: .get) { response in
+                    #expect(response.status == .tooManyRequests)
+                    #expect(Int(response.headers[.retryAfter] ?? "") == 10, "one request every 10 s at 6 a minute")
+                    #expect(String(buffer: response.body).contains("Too many requests from your address"))
+                }
+                // The empty form and the issuer's profile are not counted.
+                #expect(try await Pages.get(client, "/verify", nil).status == 200)
+                #expect(try await Pages.get(client, "/issuer", nil).status == 200)
+            }
+        }
+    }
+
+    @Test func theLimiterRefillsAndForgetsAddresses() {
+        let limiter = AddressRateLimiter(burst: 2, perMinute: 60, maxAddresses: 2)
+        let start = ContinuousClock.now
+        #expect(limiter.take("a", start) == nil && limiter.take("a", start) == nil)
+        #expect(limiter.take("a", start) == 1)
+        #expect(limiter.take("b", start) == nil, "another address has its own bucket")
+        #expect(limiter.take("a", start + .seconds(1)) == nil, "one token a second")
+        // A third address while the table is full: the full buckets are forgotten first.
+        #expect(limiter.take("c", start + .seconds(10)) == nil)
+    }
+
+    @Test func metricsAreForOperatorsOnly() async throws {
+        try await TestDatabase.withPool(maxConnections: 4) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app { $0.metricsToken = "scrape-secret" }.test(.router) { client in
+                let anonymous = try await client.execute(uri: "/metrics", method: .get) { $0.status }
+                let wrong = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer wrong"]) { $0.status }
+                let right = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"]) { $0.status }
+                #expect(anonymous == .notFound && wrong == .notFound && right == .ok)
+            }
+            // Without a token: a loopback client gets it, unless it came through a proxy.
+            try await f.app().test(.live) { client in
+                let local = try await client.execute(uri: "/metrics", method: .get) { $0.status }
+                let proxied = try await client.execute(uri: "/metrics", method: .get, headers: [HTTPField.Name("X-Forwarded-For")!: "203.0.113.9"]) { $0.status }
+                #expect(local == .ok && proxied == .notFound)
+            }
+        }
+    }
+
+    /// Half-sent headers do not hold a connection: it is closed after the idle timeout.
+    @Test func aConnectionWithHalfSentHeadersIsClosed() async throws {
+        try await TestDatabase.withPool(maxConnections: 2) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app { $0.idleTimeoutSeconds = 1 }.test(.live) { client in
+                let port = try #require(client.port)
+                let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                defer { close(fd) }
+                var address = sockaddr_in()
+                address.sin_family = sa_family_t(AF_INET)
+                address.sin_port = in_port_t(UInt16(port).bigEndian)
+                address.sin_addr.s_addr = inet_addr("127.0.0.1")
+                let connected = withUnsafePointer(to: &address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                #expect(connected == 0)
+                let partial = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "
+                #expect(partial.withCString { send(fd, $0, strlen($0), 0) } > 0)
+                // Wait (at most 20 s) for the server to close: recv returns 0 at end of stream.
+                var wait = timeval(tv_sec: 20, tv_usec: 0)
+                setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+                var buffer = [UInt8](repeating: 0, count: 512)
+                let received = recv(fd, &buffer, buffer.count, 0)
+                #expect(received == 0, "the server closed the connection (recv \(received), errno \(errno))")
+            }
+        }
+    }
+}
