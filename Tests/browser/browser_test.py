@@ -25,6 +25,7 @@ from selenium.webdriver.support.ui import Select  # noqa: E402
 
 from browser import Browser, first_alert, slug, with_query  # noqa: E402
 from kalan_server import Kalan, KalanError  # noqa: E402
+import journey_admin  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SERIAL = "MCENMA-2026-000001"  # a demo certificate (the first completed session's first serial)
@@ -687,9 +688,9 @@ CHECKS = [
     ("e", "attendance, roster and scores fit a 390 px phone", check_e_phone_layout),
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
-]
+] + journey_admin.CHECKS
 # Read-only checks first (they use the crawl), then those that change data.
-ORDER = ["e", "f", "g", "a", "b", "c", "d"]
+ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS]
 
 
 # ---------------------------------------------------------------------------------------------------

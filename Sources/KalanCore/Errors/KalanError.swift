@@ -49,6 +49,14 @@ public enum KalanError: Error, Sendable, Equatable {
         case controlCharacters
         /// Longer than `max` UTF-8 bytes (bcrypt reads no further than 72).
         case tooManyBytes(max: Int)
+        /// The current password given to change it is not the account's.
+        case wrongPassword
+        /// A confirmation that differs from what it confirms.
+        case mismatch
+        /// A parent or prerequisite that would make a record its own ancestor.
+        case cycle
+        /// A value that can no longer change (a session's dates once it has started).
+        case locked
     }
 
     public enum RuleViolation: Sendable, Equatable {
@@ -159,6 +167,10 @@ extension KalanError.FieldProblem {
         case .order(let other): return t("problem.order", ["other": KalanError.fieldName(other, language)])
         case .controlCharacters: return t("problem.control_characters")
         case .tooManyBytes(let max): return t("problem.too_many_bytes", ["max": String(max)])
+        case .wrongPassword: return t("admin.problem.wrong_password")
+        case .mismatch: return t("admin.problem.mismatch")
+        case .cycle: return t("admin.problem.cycle")
+        case .locked: return t("admin.problem.locked")
         }
     }
 }

@@ -178,7 +178,7 @@ public struct AuditEntry: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?

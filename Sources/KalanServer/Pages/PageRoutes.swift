@@ -14,6 +14,7 @@ struct PageRoutes: Sendable {
 
     func add(to group: RouterGroup<KalanRequestContext>) {
         SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: group)
+        AdminRoutes(accounts: accounts, repository: repository).add(to: group)
         let roster = RosterPage(accounts: accounts, repository: repository)
         let actions = RosterActions(accounts: accounts, repository: repository, roster: roster, clock: clock)
         let attendance = AttendancePage(accounts: accounts, repository: repository, clock: clock)

@@ -31,13 +31,17 @@ struct SessionPages: Sendable {
         var role: String
         var managesRegister: Bool
         var sessionsLabel: String
+        /// Everyone but trainers reads the organisation and the catalogue.
+        var readsCatalogue: Bool
+        var isAdmin: Bool
     }
 
     func home(_ page: PageRequest) async throws -> Response {
         let user = try page.requireUser()
         let view = HomeView(
             hello: page.t("home.hello", ["name": user.displayName]), username: user.username, role: user.role.name(in: page.language),
-            managesRegister: user.actor.managesRegister, sessionsLabel: page.t(user.role == .trainer ? "home.sessions_trainer" : "home.sessions"))
+            managesRegister: user.actor.managesRegister, sessionsLabel: page.t(user.role == .trainer ? "home.sessions_trainer" : "home.sessions"),
+            readsCatalogue: user.role != .trainer, isAdmin: user.actor.isAdmin)
         return page.render("home", title: page.t("home.title"), view: view)
     }
 

@@ -11,6 +11,8 @@ struct PageContext {
     struct SignedIn {
         var username: String
         var managesRegister: Bool
+        var readsCatalogue: Bool
+        var isAdmin: Bool
     }
 
     struct Flash {
@@ -65,7 +67,9 @@ struct PageRequest {
         items.append("lang=\(other.rawValue)")
         let context = PageContext(
             lang: language.rawValue, t: Messages.tree(language), title: title, wide: wide,
-            user: user.map { .init(username: $0.username, managesRegister: $0.actor.managesRegister) }, csrf: csrf, flash: flash,
+            user: user.map {
+                .init(username: $0.username, managesRegister: $0.actor.managesRegister, readsCatalogue: $0.role != .trainer, isAdmin: $0.actor.isAdmin)
+            }, csrf: csrf, flash: flash,
             otherLanguage: .init(code: other.rawValue, label: Messages.text("layout.language_name", other), href: "\(request.uri.path)?\(items.joined(separator: "&"))"),
             view: view)
         let html = PageTemplates.library.render(context, withTemplate: template) ?? ""

@@ -15,6 +15,9 @@ enum PageTemplates {
         ("results", PackageResources.results_mustache), ("register", PackageResources.register_mustache),
         ("statistics", PackageResources.statistics_mustache), ("verify", PackageResources.verify_mustache),
         ("trainee", PackageResources.trainee_mustache),
+        ("fields", PackageResources.fields_mustache), ("admin_form", PackageResources.admin_form_mustache),
+        ("admin_list", PackageResources.admin_list_mustache), ("session_edit", PackageResources.session_edit_mustache),
+        ("user", PackageResources.user_mustache), ("audit", PackageResources.audit_mustache),
     ]
 
     /// Parsed once; a template that does not parse stops the server at start (and fails the tests).

@@ -20,6 +20,7 @@ struct SessionListPage: Sendable {
         var statuses: [SelectOption]
         var rows: [Row]
         var hasRows: Bool
+        var creates: Bool
     }
 
     func render(_ request: Request) async throws -> Response {
@@ -44,7 +45,7 @@ struct SessionListPage: Sendable {
                 capacity: s.capacity, status: s.status.name(in: page.language))
         }
         let options = SelectOption.all(SessionStatus.self, chosen: filter.status, page.language)
-        return page.render("sessions", title: page.t("sessions.title"), view: View(statuses: options, rows: rows, hasRows: !rows.isEmpty), wide: true)
+        return page.render("sessions", title: page.t("sessions.title"), view: View(statuses: options, rows: rows, hasRows: !rows.isEmpty, creates: user.actor.managesRegister), wide: true)
     }
 }
 
