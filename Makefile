@@ -53,15 +53,18 @@ test: deps lint
 	scripts/browser-test.sh
 	scripts/reliability.sh
 
-# Release build, then each benchmark beside its reference tool (php-tcpdf, psql).
+# Release build, then bench/run.sh: every measure beside its anchor (wrk, pgbench, TCPDF, a raw cairo
+# program) on 100,000 synthetic staff and 1,000,000 enrolments; one table printed and written to bench-results/.
+BENCH_PACKAGES := wrk php-cli php-tcpdf postgresql-contrib gcc pkg-config
 bench: deps
-	@dpkg-query -W -f='$${Status}' php-tcpdf 2>/dev/null | grep -q "install ok installed" || \
-	  ($(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq php-cli php-tcpdf)
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
 	swift build -c release
-	bench/copy.sh
-	bench/certificates.sh
-	bench/import.sh
-	bench/synthetic.sh
+	bench/run.sh
 
 clean:
 	rm -rf .build

@@ -17,7 +17,12 @@ struct TraineeImportTests {
             #expect(summary == TraineeImportSummary(inserted: 3, updated: 0, unchanged: 0, unknownDepartments: []))
             let names = try await pool.query("SELECT family_name FROM trainee ORDER BY staff_number").map { try $0.decode("family_name", as: String.self) }
             #expect(names == ["Touré", "Ag Ilyène", "N'Diaye"])
-            #expect(try await f.count("audit_event WHERE action = 'trainee.import.create' AND actor = 'user:awa.hr'") == 3)
+            // One audit row for the file names every staff member it created (issue 14).
+            let created = try await pool.query("SELECT after->'staff_numbers' AS numbers FROM audit_event WHERE action = 'trainee.import.create' AND actor = 'user:awa.hr'")
+            #expect(created.count == 1)
+            #expect(created.first?["numbers"] == #"["MCE-001", "MCE-002", "MCE-003"]"#)
+            let analysed = try await pool.query("SELECT last_analyze IS NOT NULL AS done FROM pg_stat_user_tables WHERE relname = 'trainee'").firstRow()
+            #expect(try analysed.decode("done", as: Bool.self), "the import ran ANALYZE on the staff register")
         }
     }
 

@@ -5,6 +5,16 @@ import Foundation
 public protocol KalanRepository: Sendable {
     /// Runs `body` in a transaction, again when the database reports a serialization failure.
     func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T
+    /// Runs `body` without an explicit transaction: each statement commits by itself. Only for a
+    /// body of one statement (a read, or one self-contained write), or of reads that need no common
+    /// snapshot, where BEGIN and COMMIT would be two more round trips for nothing.
+    func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T
+}
+
+extension KalanRepository {
+    public func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
+        try await transaction(body)
+    }
 }
 
 /// Filters for lists; nil means "any".
@@ -177,6 +187,29 @@ public struct AuditEntry: Sendable {
     }
 }
 
+/// What a direct enrolment decides on: the trainee, the session's prerequisites they lack (codes,
+/// sorted), a session overlapping it where they hold or await a seat, their existing enrolment in
+/// it, and the session's seats taken and last waitlist position.
+public struct EnrolmentContext: Sendable {
+    public var trainee: Trainee
+    public var missingPrerequisites: [String]
+    public var overlappingSession: String?
+    public var existing: Enrolment?
+    public var seatsTaken: Int
+    public var lastWaitlistPosition: Int
+
+    public init(
+        trainee: Trainee, missingPrerequisites: [String], overlappingSession: String?, existing: Enrolment?, seatsTaken: Int, lastWaitlistPosition: Int
+    ) {
+        self.trainee = trainee
+        self.missingPrerequisites = missingPrerequisites
+        self.overlappingSession = overlappingSession
+        self.existing = existing
+        self.seatsTaken = seatsTaken
+        self.lastWaitlistPosition = lastWaitlistPosition
+    }
+}
+
 /// Reads and writes inside one transaction.
 public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore {
     // Organisation
@@ -214,6 +247,13 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func assignTrainer(userID: UUID, toSession id: UUID) async throws
 
     // Enrolment
+    /// The session of this code, locked until the transaction ends (one statement).
+    func lockSession(code: String) async throws -> TrainingSession?
+    /// What a direct enrolment of this staff member in the (locked) session decides on, in one
+    /// statement; nil when no trainee has this staff number.
+    func enrolmentContext(staffNumber: String, session: TrainingSession) async throws -> EnrolmentContext?
+    /// A new enrolment with its history lines and audit rows, in one statement.
+    func insert(_ enrolment: Enrolment, period: ClosedRange<Day>, events: [EnrolmentEvent], audits: [AuditEntry]) async throws
     func enrolment(sessionID: UUID, traineeID: UUID) async throws -> Enrolment?
     func seatsTaken(sessionID: UUID) async throws -> Int
     func lastWaitlistPosition(sessionID: UUID) async throws -> Int

@@ -186,7 +186,7 @@ public struct Accounts: Sendable {
     /// The user of a live web session and the token its forms must carry; nil for anything else.
     public func authenticate(session secret: String) async throws -> (user: User, csrfToken: String)? {
         guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
-        return try await repository.transaction { try await $0.webSession(hash: Self.digest(secret), now: clock.now()) }
+        return try await repository.statement { try await $0.webSession(hash: Self.digest(secret), now: clock.now()) }
     }
 
     /// Ends the web session whose secret is given; unknown secrets are ignored.
@@ -247,7 +247,7 @@ public struct Accounts: Sendable {
 
     public func authenticate(token secret: String) async throws -> User? {
         guard secret.hasPrefix("kalan_"), secret.utf8.count < 100 else { return nil }
-        return try await repository.transaction { try await $0.useToken(hash: Self.digest(secret), now: clock.now())?.1 }
+        return try await repository.statement { try await $0.useToken(hash: Self.digest(secret), now: clock.now())?.1 }
     }
 
     static func digest(_ secret: String) -> [UInt8] { Array(SHA256.hash(data: Data(secret.utf8))) }

@@ -28,14 +28,55 @@ public struct EnrolmentWorkflow: Sendable {
         }
     }
 
-    /// HR's one step: nominate and approve together.
+    /// HR's one step: nominate and approve together. A new enrolment takes four statements (lock
+    /// the session; read the trainee, prerequisites, overlaps and seats; write the enrolment with
+    /// its history and audit rows), with the same checks, history and audit as the three steps.
     @discardableResult
     public func enrol(staffNumber: String, sessionCode: String, actor: Actor, override: String? = nil) async throws -> Enrolment {
-        try await repository.transaction { work in
-            let nominated = try await nominate(staffNumber: staffNumber, sessionCode: sessionCode, actor: actor, override: override, in: work)
-            let session = try await work.lockSession(id: nominated.sessionID)
-            guard let trainee = try await work.trainee(id: nominated.traineeID) else { throw KalanError.notFound(.trainee, key: staffNumber) }
-            return try await approve(nominated, session: session, trainee: trainee, actor: actor, in: work)
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let override = override?.nonEmptyNormalisedText
+        if override != nil, !actor.isAdmin { throw KalanError.rule(.overrideNeedsAdmin) }
+        return try await repository.transaction { work in
+            guard let session = try await work.lockSession(code: sessionCode) else { throw KalanError.notFound(.session, key: sessionCode) }
+            guard let context = try await work.enrolmentContext(staffNumber: staffNumber, session: session) else {
+                throw KalanError.notFound(.trainee, key: staffNumber)
+            }
+            let trainee = context.trainee
+            guard trainee.active else { throw KalanError.rule(.inactiveTrainee(staffNumber: trainee.staffNumber)) }
+            try checkOpenForEnrolment(session, actor: actor)
+            if !context.missingPrerequisites.isEmpty, override == nil { throw KalanError.rule(.missingPrerequisites(courses: context.missingPrerequisites)) }
+            if override == nil, let other = context.overlappingSession { throw KalanError.rule(.overlappingSession(session: other)) }
+            if context.existing != nil {
+                // A closed enrolment nominated again: the step-by-step path, which updates the row.
+                let nominated = try await nominate(staffNumber: staffNumber, sessionCode: sessionCode, actor: actor, override: override, in: work)
+                return try await approve(nominated, session: session, trainee: trainee, actor: actor, in: work)
+            }
+            let nominated = Enrolment(sessionID: session.id, traineeID: trainee.id, status: .nominated, overrideReason: override)
+            var approved = nominated
+            approved.status = .approved
+            approved.version += 1
+            var final = approved
+            final.version += 1
+            if context.seatsTaken < session.capacity {
+                final.status = .enrolled
+            } else {
+                final.status = .waitlisted
+                final.waitlistPosition = context.lastWaitlistPosition + 1
+            }
+            let id = nominated.id.uuidString
+            try await work.insert(
+                final, period: session.startsOn...session.endsOn,
+                events: [
+                    EnrolmentEvent(from: nil, to: .nominated, actor: actor.name, reason: override),
+                    EnrolmentEvent(from: .nominated, to: .approved, actor: actor.name, reason: nil),
+                    EnrolmentEvent(from: .approved, to: final.status, actor: actor.name, reason: nil),
+                ],
+                audits: [
+                    AuditEntry(actor: actor, action: "enrolment.nominate", entity: .enrolment, entityID: id, after: nominated),
+                    AuditEntry(actor: actor, action: "enrolment.approved", entity: .enrolment, entityID: id, before: nominated, after: approved),
+                    AuditEntry(actor: actor, action: "enrolment.\(final.status.rawValue)", entity: .enrolment, entityID: id, before: approved, after: final),
+                ])
+            return final
         }
     }
 

@@ -350,7 +350,8 @@ public struct ResultsRecording: Sendable {
     }
 
     public func roster(sessionCode: String, actor: Actor) async throws -> (TrainingSession, [RosterLine]) {
-        try await repository.transaction { work in
+        // Two reads, no write: no BEGIN and COMMIT around them (sessions are never deleted).
+        try await repository.statement { work in
             guard let session = try await work.session(code: sessionCode), actor.canSee(session) else {
                 throw KalanError.notFound(.session, key: sessionCode)
             }

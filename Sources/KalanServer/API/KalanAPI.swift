@@ -17,7 +17,11 @@ struct KalanAPI: APIProtocol {
     var language: Language { RequestPrincipal.language }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
-        guard let id = actor.userID, let user = try await repository.transaction({ try await $0.user(id: id) }) else { throw KalanError.forbidden }
+        guard let id = actor.userID else { throw KalanError.forbidden }
+        // The account was read with the token a moment ago, in the same request.
+        var found = RequestPrincipal.user
+        if found?.id != id { found = try await repository.statement { try await $0.user(id: id) } }
+        guard let user = found else { throw KalanError.forbidden }
         return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(user.role)))))
     }
 
@@ -128,7 +132,7 @@ struct KalanAPI: APIProtocol {
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
         let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
-        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let course = try await repository.statement { try await $0.course(id: session.courseID) }
         let days = session.trainingDays.count
         return .ok(
             .init(

@@ -6,6 +6,8 @@ import OpenAPIRuntime
 /// Who is calling and in which language, for the handlers of the current request.
 enum RequestPrincipal {
     @TaskLocal static var actor: Actor?
+    /// The account the request authenticated as, as read with its token or session (no second read).
+    @TaskLocal static var user: User?
     @TaskLocal static var language: Language = .fr
     /// The client's address, for rate limiting logins.
     @TaskLocal static var address = "unknown"
@@ -46,7 +48,9 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                         detail: Messages.text("api.unauthorized_detail", language)),
                     extra: [.wwwAuthenticate: "Bearer"])
             }
-            return try await RequestPrincipal.$actor.withValue(user.actor) { try await next(request, body, metadata) }
+            return try await RequestPrincipal.$actor.withValue(user.actor) {
+                try await RequestPrincipal.$user.withValue(user) { try await next(request, body, metadata) }
+            }
         }
     }
 }

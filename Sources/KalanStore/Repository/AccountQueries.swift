@@ -53,20 +53,39 @@ extension PostgresUnitOfWork {
         return try await query(sql).map(Self.token)
     }
 
+    /// The token and its user, in one statement. The last use is written at most once a minute per
+    /// token (`lastUseInterval`), so that authenticated reads do not each write and commit; the
+    /// revoked, expired and disabled checks are made on every call all the same.
     func useToken(hash: [UInt8], now: Date) async throws -> (APIToken, User)? {
+        let stale = now.addingTimeInterval(-Self.lastUseInterval)
         guard
             let row = try await query(
                 """
-                UPDATE api_token SET last_used_at = \(now)
-                WHERE token_hash = \(Data(hash)) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > \(now))
-                RETURNING id, user_id, name, created_at, expires_at, revoked_at, last_used_at
+                WITH found AS (
+                    SELECT k.id, k.user_id, k.name, k.created_at, k.expires_at, k.revoked_at, k.last_used_at,
+                           u.username, u.display_name, u.email, u.role, u.partner_id, u.active
+                    FROM api_token k JOIN app_user u ON u.id = k.user_id
+                    WHERE k.token_hash = \(Data(hash)) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(now)) AND u.active
+                ),
+                touched AS (
+                    UPDATE api_token k SET last_used_at = \(now) FROM found f
+                    WHERE k.id = f.id AND (k.last_used_at IS NULL OR k.last_used_at < \(stale)) AND k.revoked_at IS NULL
+                    RETURNING k.id
+                )
+                SELECT f.*, coalesce((SELECT \(now) FROM touched), f.last_used_at) AS used_at FROM found f
                 """
             ).first
         else { return nil }
-        let token = try Self.token(row)
-        guard let user = try await user(id: token.userID), user.active else { return nil }
+        var token = try Self.token(row)
+        token.lastUsedAt = try row.decode("used_at")
+        let user = User(
+            id: try row.decode("user_id"), username: try row.decode("username"), displayName: try row.decode("display_name"), email: try row.decode("email"),
+            role: Role(rawValue: try row.decode("role")) ?? .viewer, partnerID: try row.decode("partner_id"), active: try row.decode("active"))
         return (token, user)
     }
+
+    /// How stale `api_token.last_used_at` may be, in seconds.
+    static let lastUseInterval: TimeInterval = 60
 
     func revoke(tokenID: UUID, at: Date) async throws -> Bool {
         try await query("UPDATE api_token SET revoked_at = \(at) WHERE id = \(tokenID) AND revoked_at IS NULL").affectedRows == 1
@@ -79,10 +98,16 @@ extension PostgresUnitOfWork {
     }
 
     func webSession(hash: [UInt8], now: Date) async throws -> (user: User, csrfToken: String)? {
-        guard let row = try await query("SELECT user_id, csrf_token FROM web_session WHERE token_hash = \(Data(hash)) AND expires_at > \(now)").first,
-            let user = try await user(id: try row.decode("user_id")), user.active
+        guard
+            let row = try await query(
+                """
+                SELECT \(unescaped: Self.userColumns.split(separator: ",").map { "u." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")), w.csrf_token
+                FROM web_session w JOIN app_user u ON u.id = w.user_id
+                WHERE w.token_hash = \(Data(hash)) AND w.expires_at > \(now) AND u.active
+                """
+            ).first
         else { return nil }
-        return (user, try row.decode("csrf_token"))
+        return (try Self.user(row), try row.decode("csrf_token"))
     }
 
     func deleteWebSession(hash: [UInt8]) async throws -> User? {

@@ -5,6 +5,76 @@ import Postgres
 extension PostgresUnitOfWork {
     static let enrolmentColumns = "e.id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at, e.version"
 
+    func lockSession(code: String) async throws -> TrainingSession? {
+        // The row lock serialises seat decisions for this session across every server process.
+        try await query("\(unescaped: Self.sessionSelect) WHERE s.code = \(code) FOR UPDATE OF s").first.map(Self.session)
+    }
+
+    func enrolmentContext(staffNumber: String, session: TrainingSession) async throws -> EnrolmentContext? {
+        // A statement of its own after the lock: its snapshot sees every enrolment committed before.
+        guard
+            let row = try await query(
+                """
+                SELECT \(unescaped: Self.traineeColumns),
+                       (SELECT coalesce(array_agg(pc.code ORDER BY pc.code), '{}') FROM course_prerequisite cp JOIN course pc ON pc.id = cp.prerequisite_id
+                        WHERE cp.course_id = \(session.courseID)
+                          AND NOT EXISTS (SELECT 1 FROM enrolment d JOIN training_session ds ON ds.id = d.session_id
+                                          WHERE d.trainee_id = t.id AND d.status = 'completed' AND ds.course_id = cp.prerequisite_id)) AS missing,
+                       (SELECT o.code FROM enrolment oe JOIN training_session o ON o.id = oe.session_id
+                        WHERE oe.trainee_id = t.id AND oe.session_id <> \(session.id) AND oe.status IN ('approved', 'enrolled', 'waitlisted', 'completed')
+                          AND o.starts_on <= \(session.endsOn) AND o.ends_on >= \(session.startsOn)
+                        ORDER BY o.starts_on LIMIT 1) AS overlapping,
+                       (SELECT count(*) FROM enrolment c WHERE c.session_id = \(session.id)
+                          AND c.status = ANY(\(EnrolmentStatus.seatHolders.map(\.rawValue)))) AS taken,
+                       (SELECT coalesce(max(w.waitlist_position), 0) FROM enrolment w WHERE w.session_id = \(session.id)) AS last_position,
+                       e.id AS existing_id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at,
+                       e.version AS existing_version
+                FROM trainee t LEFT JOIN enrolment e ON e.session_id = \(session.id) AND e.trainee_id = t.id
+                WHERE t.staff_number = \(staffNumber)
+                """
+            ).first
+        else { return nil }
+        let existing: Enrolment? =
+            try row.decode("existing_id", as: UUID?.self) == nil ? nil : try Self.enrolment(row, id: "existing_id", version: "existing_version")
+        return EnrolmentContext(
+            trainee: try Self.trainee(row), missingPrerequisites: try row.decode("missing"), overlappingSession: try row.decode("overlapping"),
+            existing: existing, seatsTaken: try row.decode("taken"), lastWaitlistPosition: try row.decode("last_position"))
+    }
+
+    func insert(_ e: Enrolment, period: ClosedRange<Day>, events: [EnrolmentEvent], audits: [AuditEntry]) async throws {
+        var sql: PostgresQuery = """
+            WITH new_enrolment AS (
+                INSERT INTO enrolment (id, session_id, trainee_id, status, waitlist_position, override_reason, period, version)
+                VALUES (\(e.id), \(e.sessionID), \(e.traineeID), \(e.status.rawValue), \(e.waitlistPosition), \(e.overrideReason),
+                        daterange(\(period.lowerBound), \(period.upperBound), '[]'), \(e.version))
+                RETURNING id
+            )
+            """
+        if !events.isEmpty {
+            sql.append(", history AS (INSERT INTO enrolment_event (enrolment_id, from_status, to_status, actor, reason) VALUES ")
+            for (index, event) in events.enumerated() {
+                if index > 0 { sql.append(", ") }
+                sql.append("(\(e.id), \(event.from?.rawValue), \(event.to.rawValue), \(event.actor), \(event.reason))")
+            }
+            sql.append(")")
+        }
+        sql.append(
+            """
+             INSERT INTO audit_event (actor, source, action, entity, entity_id, before, after)
+            SELECT a.actor, a.source, a.action, a.entity, a.entity_id, a.before, a.after FROM (VALUES
+            """)
+        for (index, entry) in audits.enumerated() {
+            if index > 0 { sql.append(", ") }
+            sql.append(
+                """
+                (\(index), \(entry.actor.name), \(entry.actor.source), \(entry.action), \(entry.entity.rawValue), \(entry.entityID),
+                 \(entry.before.map(PostgresJSON.init(text:))), \(entry.after.map(PostgresJSON.init(text:))))
+                """)
+        }
+        sql.append(") AS a (n, actor, source, action, entity, entity_id, before, after) WHERE EXISTS (SELECT 1 FROM new_enrolment) ORDER BY a.n")
+        try await query(sql)
+    }
+
     func enrolment(sessionID: UUID, traineeID: UUID) async throws -> Enrolment? {
         try await query(
             "SELECT \(unescaped: Self.enrolmentColumns) FROM enrolment e WHERE e.session_id = \(sessionID) AND e.trainee_id = \(traineeID) FOR UPDATE"

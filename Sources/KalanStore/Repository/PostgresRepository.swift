@@ -17,6 +17,14 @@ public struct PostgresRepository: KalanRepository {
         }
     }
 
+    public func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
+        try await mappingDriverErrors {
+            try await pool.withConnection { connection in
+                try await body(PostgresUnitOfWork(connection: connection))
+            }
+        }
+    }
+
     /// Constraint violations that a user can cause, as the rule or field they break.
     static func domainError(_ error: PostgresError) -> KalanError? {
         guard let constraint = error.constraint else { return nil }
