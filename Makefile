@@ -26,7 +26,7 @@ deps:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
-	@python3 -c 'import jsonschema, yaml, openpyxl' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml openpyxl
+	@python3 -c 'import jsonschema, yaml, openpyxl, pyld' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml openpyxl pyld
 
 build: deps
 	swift build

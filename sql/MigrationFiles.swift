@@ -8,6 +8,7 @@ public enum MigrationFiles {
     public static let all: [(name: String, bytes: [UInt8])] = [
         ("0001_domain.sql", PackageResources._001_domain_sql),
         ("0002_closed_results.sql", PackageResources._002_closed_results_sql),
+        ("0004_certificate_status.sql", PackageResources._004_certificate_status_sql),
         ("0007_operations.sql", PackageResources._007_operations_sql),
     ]
 }

@@ -15,6 +15,7 @@ import Testing
         #expect(
             credential["@context"] == [
                 "https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+                "https://kalan.example/issuers/contexts/kalan-v1.jsonld",
             ])
         #expect(credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"])
         #expect(credential["id"] == "urn:uuid:6f1d2c3b-4a5e-4f60-8b7c-1d2e3f405162")
@@ -27,12 +28,12 @@ import Testing
         #expect(credential["serialNumber"] == "KLN-2026-000123")
     }
 
-    @Test func validityDatesAreRFC3339UTCInBothVCForms() throws {
+    @Test func validityDatesAreRFC3339UTCAndVC2Only() throws {
         let credential = try document()
         #expect(credential["validFrom"] == "2026-11-24T00:00:00Z")
-        #expect(credential["issuanceDate"] == credential["validFrom"])
+        #expect(credential["issuanceDate"] == nil, "issuanceDate is VC 1.1")
         #expect(credential["validUntil"] == "2031-11-24T00:00:00Z")
-        #expect(credential["expirationDate"] == credential["validUntil"])
+        #expect(credential["expirationDate"] == nil, "expirationDate is VC 1.1")
         let withoutExpiry = try document(expiresAt: nil)
         #expect(withoutExpiry["validUntil"] == nil)
         #expect(withoutExpiry["expirationDate"] == nil)

@@ -28,7 +28,6 @@ from kalan_server import Kalan, KalanError  # noqa: E402
 import journey_admin  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SERIAL = "MCENMA-2026-000001"  # a demo certificate (the first completed session's first serial)
 ROLES = ["public", "admin", "drh", "formateur", "direction"]
 LANGS = ["fr", "en"]
 SIZES = ["desktop", "mobile"]
@@ -133,14 +132,14 @@ def session_links(browser, code):
     return found
 
 
-def discover(browser, role):
+def discover(browser, role, serial):
     """The pages one signed-in role reaches: the home page's links, the usual pages, one roster per
     session state, and the pages each roster links to. Returns [(name, path, linked)]."""
     home = browser.open("/", "en")
     linked = {href.split("?")[0] for href, _ in browser.links()}
     pages = [("home", "/", True)]
     for name, path in [("sessions", "/sessions"), ("trainees", "/trainees"), ("statistics", "/statistics"),
-                       ("verify", "/verify"), ("verify-serial", f"/verify/{SERIAL}")]:
+                       ("verify", "/verify"), ("verify-serial", f"/verify/{serial}")]:
         pages.append((name, path, path in linked or name in ("sessions", "verify-serial")))
     for path in sorted(linked):
         if path not in [p[1] for p in pages] and not path.startswith(("/api", "/openapi", "/logout", "/metrics", "/issuer")):
@@ -211,11 +210,11 @@ def crawl(run):
     for role in ROLES:
         if role == "public":
             b.logout()
-            pages = [("login", "/login", True), ("verify", "/verify", True), ("verify-serial", f"/verify/{SERIAL}", True),
+            pages = [("login", "/login", True), ("verify", "/verify", True), ("verify-serial", f"/verify/{run.kalan.sample_serial}", True),
                      ("home", "/", False)]
         else:
             b.login(role, run.kalan.accounts[role], "fr")
-            pages, found, _ = discover(b, role)
+            pages, found, _ = discover(b, role, run.kalan.sample_serial)
             run.sessions[role] = found
         for lang in LANGS:
             for name, path, linked in pages:

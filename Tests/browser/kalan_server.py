@@ -72,6 +72,7 @@ class Kalan:
         self.port = None
         self.accounts = dict(DEMO_ACCOUNTS)
         self.serve_log = None
+        self.sample_serial = None  # a demo certificate's serial, printed by the seed
         self.artifacts = None  # a folder to copy the logs into before the data folder goes
 
     @property
@@ -108,6 +109,9 @@ class Kalan:
             raise KalanError(f"`kalan db seed --demo` failed ({done.returncode}):\n{(done.stdout + done.stderr)[-2000:]}")
         printed = parse_accounts(done.stdout)
         self.accounts.update(printed)
+        # Serials are random: the seed prints one demo certificate to verify.
+        serial = re.search(r"\b[A-Z]+-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\b", done.stdout)
+        self.sample_serial = serial.group(0) if serial else None
         missing = set(DEMO_ACCOUNTS) - set(printed)
         if missing:
             self.log(f"note: the seed did not print {sorted(missing)}; using the passwords from DemoSeedCommand.swift")

@@ -39,6 +39,19 @@ public struct CertificateFacts: Sendable, Equatable {
     public var expiresAt: Date?
     /// BCP 47 code of the credential's language: "fr" (default) or "en".
     public var language: String
+    /// The credential's place in the issuer's revocation status list, when it has one.
+    public var status: StatusEntry?
+
+    /// A `BitstringStatusListEntry`: the status list credential's URL and this credential's bit in it.
+    public struct StatusEntry: Sendable, Equatable {
+        public var listCredential: String
+        public var index: Int
+
+        public init(listCredential: String, index: Int) {
+            self.listCredential = listCredential
+            self.index = index
+        }
+    }
 
     public init(
         serial: String, credentialId: String, issuerId: String, issuerName: String,
@@ -47,7 +60,7 @@ public struct CertificateFacts: Sendable, Equatable {
         courseCode: String, titleFrench: String, titleEnglish: String, domain: String,
         hours: Double, modules: [Module],
         sessionStart: Date, sessionEnd: Date, issuedAt: Date, expiresAt: Date? = nil,
-        language: String = "fr"
+        language: String = "fr", status: StatusEntry? = nil
     ) {
         self.serial = serial
         self.credentialId = credentialId
@@ -69,6 +82,7 @@ public struct CertificateFacts: Sendable, Equatable {
         self.issuedAt = issuedAt
         self.expiresAt = expiresAt
         self.language = language
+        self.status = status
     }
 
     /// True for English; every other code gets French, Kalan's default.

@@ -4,11 +4,11 @@ import Foundation
 /// A Kalan training certificate as a 1EdTech Open Badges 3.0 `OpenBadgeCredential`
 /// (a W3C Verifiable Credential 2.0 document), ready to be signed with eddsa-jcs-2022.
 ///
-/// Dates: `validFrom`/`validUntil` (VC 2.0) and, with the same instants, `issuanceDate`/`expirationDate`
-/// (VC 1.1), because the OB 3.0 schema of 2024-03-04 still requires `issuanceDate` while the current one
-/// requires `validFrom`; both schemas allow additional properties, so one document satisfies both.
-/// Kalan-specific facts with no OB 3.0 property (`serialNumber`, `trainingHours`, `trainingModules`,
-/// `nameTranslations`) are extra properties, which both schemas and the VC 2.0 `@vocab` permit.
+/// Dates are VC 2.0's `validFrom`/`validUntil` only (no VC 1.1 `issuanceDate`), so the document
+/// validates against the current OB 3.0 schema. Kalan-specific facts with no OB 3.0 property
+/// (`serialNumber`, `trainingHours`, `trainingModules`, `hours`, `nameTranslations`) are defined by
+/// Kalan's own context (`KalanContext`), listed last, so a JSON-LD expansion drops nothing.
+/// Revocation travels with the credential as a `BitstringStatusListEntry` (purpose `revocation`).
 public struct OpenBadgeCredential: Sendable {
     public static let context: [String] = [
         "https://www.w3.org/ns/credentials/v2",
@@ -35,22 +35,26 @@ public struct OpenBadgeCredential: Sendable {
     public var document: JSONValue {
         let issued = RFC3339.string(from: facts.issuedAt)
         var credential: JSONObject = [
-            "@context": .array(Self.context.map(JSONValue.string)),
+            "@context": .array((Self.context + [KalanContext.url(issuerId: facts.issuerId)]).map(JSONValue.string)),
             "id": .string(facts.credentialId),
             "type": .array(Self.types.map(JSONValue.string)),
             "name": .string(text.credentialName),
             "description": .string(text.credentialDescription),
             "issuer": issuerProfile,
             "validFrom": .string(issued),
-            "issuanceDate": .string(issued),
         ]
         if let expiresAt = facts.expiresAt {
             credential["validUntil"] = .string(RFC3339.string(from: expiresAt))
-            credential["expirationDate"] = .string(RFC3339.string(from: expiresAt))
         }
         credential["serialNumber"] = .string(facts.serial)
         credential["credentialSubject"] = credentialSubject
         credential["evidence"] = [partnerEvidence]
+        if let status = facts.status {
+            credential["credentialStatus"] = [
+                "id": .string("\(status.listCredential)#\(status.index)"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+                "statusListIndex": .string(String(status.index)), "statusListCredential": .string(status.listCredential),
+            ]
+        }
         return .object(credential)
     }
 
@@ -182,8 +186,8 @@ struct CertificateText {
             return "Attended the full session from \(start) to \(end) (\(hours(facts.hours)) hours), "
                 + "delivered with \(facts.partnerName) (\(facts.partnerCountry))" + (list.isEmpty ? "." : ":" + list)
         }
-        return "A suivi l’intégralité de la session du \(start) au \(end) (\(hours(facts.hours)) heures), "
-            + "dispensée avec \(facts.partnerName) (\(facts.partnerCountry))" + (list.isEmpty ? "." : " :" + list)
+        return "A suivi l’intégralité de la session du \(start) au \(end) (\(hours(facts.hours)) heures). "
+            + "Organisme de formation partenaire : \(facts.partnerName) (\(facts.partnerCountry))" + (list.isEmpty ? "." : ". Modules :" + list)
     }
 
     var partnerDescription: String {

@@ -19,8 +19,14 @@ public struct CertificateRenderer: Sendable {
 
     public init(fontFamily: String = "DejaVu Sans") { self.fontFamily = fontFamily }
 
+    /// The PDF; with the signed credential (when the content carries it) embedded as an associated
+    /// file, so that the paper copy carries its proof.
     public func render(_ content: CertificateContent) throws -> Data {
-        try Self.lock.withLock { try renderLocked(content) }
+        let pdf = try Self.lock.withLock { try renderLocked(content) }
+        guard let credential = content.signedCredential else { return pdf }
+        return try PDFAttachment.embed(
+            in: pdf, fileName: "\(content.serial).json", mimeType: "application/ld+json", contents: Data(credential.utf8),
+            description: "Signed credential: W3C Verifiable Credential 2.0, Open Badges 3.0, eddsa-jcs-2022")
     }
 
     private func renderLocked(_ content: CertificateContent) throws -> Data {
@@ -87,18 +93,37 @@ public struct CertificateRenderer: Sendable {
             y += 14
         }
 
-        // Modules in one or two columns, left of the QR code.
+        // Modules in one or two columns, left of the QR code: never cut; long titles wrap, and the
+        // size shrinks until every module fits above the footer.
         let modules = c.course.modules
         if !modules.isEmpty {
             y += 12
             page.text(t("pdf.modules"), size: 10, bold: true, x: 70, y: y, colour: green)
             let columns = modules.count > 5 ? 2 : 1, perColumn = (modules.count + columns - 1) / columns
             let columnWidth = columns == 2 ? 290.0 : 560.0
-            let size = modules.count > 10 ? 7.5 : 8.5
-            for (index, module) in modules.enumerated() {
-                let x = 70 + Double(index / perColumn) * (columnWidth + 10), rowY = y + 14 + Double(index % perColumn) * (size + 4)
-                let label = t("pdf.module_line", ["number": String(index + 1), "title": module.title(in: c.language), "hours": String(module.hours)])
-                page.text(page.truncate(label, size: size, width: columnWidth), size: size, x: x, y: rowY, colour: ink)
+            let labels = modules.enumerated().map { index, module in
+                t("pdf.module_line", ["number": String(index + 1), "title": module.title(in: c.language), "hours": String(module.hours)])
+            }
+            let top = y + 14, bottom = Self.height - 80
+            var size = modules.count > 10 ? 7.5 : 8.5
+            var wrapped: [[String]] = []
+            while true {
+                wrapped = labels.map { page.wrap($0, size: size, width: columnWidth) }
+                let heights = stride(from: 0, to: wrapped.count, by: perColumn).map { start in
+                    wrapped[start..<min(start + perColumn, wrapped.count)].reduce(0.0) { $0 + Double($1.count) * (size + 2) + 2 }
+                }
+                if top + (heights.max() ?? 0) - size <= bottom || size <= 5 { break }
+                size -= 0.5
+            }
+            for column in 0..<columns {
+                var rowY = top
+                for index in column * perColumn..<min((column + 1) * perColumn, wrapped.count) {
+                    for (lineNumber, line) in wrapped[index].enumerated() {
+                        page.text(line, size: size, x: 70 + Double(column) * (columnWidth + 10) + (lineNumber > 0 ? 10 : 0), y: rowY, colour: ink)
+                        rowY += size + 2
+                    }
+                    rowY += 2
+                }
             }
         }
 
@@ -109,6 +134,14 @@ public struct CertificateRenderer: Sendable {
         page.text(t("pdf.check_online"), size: 8, x: 70, y: Self.height - 47, colour: ink)
         page.text(c.verificationURL, size: 8, x: 70, y: Self.height - 36, colour: green)
         try page.qr(c.verificationURL, x: Self.width - 70 - 110, y: Self.height - 60 - 120, size: 110)
+
+        // A revoked certificate printed again carries the mark across the page (level, so that the text
+        // stays searchable) and the day above the footer.
+        if let revokedOn = c.revokedOn {
+            let red = (0.75, 0.08, 0.08)
+            page.stamp(t("credentials.pdf_revoked"), size: 48, centreX: centre, centreY: Self.height / 2 - 20, angle: 0, colour: red)
+            page.text(t("credentials.pdf_revoked_on", ["day": Format.day(revokedOn, c.language)]), size: 12, bold: true, x: 70, y: Self.height - 80, colour: red)
+        }
     }
 }
 

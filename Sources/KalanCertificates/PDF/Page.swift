@@ -52,11 +52,20 @@ struct Page {
         return lines
     }
 
-    func truncate(_ text: String, size: Double, width limit: Double) -> String {
-        guard width(text, size: size) > limit else { return text }
-        var cut = text
-        while !cut.isEmpty && width(cut + "…", size: size) > limit { cut.removeLast() }
-        return cut + "…"
+    /// Text centred on a point and turned by `angle` radians, outlined and half-transparent.
+    func stamp(_ text: String, size: Double, centreX: Double, centreY: Double, angle: Double, colour: (Double, Double, Double)) {
+        let textWidth = width(text, size: size, bold: true)
+        cairo_save(cr)
+        cairo_translate(cr, centreX, centreY)
+        cairo_rotate(cr, angle)
+        font(size: size, bold: true, italic: false)
+        cairo_set_source_rgba(cr, colour.0, colour.1, colour.2, 0.55)
+        cairo_move_to(cr, -textWidth / 2, size / 3)
+        cairo_show_text(cr, text)
+        cairo_set_line_width(cr, 4)
+        cairo_rectangle(cr, -textWidth / 2 - 16, -size * 0.75, textWidth + 32, size * 1.25)
+        cairo_stroke(cr)
+        cairo_restore(cr)
     }
 
     func rectangle(x: Double, y: Double, width: Double, height: Double, line: Double, colour: (Double, Double, Double)) {

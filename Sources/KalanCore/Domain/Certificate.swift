@@ -13,11 +13,14 @@ public struct Certificate: Sendable, Codable, Hashable {
     public var revokedAt: Date?
     public var revokedBy: String?
     public var revokedReason: String?
+    /// This certificate's bit in the issuer's revocation status list (W3C Bitstring Status List).
+    public var statusIndex: Int
 
     public init(
         id: UUID = UUID(), enrolmentID: UUID, serial: String, issuedOn: Day, expiresOn: Day?, credential: String, signingKeyID: String,
-        revokedAt: Date? = nil, revokedBy: String? = nil, revokedReason: String? = nil
+        revokedAt: Date? = nil, revokedBy: String? = nil, revokedReason: String? = nil, statusIndex: Int = 0
     ) {
+        self.statusIndex = statusIndex
         self.id = id
         self.enrolmentID = enrolmentID
         self.serial = serial
@@ -55,11 +58,20 @@ public struct CertificateContent: Sendable, Codable, Hashable {
     public var language: Language
     /// The public page that checks this certificate (also in the QR code).
     public var verificationURL: String
+    /// The credential's bit in the revocation status list, when it has one.
+    public var statusIndex: Int?
+    /// The signed credential this content was read from (the PDF carries it as an attachment).
+    public var signedCredential: String?
+    /// When it was revoked: the PDF then carries a visible mark.
+    public var revokedOn: Day?
 
     public init(
         serial: String, issuedOn: Day, expiresOn: Day?, trainee: Trainee, course: Course, session: TrainingSession, partner: Partner,
-        language: Language, verificationURL: String
+        language: Language, verificationURL: String, statusIndex: Int? = nil, signedCredential: String? = nil, revokedOn: Day? = nil
     ) {
+        self.statusIndex = statusIndex
+        self.signedCredential = signedCredential
+        self.revokedOn = revokedOn
         self.serial = serial
         self.issuedOn = issuedOn
         self.expiresOn = expiresOn
@@ -81,4 +93,50 @@ public protocol CredentialIssuer: Sendable {
     func signedCredential(for content: CertificateContent) throws -> String
     /// Whether a stored credential's proof verifies with the given public key.
     func verify(credential: String, publicKeyMultibase: String) -> Bool
+    /// What a signed credential states, read back from it (nil when it is not one of Kalan's).
+    func statement(of credential: String) -> SignedStatement?
+}
+
+/// What a signed credential states about its holder and course: the record that the
+/// verification page and the PDF show, whatever the register says today.
+public struct SignedStatement: Sendable, Equatable {
+    public var holder: String
+    public var courseTitleFR: String?
+    public var courseTitleEN: String?
+    public var courseTitle: String
+    public var courseCode: String
+    public var hours: Double?
+    public var modules: [(title: String, hours: Double)]
+    public var partner: String
+    public var sessionStart: Day?
+    public var sessionEnd: Day?
+    public var language: Language
+
+    public init(
+        holder: String, courseTitleFR: String?, courseTitleEN: String?, courseTitle: String, courseCode: String, hours: Double?,
+        modules: [(title: String, hours: Double)], partner: String, sessionStart: Day?, sessionEnd: Day?, language: Language
+    ) {
+        self.holder = holder
+        self.courseTitleFR = courseTitleFR
+        self.courseTitleEN = courseTitleEN
+        self.courseTitle = courseTitle
+        self.courseCode = courseCode
+        self.hours = hours
+        self.modules = modules
+        self.partner = partner
+        self.sessionStart = sessionStart
+        self.sessionEnd = sessionEnd
+        self.language = language
+    }
+
+    public func title(in language: Language) -> String {
+        (language == .en ? courseTitleEN : courseTitleFR) ?? courseTitle
+    }
+
+    public static func == (a: SignedStatement, b: SignedStatement) -> Bool {
+        a.holder == b.holder && a.courseTitle == b.courseTitle && a.courseCode == b.courseCode && a.hours == b.hours
+            && a.modules.map(\.title) == b.modules.map(\.title) && a.modules.map(\.hours) == b.modules.map(\.hours) && a.partner == b.partner
+            && a.sessionStart == b.sessionStart && a.sessionEnd == b.sessionEnd && a.language == b.language
+            && a.courseTitleFR == b.courseTitleFR && a.courseTitleEN == b.courseTitleEN
+    }
 }

@@ -299,6 +299,15 @@ public protocol CertificateStore: Sendable {
     func publish(signingKeyID: String, publicKeyMultibase: String) async throws
     func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)]
     func enrolment(id: UUID) async throws -> Enrolment?
+    /// Whether a certificate, current or superseded, holds this bit of the status list.
+    func statusIndexInUse(_ index: Int) async throws -> Bool
+    /// The bits to set in the revocation status list: revoked certificates and superseded credentials;
+    /// and when the list last changed (nil when no bit is set).
+    func revokedStatusIndexes() async throws -> (indexes: [Int], changedAt: Date?)
+    /// A reissue: keeps `old`'s credential and bit as superseded, and stores `new` (same id and serial).
+    func supersede(_ old: Certificate, with new: Certificate, by actor: String) async throws
+    /// When the credential holding this bit was superseded by a reissue (nil when it was not).
+    func supersededAt(statusIndex: Int) async throws -> Date?
 }
 
 /// One validated spreadsheet line, ready for the register.

@@ -69,11 +69,14 @@ public struct CertificateIssuing: Sendable {
         guard enrolment.status == .completed else { throw KalanError.rule(.notCompleted) }
         let issuedOn = today()
         let year = issuedOn.components.year
-        let number = try await work.nextSerialNumber(prefix: serialPrefix, year: year)
-        let serial = "\(serialPrefix)-\(year)-\(String(format: "%06d", number))"
+        var serial = Self.randomSerial(prefix: serialPrefix, year: year)
+        while try await work.certificate(serial: serial) != nil { serial = Self.randomSerial(prefix: serialPrefix, year: year) }
         let expiresOn = course.validityMonths.map { issuedOn.adding(months: $0) }
-        var certificate = Certificate(enrolmentID: enrolment.id, serial: serial, issuedOn: issuedOn, expiresOn: expiresOn, credential: "", signingKeyID: issuer.keyID)
-        let content = content(certificate, trainee, course, session, partner, language)
+        var certificate = Certificate(
+            enrolmentID: enrolment.id, serial: serial, issuedOn: issuedOn, expiresOn: expiresOn, credential: "", signingKeyID: issuer.keyID,
+            statusIndex: try await Self.freeStatusIndex(in: work))
+        var content = content(certificate, trainee, course, session, partner, language)
+        content.statusIndex = certificate.statusIndex
         certificate.credential = try issuer.signedCredential(for: content)
         try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
         try await work.insert(certificate)
@@ -87,7 +90,73 @@ public struct CertificateIssuing: Sendable {
     func content(_ c: Certificate, _ trainee: Trainee, _ course: Course, _ session: TrainingSession, _ partner: Partner, _ language: Language) -> CertificateContent {
         CertificateContent(
             serial: c.serial, issuedOn: c.issuedOn, expiresOn: c.expiresOn, trainee: trainee, course: course, session: session, partner: partner,
-            language: language, verificationURL: verificationURL(serial: c.serial))
+            language: language, verificationURL: verificationURL(serial: c.serial), statusIndex: c.statusIndex)
+    }
+
+    /// The status list's size in bits: the W3C minimum (16 KiB), so that a list hides who is in it.
+    public static let statusListSize = 131_072
+
+    /// Crockford's base 32 (no I, L, O, U): easy to read back from paper.
+    static let serialAlphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+    /// `PREFIX-YEAR-XXXX-XXXX`: 40 random bits, so that serials cannot be enumerated
+    /// (one guess in a trillion names a certificate among a thousand), typed in 8 characters.
+    public static func randomSerial(prefix: String, year: Int) -> String {
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<8).map { _ in serialAlphabet[Int.random(in: 0..<serialAlphabet.count, using: &generator)] }
+        return "\(prefix)-\(year)-\(String(characters[0..<4]))-\(String(characters[4..<8]))"
+    }
+
+    /// A serial as typed: trimmed, upper-cased, and Crockford's look-alikes (O, I, L) read as digits
+    /// in the year and the random part.
+    public static func normalisedSerial(_ typed: String) -> String {
+        let upper = typed.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        var parts = upper.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 4 else { return upper }
+        for index in 1...3 {
+            parts[index] = String(parts[index].map { $0 == "O" ? "0" : ($0 == "I" || $0 == "L") ? "1" : $0 })
+        }
+        return parts.joined(separator: "-")
+    }
+
+    /// A random free bit of the status list: indexes say nothing of the order of issue.
+    static func freeStatusIndex(in work: any KalanUnitOfWork) async throws -> Int {
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            let candidate = Int.random(in: 0..<statusListSize, using: &generator)
+            if try await !work.statusIndexInUse(candidate) { return candidate }
+        }
+    }
+
+    /// Signs the certificate again from today's register (after a change of name, say), keeping
+    /// its serial: the row takes the new credential and a new status bit; the old credential is
+    /// kept as superseded and its bit is set, so every copy of it now reads as revoked.
+    @discardableResult
+    public func reissue(serial: String, language: Language = .fr, actor: Actor) async throws -> Issued {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        return try await repository.transaction { work in
+            guard let old = try await work.certificate(serial: serial),
+                let enrolment = try await work.enrolment(id: old.enrolmentID),
+                let trainee = try await work.trainee(id: enrolment.traineeID),
+                let session = try await work.session(id: enrolment.sessionID),
+                let course = try await work.course(id: session.courseID),
+                let partner = try await work.partner(id: session.partnerID)
+            else { throw KalanError.notFound(.certificate, key: serial) }
+            guard old.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
+            var certificate = old
+            certificate.statusIndex = try await Self.freeStatusIndex(in: work)
+            certificate.signingKeyID = issuer.keyID
+            var content = content(certificate, trainee, course, session, partner, language)
+            content.statusIndex = certificate.statusIndex
+            certificate.credential = try issuer.signedCredential(for: content)
+            try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
+            try await work.supersede(old, with: certificate, by: actor.name)
+            try await work.audit(
+                AuditEntry(
+                    actor: actor, action: "certificate.reissue", entity: .certificate, entityID: serial,
+                    before: ["status_index": String(old.statusIndex)], after: ["status_index": String(certificate.statusIndex)]))
+            return Issued(certificate: certificate, content: content, isNew: true)
+        }
     }
 
     /// Admins only, with a reason.
@@ -130,6 +199,7 @@ public struct CertificateIssuing: Sendable {
         public var issuedOn: Day
         public var expiresOn: Day?
         public var revokedOn: Day?
+        /// Never filled any more: a free-text reason may hold personal data; the public learns only that and when.
         public var revocationReason: String?
         public var verificationURL: String
     }
@@ -146,11 +216,15 @@ public struct CertificateIssuing: Sendable {
             else { return nil }
             let key = try await work.signingKeys().first { $0.id == certificate.signingKeyID }
             let genuine = key.map { issuer.verify(credential: certificate.credential, publicKeyMultibase: $0.publicKeyMultibase) } ?? false
+            // The record is what was signed: the register as it is today only fills what an old credential lacks.
+            let signed = issuer.statement(of: certificate.credential)
             return Verification(
-                serial: certificate.serial, genuine: genuine, status: certificate.status(on: today()), holder: trainee.fullName,
-                courseCode: course.code, courseTitle: course.title(in: language), hours: course.hours, partner: partner.name,
-                sessionStart: session.startsOn, sessionEnd: session.endsOn, issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn,
-                revokedOn: certificate.revokedAt.map { Day.today($0) }, revocationReason: certificate.revokedReason,
+                serial: certificate.serial, genuine: genuine, status: certificate.status(on: today()), holder: signed?.holder ?? trainee.fullName,
+                courseCode: signed?.courseCode ?? course.code, courseTitle: signed?.title(in: language) ?? course.title(in: language),
+                hours: signed?.hours.map { Int($0.rounded()) } ?? course.hours, partner: signed?.partner ?? partner.name,
+                sessionStart: signed?.sessionStart ?? session.startsOn, sessionEnd: signed?.sessionEnd ?? session.endsOn,
+                issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn,
+                revokedOn: certificate.revokedAt.map { Day.today($0) }, revocationReason: nil,
                 verificationURL: verificationURL(serial: certificate.serial))
         }
     }
@@ -165,7 +239,36 @@ public struct CertificateIssuing: Sendable {
                 let course = try await work.course(id: session.courseID),
                 let partner = try await work.partner(id: session.partnerID)
             else { throw KalanError.notFound(.certificate, key: serial) }
-            return (certificate, content(certificate, trainee, course, session, partner, language))
+            return (certificate, signedContent(certificate, trainee, course, session, partner, language))
         }
+    }
+
+    /// The content the PDF prints: what the stored credential signed (holder, title, modules, hours,
+    /// dates, partner), the register filling only what an old credential lacks; with the signed
+    /// credential itself and the revocation day.
+    func signedContent(_ c: Certificate, _ trainee: Trainee, _ course: Course, _ session: TrainingSession, _ partner: Partner, _ language: Language)
+        -> CertificateContent
+    {
+        var content = content(c, trainee, course, session, partner, language)
+        content.signedCredential = c.credential
+        content.revokedOn = c.revokedAt.map { Day.today($0) }
+        guard let signed = issuer.statement(of: c.credential) else { return content }
+        let names = signed.holder.split(separator: " ", maxSplits: 1).map(String.init)
+        if trainee.fullName != signed.holder {
+            content.trainee.givenName = names.first ?? signed.holder
+            content.trainee.familyName = names.count > 1 ? names[1] : ""
+        }
+        if let fr = signed.courseTitleFR { content.course.titleFR = fr }
+        if let en = signed.courseTitleEN { content.course.titleEN = en }
+        if let hours = signed.hours { content.course.hours = Int(hours.rounded()) }
+        if signed.language == language, !signed.modules.isEmpty,
+            signed.modules.map(\.title) != course.modules.map({ $0.title(in: language) })
+                || signed.modules.map(\.hours) != course.modules.map({ Double($0.hours) })
+        {
+            content.course.modules = signed.modules.map { CourseModule(titleFR: $0.title, titleEN: $0.title, hours: Int($0.hours.rounded())) }
+        }
+        if let start = signed.sessionStart { content.session.startsOn = start }
+        if let end = signed.sessionEnd { content.session.endsOn = end }
+        return content
     }
 }

@@ -4,9 +4,12 @@ import Hummingbird
 import KalanCertificates
 import KalanCore
 import NIOCore
+import NIOPosix
 
-/// The public face of certificates: a page and JSON per serial, a form to check a pasted
-/// credential offline-style, and the issuer profile with every key that ever signed.
+/// The public face of certificates: a page and JSON per serial (drawn from the stored signed
+/// credential), the holder's downloads (the signed JSON and the PDF), a form to check a pasted
+/// credential, the issuer profile with every key that ever signed, the achievements the credentials
+/// name, Kalan's JSON-LD context and the revocation status list.
 struct VerificationController<Context: RequestContext>: Sendable {
     let issuing: CertificateIssuing
     let issuer: OpenBadgeIssuer
@@ -24,8 +27,61 @@ struct VerificationController<Context: RequestContext>: Sendable {
             return try await render(request)
         }
         router.get("verify/:serial") { request, context in try await page(request, context) }
+        router.get("verify/:serial/credential.json") { request, context in try await download(request, context, pdf: false) }
+        router.get("verify/:serial/certificate.pdf") { request, context in try await download(request, context, pdf: true) }
         router.post("verify") { request, _ in try await pasted(request) }
         router.get("issuer") { _, _ in try await profile() }
+        router.get("issuer/achievements/:code") { request, context in try await achievement(request, context) }
+        router.get("contexts/kalan-v1.jsonld") { _, _ in
+            let text = try KalanContext.document(url: issuer.contextURL).serialized()
+            return Response(
+                status: .ok, headers: [.contentType: "application/ld+json", .cacheControl: "public, max-age=86400"],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("status/1") { request, _ in try await statusList(request) }
+    }
+
+    /// The revocation status list credential; ETag and If-None-Match, so that verifiers may cache it.
+    func statusList(_ request: Request) async throws -> Response {
+        let (credential, etag) = try await StatusListPublisher(issuer: issuer, repository: repository).current()
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60, must-revalidate"]
+        if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/vc+ld+json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try credential.serializedBytes())))
+    }
+
+    /// The holder's copies: the stored signed credential (JSON) or the PDF drawn from it.
+    func download(_ request: Request, _ context: Context, pdf: Bool) async throws -> Response {
+        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
+        guard serial.utf8.count <= 64, serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw KalanError.notFound(.certificate, key: String(serial.prefix(64)))
+        }
+        let holder = Actor(name: "public:verify", role: .viewer, source: "verify")
+        let (certificate, content) = try await issuing.content(serial: serial, language: request.language, actor: holder)
+        if pdf {
+            let bytes = try await NIOThreadPool.singleton.runIfActive { try CertificateRenderer().render(content) }
+            return Response(
+                status: .ok, headers: [.contentType: "application/pdf", .contentDisposition: "attachment; filename=\"\(serial).pdf\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/vc+ld+json", .contentDisposition: "attachment; filename=\"\(serial).json\""],
+            body: .init(byteBuffer: ByteBuffer(string: certificate.credential)))
+    }
+
+    /// `/issuer/achievements/{code}`: the achievement a credential names, from the catalogue.
+    func achievement(_ request: Request, _ context: Context) async throws -> Response {
+        let code = try context.parameters.require("code")
+        guard code.utf8.count <= 64, let course = try await repository.transaction({ try await $0.course(code: code) }) else {
+            return Problem(
+                type: "/problems/not-found", title: Messages.text("credentials.achievement_unknown", request.language), status: 404,
+                detail: Messages.text("credentials.achievement_unknown", request.language)
+            ).response()
+        }
+        let document = issuer.achievement(code: course.code, titleFR: course.titleFR, titleEN: course.titleEN, domain: course.domain, hours: course.hours)
+        return Response(status: .ok, headers: [.contentType: "application/ld+json"], body: .init(byteBuffer: ByteBuffer(string: try document.serialized())))
     }
 
     struct Row {
@@ -41,15 +97,25 @@ struct VerificationController<Context: RequestContext>: Sendable {
         var details: Details?
     }
 
-    struct View { var result: Result? }
+    struct Downloads {
+        var json: String
+        var pdf: String
+    }
 
-    func render(_ request: Request, result: Result? = nil, title: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    struct View {
+        var result: Result?
+        var downloads: Downloads?
+    }
+
+    func render(_ request: Request, result: Result? = nil, title: String? = nil, downloads: Downloads? = nil, status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
         let page = try await accounts.page(request)
-        return page.render("verify", title: title ?? page.t("verify.title"), view: View(result: result), status: status)
+        return page.render("verify", title: title ?? page.t("verify.title"), view: View(result: result, downloads: downloads), status: status)
     }
 
     func page(_ request: Request, _ context: Context) async throws -> Response {
-        let serial = try context.parameters.require("serial")
+        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
         if request.wantsJSON { return try await json(request, context) }
         let language = request.language
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
@@ -57,11 +123,13 @@ struct VerificationController<Context: RequestContext>: Sendable {
             return try await render(
                 request, result: Result(kind: "bad", verdict: text), title: Messages.text("verify.unknown_title", language), status: .notFound)
         }
-        return try await render(request, result: result(check, language), title: check.serial)
+        let path = "/verify/\(check.serial)"
+        let downloads = Downloads(json: "\(path)/credential.json", pdf: "\(path)/certificate.pdf?lang=\(language.rawValue)")
+        return try await render(request, result: result(check, language), title: check.serial, downloads: downloads)
     }
 
     func json(_ request: Request, _ context: Context) async throws -> Response {
-        let serial = try context.parameters.require("serial")
+        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
         let language = request.language
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
             return Problem(
@@ -106,7 +174,17 @@ struct VerificationController<Context: RequestContext>: Sendable {
                 if case .verified(let method) = result { return key.id == method }
                 return false
             }
-        if ours, let serial = serialOf(document), let check = try await issuing.verify(serial: serial, language: language) {
+        if ours, let serial = serialOf(document), var check = try await issuing.verify(serial: serial, language: language) {
+            // The pasted copy may be an older one than the record: its own dates and status bit decide.
+            if let index = document["credentialStatus"]?["statusListIndex"]?.stringValue.flatMap({ Int($0) }),
+                let superseded = try await repository.transaction({ try await $0.supersededAt(statusIndex: index) })
+            {
+                let text = Messages.text("credentials.superseded", language, ["day": Format.day(Day.today(superseded), language)])
+                return try await render(request, result: Result(kind: "bad", verdict: text))
+            }
+            if check.status == .valid, let until = document["validUntil"]?.stringValue.flatMap({ Day($0.prefix(10)) }), until < Day.today() {
+                check.status = .expired
+            }
             return try await render(request, result: self.result(check, language))
         }
         let why = result.failure?.rawValue ?? Messages.text("verify.key_unknown", language)
@@ -137,8 +215,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
             case .valid: verdict = ("ok", t("verify.valid"))
             case .expired: verdict = ("warn", t("verify.expired"))
             case .revoked:
-                let reason = check.revocationReason ?? ""
-                verdict = ("bad", check.revokedOn.map { t("verify.revoked", ["day": Format.day($0, language), "reason": reason]) } ?? t("verify.revoked_undated", ["reason": reason]))
+                // Only that and when: a free-text reason may hold personal data.
+                verdict = ("bad", check.revokedOn.map { t("credentials.revoked", ["day": Format.day($0, language)]) } ?? t("credentials.revoked_undated"))
             }
         }
         var rows = [

@@ -4,7 +4,7 @@ import Postgres
 
 extension PostgresUnitOfWork {
     static let certificateColumns =
-        "id, enrolment_id, serial, issued_on, expires_on, credential::text AS credential, signing_key_id, revoked_at, revoked_by, revoked_reason"
+        "id, enrolment_id, serial, issued_on, expires_on, credential::text AS credential, signing_key_id, revoked_at, revoked_by, revoked_reason, status_index"
 
     func certificate(enrolmentID: UUID) async throws -> Certificate? {
         try await query("SELECT \(unescaped: Self.certificateColumns) FROM certificate WHERE enrolment_id = \(enrolmentID)").first.map(Self.certificate)
@@ -37,8 +37,9 @@ extension PostgresUnitOfWork {
     func insert(_ c: Certificate) async throws {
         try await query(
             """
-            INSERT INTO certificate (id, enrolment_id, serial, issued_on, expires_on, credential, signing_key_id)
-            VALUES (\(c.id), \(c.enrolmentID), \(c.serial), \(c.issuedOn), \(c.expiresOn), \(PostgresJSON(text: c.credential)), \(c.signingKeyID))
+            INSERT INTO certificate (id, enrolment_id, serial, issued_on, expires_on, credential, signing_key_id, status_index)
+            VALUES (\(c.id), \(c.enrolmentID), \(c.serial), \(c.issuedOn), \(c.expiresOn), \(PostgresJSON(text: c.credential)), \(c.signingKeyID),
+                    \(c.statusIndex))
             """)
     }
 
@@ -50,6 +51,48 @@ extension PostgresUnitOfWork {
     func publish(signingKeyID: String, publicKeyMultibase: String) async throws {
         try await query(
             "INSERT INTO signing_key (id, public_key_multibase) VALUES (\(signingKeyID), \(publicKeyMultibase)) ON CONFLICT (id) DO NOTHING")
+    }
+
+    func statusIndexInUse(_ index: Int) async throws -> Bool {
+        try await query(
+            """
+            SELECT EXISTS (SELECT 1 FROM certificate WHERE status_index = \(index))
+                OR EXISTS (SELECT 1 FROM certificate_superseded WHERE status_index = \(index)) AS used
+            """
+        ).firstRow().decode("used")
+    }
+
+    func revokedStatusIndexes() async throws -> (indexes: [Int], changedAt: Date?) {
+        let indexes: [Int] = try await query(
+            """
+            SELECT status_index FROM certificate WHERE revoked_at IS NOT NULL
+            UNION ALL SELECT status_index FROM certificate_superseded ORDER BY 1
+            """
+        ).map { try $0.decode("status_index") }
+        let changed: Date? = try await query(
+            """
+            SELECT greatest((SELECT max(revoked_at) FROM certificate), (SELECT max(superseded_at) FROM certificate_superseded)) AS changed
+            """
+        ).firstRow().decode("changed")
+        return (indexes, changed)
+    }
+
+    func supersede(_ old: Certificate, with new: Certificate, by actor: String) async throws {
+        try await query(
+            """
+            INSERT INTO certificate_superseded (status_index, certificate_id, credential, signing_key_id, superseded_by)
+            VALUES (\(old.statusIndex), \(old.id), \(PostgresJSON(text: old.credential)), \(old.signingKeyID), \(actor))
+            """)
+        try await query(
+            """
+            UPDATE certificate SET credential = \(PostgresJSON(text: new.credential)), status_index = \(new.statusIndex),
+                signing_key_id = \(new.signingKeyID)
+            WHERE id = \(old.id) AND status_index = \(old.statusIndex)
+            """)
+    }
+
+    func supersededAt(statusIndex: Int) async throws -> Date? {
+        try await query("SELECT superseded_at FROM certificate_superseded WHERE status_index = \(statusIndex)").first?.decode("superseded_at")
     }
 
     func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)] {
@@ -70,6 +113,7 @@ extension PostgresUnitOfWork {
         Certificate(
             id: try row.decode("id"), enrolmentID: try row.decode("enrolment_id"), serial: try row.decode("serial"), issuedOn: try row.decode("issued_on"),
             expiresOn: try row.decode("expires_on"), credential: try row.decode("credential"), signingKeyID: try row.decode("signing_key_id"),
-            revokedAt: try row.decode("revoked_at"), revokedBy: try row.decode("revoked_by"), revokedReason: try row.decode("revoked_reason"))
+            revokedAt: try row.decode("revoked_at"), revokedBy: try row.decode("revoked_by"), revokedReason: try row.decode("revoked_reason"),
+            statusIndex: try row.decode("status_index"))
     }
 }

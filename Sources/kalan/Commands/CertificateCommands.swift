@@ -51,7 +51,7 @@ struct KeysCommand: AsyncParsableCommand {
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "Issue, show, verify and revoke certificates.",
-        subcommands: [Issue.self, Show.self, Revoke.self, PDF.self, Zip.self])
+        subcommands: [Issue.self, Show.self, Revoke.self, Reissue.self, PDF.self, Zip.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue for completed enrolments: STAFF --session CODE, or a whole --session.")
@@ -98,7 +98,7 @@ struct CertificateCommand: AsyncParsableCommand {
                     ["course", "\(v.courseCode) – \(v.courseTitle) (\(v.hours) h)"], ["partner", v.partner], ["session", "\(v.sessionStart) → \(v.sessionEnd)"],
                     ["issued_on", "\(v.issuedOn)"], ["expires_on", v.expiresOn.map(\.description) ?? ""], ["verify", v.verificationURL],
                 ]
-                if let revoked = v.revokedOn { rows.append(["revoked_on", "\(revoked)"]); rows.append(["reason", v.revocationReason ?? ""]) }
+                if let revoked = v.revokedOn { rows.append(["revoked_on", "\(revoked)"]) }
                 ctx.print(Listing(columns: ["field", "value"], rows: rows).table())
                 if !v.genuine || v.status != .valid { throw ExitCode(1) }
             }
@@ -121,6 +121,20 @@ struct CertificateCommand: AsyncParsableCommand {
 }
 
 extension CertificateCommand {
+    struct Reissue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sign a certificate again from today's register (after a change of name): same serial, new proof; the old copy is revoked as superseded.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var serial: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let item = try await ctx.certificates(global).reissue(serial: serial, language: ctx.language, actor: ctx.actor)
+                ctx.say("credentials.reissued", ["serial": item.certificate.serial])
+            }
+        }
+    }
+
     struct PDF: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "pdf", abstract: "Write a certificate as PDF (A4 landscape, QR code).")
         @OptionGroup var global: GlobalOptions

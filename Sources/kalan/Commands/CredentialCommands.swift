@@ -2,9 +2,12 @@ import ArgumentParser
 import Crypto
 import Foundation
 import KalanCertificates
+import KalanCore
+import KalanServer
+import KalanStore
 
 /// Generic eddsa-jcs-2022 signing and verification of any JSON document.
-struct CredentialCommand: ParsableCommand {
+struct CredentialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "credential", abstract: "Sign or verify any JSON document with an eddsa-jcs-2022 Data Integrity proof.",
         subcommands: [Sign.self, Verify.self])
@@ -35,25 +38,58 @@ struct CredentialCommand: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Say whether FILE's proof is genuine (exit 0) or not (exit 1); did:key resolves offline.")
-        @Option(name: .customLong("public-key"), help: "z6Mk… public key, when the verification method is not a did:key.") var publicKey: String?
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a credential as a relying party would: proof, issuer binding, validity dates, revocation status.",
+            discussion: """
+                Exit codes: 0 genuine, bound to its issuer, valid and not revoked; 1 proof not genuine; 2 key not listed under the \
+                issuer profile's assertionMethod; 3 no issuer profile to check the binding (give --issuer-profile); 4 not yet valid; \
+                5 expired; 6 revoked; 7 no status list to check the status (give --status-list); 8 status list unreadable or not \
+                signed by the issuer; 64 bad usage. The issuer profile and status list are read from files, or, for this Kalan's \
+                own credentials (issuer <public URL>/issuer), from its database. Nothing is fetched from the network.
+                """)
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("public-key"), help: "z6Mk… public key, when the verification method is not a did:key (proof check).")
+        var publicKey: String?
+        @Option(name: .customLong("issuer-profile"), help: "The issuer's profile (JSON) listing its keys under assertionMethod.")
+        var issuerProfile: String?
+        @Option(name: .customLong("status-list"), help: "The status list credential (JSON) the credential points to.") var statusList: String?
+        @Flag(name: .customLong("proof-only"), help: "Check the signature alone (e.g. the W3C test vector).") var proofOnly = false
         @Argument var file: String
 
-        func run() throws {
+        func run() async throws {
+            let language = global.language
             let document = try CredentialCommand.read(file)
-            var key: Curve25519.Signing.PublicKey?
+            var checker = CredentialChecker()
             if let publicKey {
-                do { key = try Multikey.publicKey(fromMultibase: publicKey) } catch { throw ValidationError("--public-key: not an Ed25519 multikey") }
+                do { checker.publicKey = try Multikey.publicKey(fromMultibase: publicKey) } catch { throw ValidationError("--public-key: not an Ed25519 multikey") }
             }
-            let result = DataIntegrity.verify(document, publicKey: key)
-            switch result {
-            case .verified(let method):
-                print("genuine: \(method)")
-            case .failed(let failure):
-                print("not genuine: \(failure.rawValue)")
-                throw ExitCode(1)
+            if let issuerProfile { checker.profile = try CredentialCommand.read(issuerProfile) }
+            if let statusList { checker.statusList = try CredentialCommand.read(statusList) }
+            let ownIssuer = "\(global.publicURL.hasSuffix("/") ? String(global.publicURL.dropLast()) : global.publicURL)/issuer"
+            let needsOwn =
+                !proofOnly && CredentialChecker.issuerID(of: document) == ownIssuer
+                && (checker.profile == nil || (checker.statusList == nil && CredentialChecker.statusListURL(of: document) != nil))
+            if needsOwn {
+                // Kalan's own credential: its profile and status list come from this Kalan's database, offline.
+                try await CommandContext.run(global) { ctx in
+                    let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: global.publicURL)
+                    if checker.profile == nil {
+                        var keys = try await ctx.repository.transaction { try await $0.signingKeys() }
+                        if !keys.contains(where: { $0.id == issuer.keyID }) { keys.append((issuer.keyID, issuer.publicKeyMultibase, false)) }
+                        checker.profile = issuer.profile(keys: keys)
+                    }
+                    if checker.statusList == nil, CredentialChecker.statusListURL(of: document) == issuer.statusListURL {
+                        checker.statusList = try await StatusListPublisher(issuer: issuer, repository: ctx.repository).current().credential
+                    }
+                }
             }
+            let outcome = checker.check(document, proofOnly: proofOnly)
+            if let failure = outcome.failure {
+                print(Messages.text(failure.messageKey, language, outcome.values))
+                throw ExitCode(failure.rawValue)
+            }
+            print(Messages.text(proofOnly ? "credentials.check.proof_ok" : "credentials.check.genuine", language, outcome.values))
         }
     }
 }

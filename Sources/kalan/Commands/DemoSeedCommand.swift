@@ -54,10 +54,15 @@ enum DemoSeedCommand {
             }
         }
         var certificates = 0
+        var sample: String?
         let issuing = try ctx.certificates(global)
         for session in try await ctx.repository.transaction({ try await $0.sessions(SessionFilter()) }) where session.status == .completed {
-            certificates += try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor).count
+            let issued = try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor)
+            certificates += issued.count
+            sample = sample ?? issued.first?.certificate.serial
         }
+        // Serials are random: the browser test and a curious reader need one to try the verification page.
+        if let sample { ctx.say("credentials.seed_sample", ["serial": sample]) }
         ctx.say(
             "cli.seed.loaded",
             [

@@ -1,0 +1,136 @@
+import Crypto
+import Foundation
+import KalanCertificates
+
+/// What a relying party checks in a credential, in order: the proof, the binding of its key to the
+/// issuer (the issuer profile lists it under `assertionMethod`), the validity dates, and the
+/// revocation status (its bit in the issuer's signed status list). Everything is given, nothing is
+/// fetched: the caller reads the profile and the status list from files or from Kalan's own database.
+public struct CredentialChecker {
+    /// Why a credential is refused; the raw value is the CLI's exit code.
+    public enum Failure: Int32, Sendable, CaseIterable {
+        /// The proof does not verify (altered, another key, malformed, unknown suite).
+        case proof = 1
+        /// The key is not one the issuer's profile lists under assertionMethod.
+        case unbound = 2
+        /// No issuer profile to check the binding against.
+        case bindingUnknown = 3
+        case notYetValid = 4
+        case expired = 5
+        case revoked = 6
+        /// The credential has a status entry but no status list was given.
+        case statusUnknown = 7
+        /// The status list is not signed by the same issuer, or cannot be read, or is too short.
+        case statusListInvalid = 8
+
+        /// The catalogue key of its message.
+        public var messageKey: String {
+            switch self {
+            case .proof: "credentials.check.proof"
+            case .unbound: "credentials.check.unbound"
+            case .bindingUnknown: "credentials.check.binding_unknown"
+            case .notYetValid: "credentials.check.not_yet_valid"
+            case .expired: "credentials.check.expired"
+            case .revoked: "credentials.check.revoked"
+            case .statusUnknown: "credentials.check.status_unknown"
+            case .statusListInvalid: "credentials.check.status_list_invalid"
+            }
+        }
+    }
+
+    public struct Outcome: Sendable {
+        /// nil: genuine, bound, in its validity period and not revoked (or only the proof was asked).
+        public var failure: Failure?
+        /// Values for the message: issuer, method, why, day, index.
+        public var values: [String: String]
+    }
+
+    public var profile: JSONValue?
+    public var statusList: JSONValue?
+    public var publicKey: Curve25519.Signing.PublicKey?
+    public var now: Date
+
+    public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil, now: Date = Date()) {
+        self.profile = profile
+        self.statusList = statusList
+        self.publicKey = publicKey
+        self.now = now
+    }
+
+    public static func issuerID(of document: JSONValue) -> String? {
+        document["issuer"]?.stringValue ?? document["issuer"]?["id"]?.stringValue
+    }
+
+    /// The status list credential's URL a credential points to.
+    public static func statusListURL(of document: JSONValue) -> String? {
+        document["credentialStatus"]?["statusListCredential"]?.stringValue
+    }
+
+    /// The key the issuer's profile binds to `method`: listed under assertionMethod and described
+    /// under verificationMethod; nil when the profile is not the issuer's or does not list it.
+    func boundKey(_ method: String, issuer: String, profile: JSONValue) -> Curve25519.Signing.PublicKey? {
+        guard profile["id"]?.stringValue == issuer else { return nil }
+        let asserted = (profile["assertionMethod"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["id"]?.stringValue }
+        guard asserted.contains(method) else { return nil }
+        let described = (profile["verificationMethod"]?.arrayValue ?? []) + (profile["assertionMethod"]?.arrayValue ?? [])
+        guard let entry = described.first(where: { $0["id"]?.stringValue == method }),
+            let multibase = entry["publicKeyMultibase"]?.stringValue
+        else { return nil }
+        return try? Multikey.publicKey(fromMultibase: multibase)
+    }
+
+    func date(_ value: JSONValue?) -> Date? {
+        guard let text = value?.stringValue else { return nil }
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+    /// Checks the proof alone (`proofOnly`) or everything.
+    public func check(_ document: JSONValue, proofOnly: Bool = false) -> Outcome {
+        var values: [String: String] = [:]
+        let issuer = Self.issuerID(of: document) ?? ""
+        values["issuer"] = issuer
+        let proof = DataIntegrity.verify(document, publicKey: publicKey) { method in
+            profile.flatMap { boundKey(method, issuer: issuer, profile: $0) }
+        }
+        guard case .verified(let method) = proof else {
+            values["why"] = proof.failure?.rawValue ?? ""
+            return Outcome(failure: .proof, values: values)
+        }
+        values["method"] = method
+        if proofOnly { return Outcome(failure: nil, values: values) }
+
+        guard let profile else { return Outcome(failure: .bindingUnknown, values: values) }
+        // Bound: the profile is the issuer's, lists the method under assertionMethod, and its key signed.
+        guard let key = boundKey(method, issuer: issuer, profile: profile), DataIntegrity.verify(document, publicKey: key).isVerified else {
+            return Outcome(failure: .unbound, values: values)
+        }
+
+        if let from = date(document["validFrom"]), from > now {
+            values["day"] = String(document["validFrom"]?.stringValue?.prefix(10) ?? "")
+            return Outcome(failure: .notYetValid, values: values)
+        }
+        if let until = date(document["validUntil"]), until < now {
+            values["day"] = String(document["validUntil"]?.stringValue?.prefix(10) ?? "")
+            return Outcome(failure: .expired, values: values)
+        }
+
+        guard let entry = document["credentialStatus"] else { return Outcome(failure: nil, values: values) }
+        guard let list = statusList else { return Outcome(failure: .statusUnknown, values: values) }
+        guard let index = entry["statusListIndex"]?.stringValue.flatMap({ Int($0) }),
+            entry["statusPurpose"]?.stringValue == "revocation",
+            list["id"]?.stringValue == entry["statusListCredential"]?.stringValue,
+            Self.issuerID(of: list) == issuer,
+            case .verified(let listMethod) = DataIntegrity.verify(list, resolver: { boundKey($0, issuer: issuer, profile: profile) }),
+            boundKey(listMethod, issuer: issuer, profile: profile) != nil,
+            list["credentialSubject"]?["statusPurpose"]?.stringValue == "revocation",
+            let encoded = list["credentialSubject"]?["encodedList"]?.stringValue,
+            let bits = try? BitstringStatusList.decode(encoded),
+            let set = BitstringStatusList.isSet(bits, index: index)
+        else { return Outcome(failure: .statusListInvalid, values: values) }
+        values["index"] = String(index)
+        return Outcome(failure: set ? .revoked : nil, values: values)
+    }
+}
