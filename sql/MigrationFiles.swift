@@ -8,5 +8,6 @@ public enum MigrationFiles {
     public static let all: [(name: String, bytes: [UInt8])] = [
         ("0001_domain.sql", PackageResources._001_domain_sql),
         ("0002_closed_results.sql", PackageResources._002_closed_results_sql),
+        ("0005_trainee_search.sql", PackageResources._005_trainee_search_sql),
     ]
 }

@@ -58,6 +58,7 @@ public func buildApplication(
     // Pages: one router group whose errors become pages in the reader's language.
     let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts))
     PageRoutes(accounts: accounts, repository: repository, secureCookies: secureCookies, clock: configuration.clock).add(to: pages)
+    CertificatePages(accounts: accounts, repository: repository, issuing: issuing).add(to: pages)
     VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(repository: repository, issuing: issuing, accounts: accounts, secureCookies: secureCookies, clock: configuration.clock)

@@ -15,6 +15,10 @@ enum PageTemplates {
         ("results", PackageResources.results_mustache), ("register", PackageResources.register_mustache),
         ("statistics", PackageResources.statistics_mustache), ("verify", PackageResources.verify_mustache),
         ("trainee", PackageResources.trainee_mustache),
+        // HR's pages (issue 12).
+        ("hr_confirm", PackageResources.hr_confirm_mustache), ("hr_trainee_form", PackageResources.hr_trainee_form_mustache),
+        ("hr_deactivate", PackageResources.hr_deactivate_mustache), ("hr_departments", PackageResources.hr_departments_mustache),
+        ("hr_certificates", PackageResources.hr_certificates_mustache), ("hr_revoke", PackageResources.hr_revoke_mustache),
     ]
 
     /// Parsed once; a template that does not parse stops the server at start (and fails the tests).
