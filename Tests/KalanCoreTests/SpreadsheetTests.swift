@@ -61,7 +61,8 @@ struct SpreadsheetTests {
             + "MCE-1,'; DROP TABLE trainee; --,<script>,M,,,\n"
             + ",Moussa,Diarra,M,,,\n"
         let problems = TraineeSheet.read(Data(text.utf8)).problems
-        #expect(problems.map { "\($0.line!):\($0.column!)" } == ["2:email", "2:phone", "2:active", "3:staff_number", "3:given_name", "3:family_name", "4:staff_number"])
+        // Each column as the file's header names it (issue 12).
+        #expect(problems.map { "\($0.line!):\($0.column!)" } == ["2:courriel", "2:telephone", "2:actif", "3:matricule", "3:prenom", "3:nom", "4:matricule"])
         #expect(problems[3].reason == .duplicate(firstLine: 2))
         #expect(problems[3].message(in: .fr) == "matricule déjà présent ligne 2")
     }
