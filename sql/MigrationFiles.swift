@@ -9,6 +9,7 @@ public enum MigrationFiles {
         ("0001_domain.sql", PackageResources._001_domain_sql),
         ("0002_closed_results.sql", PackageResources._002_closed_results_sql),
         ("0004_certificate_status.sql", PackageResources._004_certificate_status_sql),
+        ("0005_trainee_search.sql", PackageResources._005_trainee_search_sql),
         ("0007_operations.sql", PackageResources._007_operations_sql),
     ]
 }

@@ -26,6 +26,7 @@ from selenium.webdriver.support.ui import Select  # noqa: E402
 from browser import Browser, first_alert, slug, with_query  # noqa: E402
 from kalan_server import Kalan, KalanError  # noqa: E402
 import journey_admin  # noqa: E402
+import journey_hr  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROLES = ["public", "admin", "drh", "formateur", "direction"]
@@ -687,9 +688,9 @@ CHECKS = [
     ("e", "attendance, roster and scores fit a 390 px phone", check_e_phone_layout),
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
-] + journey_admin.CHECKS
+] + journey_admin.CHECKS + journey_hr.CHECKS
 # Read-only checks first (they use the crawl), then those that change data.
-ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS]
+ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_hr.CHECKS]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -719,7 +720,7 @@ def main():
     base = os.environ.get("KALAN_TEST_DIR") or "/tmp"
     parser.add_argument("--shots", default=os.path.join(base, time.strftime("kalan-screenshots-%Y%m%d-%H%M%S")), help="screenshot folder")
     parser.add_argument("--only", default="", help="comma-separated check letters, e.g. a,e (default: all)")
-    parser.add_argument("--timeout", type=int, default=270, help="seconds for the whole run (default 270)")
+    parser.add_argument("--timeout", type=int, default=330, help="seconds for the whole run (default 330)")
     parser.add_argument("--keep", action="store_true", help="keep Kalan's data folder")
     parser.add_argument("--bypass-csp", action="store_true",
                         help="diagnosis only: let the browser ignore Content-Security-Policy (to see pages a CSP breaks)")
@@ -756,7 +757,7 @@ def main():
                 note = check(run)
                 results.append((letter, title, True, note))
                 print(f"PASS {letter}. {title}" + (f" — {note}" if note else ""), flush=True)
-            except (CheckFailed, AssertionError) as e:
+            except (CheckFailed, AssertionError) as e:  # journey_hr.JourneyFailed is an AssertionError
                 results.append((letter, title, False, str(e)))
                 print(f"FAIL {letter}. {title}\n    {e}", flush=True)
             except WebDriverException as e:

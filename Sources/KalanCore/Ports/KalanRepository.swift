@@ -211,7 +211,7 @@ public struct EnrolmentContext: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore, CertificateListStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?
@@ -219,6 +219,8 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func trainee(staffNumber: String) async throws -> Trainee?
     func trainee(id: UUID) async throws -> Trainee?
     func trainees(_ filter: TraineeFilter) async throws -> [Trainee]
+    /// How many staff match the filter's search, department and state (its limit and page aside).
+    func traineeCount(_ filter: TraineeFilter) async throws -> Int
     func insert(_ trainee: Trainee) async throws
     /// Saves the trainee when its version is still `trainee.version`; returns the new version.
     func update(_ trainee: Trainee) async throws -> Trainee
@@ -339,6 +341,10 @@ public struct TraineeImportSummary: Sendable, Equatable {
     public var unchanged: Int
     /// Lines whose department code is not in the register (nothing is kept then).
     public var unknownDepartments: [(line: Int, code: String)]
+    /// What the file carried that was left out (unknown columns); the import went through.
+    public var warnings: [ImportProblem] = []
+    /// How the file was read (UTF-8, Windows-1252 converted, .xlsx…).
+    public var source: SheetFile.Source?
 
     public init(inserted: Int, updated: Int, unchanged: Int, unknownDepartments: [(line: Int, code: String)]) {
         (self.inserted, self.updated, self.unchanged, self.unknownDepartments) = (inserted, updated, unchanged, unknownDepartments)

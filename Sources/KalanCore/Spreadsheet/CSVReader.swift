@@ -8,7 +8,7 @@ public struct CSVRecord: Sendable, Equatable {
 
 public struct CSVError: Error, Sendable, Equatable {
     public enum Reason: Sendable, Equatable {
-        case empty, unterminatedQuote, invalidUTF8
+        case empty, unterminatedQuote, invalidUTF8, unreadableWorkbook
     }
     public var line: Int
     public var reason: Reason
@@ -23,6 +23,7 @@ public struct CSVError: Error, Sendable, Equatable {
         case .empty: return Messages.text("import.file.empty", language)
         case .unterminatedQuote: return Messages.text("import.file.unterminated_quote", language, ["line": String(line)])
         case .invalidUTF8: return Messages.text("import.file.invalid_utf8", language, ["line": String(line)])
+        case .unreadableWorkbook: return Messages.text("hr.import.unreadable_workbook", language)
         }
     }
 }

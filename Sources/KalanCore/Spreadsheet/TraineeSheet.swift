@@ -58,26 +58,60 @@ public enum TraineeSheet {
             .split(separator: " ").joined(separator: " ")
     }
 
+    /// A file read: the good rows, what is wrong (the file is refused), what was ignored (the
+    /// file is taken), how it was encoded, and each column's name as the file's header says it.
+    public struct Reading: Sendable {
+        public var rows: [TraineeImportRow]
+        public var problems: [ImportProblem]
+        public var warnings: [ImportProblem]
+        public var source: SheetFile.Source?
+        public var headers: [String: String]
+    }
+
+    /// The department a file names by its code or by its French or English name, folded
+    /// (case, accents, dots and repeated spaces aside).
+    public static func department(_ named: String, in departments: [Department]) -> Department? {
+        if let exact = departments.first(where: { $0.code == named }) { return exact }
+        let folded = fold(named)
+        return departments.first { fold($0.code) == folded } ?? departments.first { fold($0.nameFR) == folded || fold($0.nameEN) == folded }
+    }
+
     public static func read(_ data: Data) -> (rows: [TraineeImportRow], problems: [ImportProblem]) {
+        let reading = sheet(data)
+        return (reading.rows, reading.problems)
+    }
+
+    public static func sheet(_ data: Data) -> Reading {
         let records: [CSVRecord]
-        do { records = try CSVReader.read(data) } catch { return ([], [ImportProblem(line: error.line, column: nil, value: nil, reason: .file(error))]) }
-        guard let header = records.first else { return ([], [ImportProblem(line: 1, column: nil, value: nil, reason: .file(CSVError(line: 1, reason: .empty)))]) }
+        let source: SheetFile.Source
+        do { (records, source) = try SheetFile.records(data) } catch {
+            return Reading(rows: [], problems: [ImportProblem(line: error.line, column: nil, value: nil, reason: .file(error))], warnings: [], source: nil, headers: [:])
+        }
+        guard let header = records.first else {
+            return Reading(
+                rows: [], problems: [ImportProblem(line: 1, column: nil, value: nil, reason: .file(CSVError(line: 1, reason: .empty)))], warnings: [], source: source,
+                headers: [:])
+        }
 
         var problems: [ImportProblem] = []
+        var warnings: [ImportProblem] = []
         var positions: [Column: Int] = [:]
+        var headers: [String: String] = [:]
         for (index, name) in header.fields.enumerated() {
             let folded = fold(name)
             if folded.isEmpty { continue }
+            // A column Kalan does not know is left out, and said so.
             guard let column = Column.allCases.first(where: { $0.spellings.contains(folded) }) else {
-                problems.append(ImportProblem(line: 1, column: name, value: nil, reason: .unknownColumn))
+                warnings.append(ImportProblem(line: header.line, column: name, value: nil, reason: .unknownColumn))
                 continue
             }
             positions[column] = index
+            headers[column.rawValue] = name.nonEmptyNormalisedText ?? column.rawValue
         }
         for column in Column.allCases where column.isRequired && positions[column] == nil {
-            problems.append(ImportProblem(line: 1, column: column.rawValue, value: nil, reason: .missingColumn))
+            problems.append(ImportProblem(line: header.line, column: column.rawValue, value: nil, reason: .missingColumn))
         }
-        guard problems.isEmpty else { return ([], problems) }
+        guard problems.isEmpty else { return Reading(rows: [], problems: problems, warnings: warnings, source: source, headers: headers) }
 
         var rows: [TraineeImportRow] = []
         var firstLine: [String: Int] = [:]
@@ -88,7 +122,7 @@ public enum TraineeSheet {
                 return record.fields[index].nonEmptyNormalisedText
             }
             func fail(_ column: Column, _ reason: ImportProblem.Reason) {
-                lineProblems.append(ImportProblem(line: record.line, column: column.rawValue, value: value(column), reason: reason))
+                lineProblems.append(ImportProblem(line: record.line, column: headers[column.rawValue] ?? column.rawValue, value: value(column), reason: reason))
             }
             func name(_ column: Column) -> String {
                 guard let text = value(column) else { fail(column, .required); return "" }
@@ -119,8 +153,9 @@ public enum TraineeSheet {
             if let category, !TextPattern.isCategory(category) { fail(.category, .format(expected: "A, B1, B2, C…")) }
             let position = value(.position)
             if let position, position.count > FieldLimits.position { fail(.position, .tooLong(max: FieldLimits.position)) }
-            let department = value(.department)?.uppercased()
-            if let department, !TextPattern.isCode(department) { fail(.department, .format(expected: "DNT, AGETIC…")) }
+            // A code or a name: matched against the register when the file is imported.
+            let department = value(.department)
+            if let department, department.count > FieldLimits.position { fail(.department, .tooLong(max: FieldLimits.position)) }
             let email = value(.email)?.lowercased()
             if let email, email.count > FieldLimits.email {
                 fail(.email, .tooLong(max: FieldLimits.email))
@@ -143,6 +178,6 @@ public enum TraineeSheet {
             }
             problems += lineProblems
         }
-        return (rows, problems)
+        return Reading(rows: rows, problems: problems, warnings: warnings, source: source, headers: headers)
     }
 }

@@ -93,18 +93,29 @@ public struct EnrolmentWorkflow: Sendable {
     /// Withdrawing a seat holder promotes the first on the waitlist in the same transaction.
     @discardableResult
     public func withdraw(staffNumber: String, sessionCode: String, reason: String?, actor: Actor) async throws -> Enrolment {
+        try await withdrawal(staffNumber: staffNumber, sessionCode: sessionCode, reason: reason, actor: actor).withdrawn
+    }
+
+    /// What a withdrawal did: the line withdrawn, and the one promoted from the waitlist to its seat.
+    public struct Withdrawal: Sendable {
+        public var withdrawn: Enrolment
+        public var promoted: Enrolment?
+    }
+
+    public func withdrawal(staffNumber: String, sessionCode: String, reason: String?, actor: Actor) async throws -> Withdrawal {
         guard actor.managesRegister else { throw KalanError.forbidden }
         return try await repository.transaction { work in
             let (session, _, enrolment) = try await locate(staffNumber: staffNumber, sessionCode: sessionCode, actor: actor, in: work)
             let heldSeat = enrolment.status == .enrolled
             let leftWaitlist = enrolment.waitlistPosition
             let withdrawn = try await move(enrolment, to: .withdrawn, reason: reason?.nonEmptyNormalisedText, actor: actor, in: work)
+            var promoted: Enrolment?
             if heldSeat {
-                try await promoteFromWaitlist(session: session, actor: actor, in: work)
+                promoted = try await promoteFromWaitlist(session: session, actor: actor, in: work)
             } else if leftWaitlist != nil {
                 try await renumberWaitlist(sessionID: session.id, in: work)
             }
-            return withdrawn
+            return Withdrawal(withdrawn: withdrawn, promoted: promoted)
         }
     }
 
@@ -168,11 +179,13 @@ public struct EnrolmentWorkflow: Sendable {
         return try await move(approved, to: .waitlisted, reason: nil, actor: actor, waitlistPosition: position, in: work)
     }
 
-    func promoteFromWaitlist(session: TrainingSession, actor: Actor, in work: any KalanUnitOfWork) async throws {
+    @discardableResult
+    func promoteFromWaitlist(session: TrainingSession, actor: Actor, in work: any KalanUnitOfWork) async throws -> Enrolment? {
         let taken = try await work.seatsTaken(sessionID: session.id)
-        guard taken < session.capacity, let first = try await work.waitlist(sessionID: session.id).first else { return }
-        _ = try await move(first, to: .enrolled, reason: "promotion", actor: actor, in: work)
+        guard taken < session.capacity, let first = try await work.waitlist(sessionID: session.id).first else { return nil }
+        let promoted = try await move(first, to: .enrolled, reason: "promotion", actor: actor, in: work)
         try await renumberWaitlist(sessionID: session.id, in: work)
+        return promoted
     }
 
     /// Keeps waitlist positions 1…n in arrival order after someone leaves it.

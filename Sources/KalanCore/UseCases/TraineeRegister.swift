@@ -7,37 +7,53 @@ public struct TraineeRegister: Sendable {
     public init(repository: any KalanRepository) { self.repository = repository }
 
     /// Not an error: a dry run's way out of its transaction, carrying what would have happened.
-    struct DryRun: Error { let summary: TraineeImportSummary }
+    struct DryRun: Error { var summary: TraineeImportSummary }
 
     /// Validates the whole file, then upserts by staff number. Any bad line rejects the file with
     /// a report of every problem and nothing stored. A dry run validates against the register too.
     @discardableResult
     public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil) async throws -> TraineeImportSummary {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let (rows, problems) = TraineeSheet.read(data)
-        guard problems.isEmpty else {
-            // Report every bad line: the lines that read well may still name unknown departments.
-            let known = Set(try await repository.transaction { try await $0.departments() }.map(\.code))
-            let unknown = rows.compactMap { row in
-                row.departmentCode.flatMap { known.contains($0) ? nil : ImportProblem(line: row.line, column: "department", value: $0, reason: .unknownDepartment) }
+        let reading = TraineeSheet.sheet(data)
+        let departmentColumn = reading.headers["department"] ?? "department"
+        // The department column holds a code or a name (French or English, accents and case aside).
+        let departments = try await repository.transaction { try await $0.departments() }
+        var resolved: [TraineeImportRow] = []
+        var unknown: [ImportProblem] = []
+        for var row in reading.rows {
+            if let named = row.departmentCode {
+                if let department = TraineeSheet.department(named, in: departments) {
+                    row.departmentCode = department.code
+                } else {
+                    unknown.append(ImportProblem(line: row.line, column: departmentColumn, value: named, reason: .unknownDepartment))
+                }
             }
-            throw ImportRejected(problems: (problems + unknown).sorted { ($0.line ?? 0) < ($1.line ?? 0) })
+            resolved.append(row)
         }
+        let rows = resolved
+        let problems = reading.problems + unknown
+        guard problems.isEmpty else { throw ImportRejected(problems: problems.sorted { ($0.line ?? 0) < ($1.line ?? 0) }) }
         guard !rows.isEmpty else { throw ImportRejected(problems: [ImportProblem(line: 2, column: nil, value: nil, reason: .required)]) }
         do {
-            return try await repository.transaction { work in
+            var summary = try await repository.transaction { work in
                 let summary = try await work.importTrainees(rows, actor: actor, progress: progress)
                 if !summary.unknownDepartments.isEmpty {
                     throw ImportRejected(
                         problems: summary.unknownDepartments.map {
-                            ImportProblem(line: $0.line, column: "department", value: $0.code, reason: .unknownDepartment)
+                            ImportProblem(line: $0.line, column: departmentColumn, value: $0.code, reason: .unknownDepartment)
                         })
                 }
                 if dryRun { throw DryRun(summary: summary) }
                 return summary
             }
+            summary.warnings = reading.warnings
+            summary.source = reading.source
+            return summary
         } catch let done as DryRun {
-            return done.summary
+            var summary = done.summary
+            summary.warnings = reading.warnings
+            summary.source = reading.source
+            return summary
         }
     }
 
@@ -54,7 +70,9 @@ public struct TraineeRegister: Sendable {
             if try await work.trainee(staffNumber: row.staffNumber) != nil { throw KalanError.duplicate(.trainee, key: row.staffNumber) }
             var departmentID: UUID?
             if let code = row.departmentCode {
-                guard let department = try await work.department(code: code) else { throw KalanError.invalid(field: "department", problem: .unknownReference(code)) }
+                guard let department = TraineeSheet.department(code, in: try await work.departments()) else {
+                    throw KalanError.invalid(field: "department", problem: .unknownReference(code))
+                }
                 departmentID = department.id
             }
             let trainee = Trainee(
@@ -87,8 +105,14 @@ extension TraineeRegister {
     public struct Changes: Sendable {
         public var givenName, familyName, position, email, phone: String?
         public var active: Bool?
-        public init(givenName: String? = nil, familyName: String? = nil, position: String? = nil, email: String? = nil, phone: String? = nil, active: Bool? = nil) {
+        /// Sex (F/M), category, and department by code or name ("" removes the department).
+        public var sex, category, department: String?
+        public init(
+            givenName: String? = nil, familyName: String? = nil, position: String? = nil, email: String? = nil, phone: String? = nil, active: Bool? = nil,
+            sex: String? = nil, category: String? = nil, department: String? = nil
+        ) {
             (self.givenName, self.familyName, self.position, self.email, self.phone, self.active) = (givenName, familyName, position, email, phone, active)
+            (self.sex, self.category, self.department) = (sex, category, department)
         }
     }
 
@@ -101,10 +125,10 @@ extension TraineeRegister {
             let before = trainee
             var fields: [String: String] = [
                 "staff_number": trainee.staffNumber, "given_name": changes.givenName ?? trainee.givenName, "family_name": changes.familyName ?? trainee.familyName,
-                "sex": trainee.sex, "position": changes.position ?? trainee.position ?? "", "email": changes.email ?? trainee.email ?? "",
+                "sex": changes.sex ?? trainee.sex, "position": changes.position ?? trainee.position ?? "", "email": changes.email ?? trainee.email ?? "",
                 "phone": changes.phone ?? trainee.phone ?? "",
             ]
-            fields["category"] = trainee.category ?? ""
+            fields["category"] = changes.category ?? trainee.category ?? ""
             let columns = ["staff_number", "given_name", "family_name", "sex", "category", "position", "email", "phone"]
             let csv = [columns, columns.map { fields[$0] ?? "" }].map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
             let (rows, problems) = TraineeSheet.read(Data(csv.utf8))
@@ -112,6 +136,16 @@ extension TraineeRegister {
             guard let row = rows.first else { throw KalanError.invalid(field: "body", problem: .required) }
             trainee.givenName = row.givenName
             trainee.familyName = row.familyName
+            trainee.sex = row.sex
+            trainee.category = row.category
+            if let named = changes.department?.nonEmptyNormalisedText {
+                guard let department = TraineeSheet.department(named, in: try await work.departments()) else {
+                    throw KalanError.invalid(field: "department", problem: .unknownReference(named))
+                }
+                trainee.departmentID = department.id
+            } else if changes.department != nil {
+                trainee.departmentID = nil
+            }
             trainee.position = row.position
             trainee.email = row.email
             trainee.phone = row.phone

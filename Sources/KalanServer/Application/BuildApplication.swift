@@ -65,6 +65,7 @@ public func buildApplication(
     PageRoutes(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)
+    CertificatePages(accounts: accounts, repository: repository, issuing: issuing).add(to: pages)
     VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(

@@ -40,6 +40,7 @@ struct PageRoutes: Sendable {
                 return page.redirect("/sessions/\(PageRequest.segment(try Self.code(context)))\(target)")
             }
         }
+        HRRoutes(accounts: accounts, repository: repository, clock: clock).add(to: group, actions: actions)
         let register = RegisterPage(accounts: accounts, repository: repository)
         group.get("trainees") { request, _ in try await register.list(request) }
         group.post("trainees/import") { request, _ in try await register.importSheet(request) }

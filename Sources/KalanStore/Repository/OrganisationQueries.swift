@@ -40,16 +40,7 @@ extension PostgresUnitOfWork {
 
     func trainees(_ filter: TraineeFilter) async throws -> [Trainee] {
         var sql: PostgresQuery = "SELECT \(unescaped: Self.traineeColumns) FROM trainee t LEFT JOIN department d ON d.id = t.department_id WHERE true"
-        if let search = filter.search?.nonEmptyNormalisedText {
-            let pattern =
-                "%"
-                + search.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                .replacingOccurrences(of: "_", with: "\\_") + "%"
-            sql.append(
-                " AND (lower(t.family_name) LIKE \(pattern) OR lower(t.given_name) LIKE \(pattern) OR lower(t.staff_number) LIKE \(pattern))")
-        }
-        if let code = filter.departmentCode { sql.append(" AND d.code = \(code)") }
-        if let active = filter.active { sql.append(" AND t.active = \(active)") }
+        Self.appendConditions(of: filter, to: &sql)
         let direction = filter.order.descending ? "DESC" : "ASC"
         if let after = filter.after {
             let comparison = filter.order.descending ? "<" : ">"
@@ -63,6 +54,29 @@ extension PostgresUnitOfWork {
         let columns = filter.order.byName ? ["t.family_name", "t.given_name", "t.staff_number"] : ["t.staff_number"]
         sql.append(" ORDER BY \(unescaped: columns.map { "\($0) \(direction)" }.joined(separator: ", ")) LIMIT \(filter.limit)")
         return try await query(sql).map(Self.trainee)
+    }
+
+    func traineeCount(_ filter: TraineeFilter) async throws -> Int {
+        var sql: PostgresQuery = "SELECT count(*) AS n FROM trainee t LEFT JOIN department d ON d.id = t.department_id WHERE true"
+        Self.appendConditions(of: filter, to: &sql)
+        return try await query(sql).first?.decode("n", as: Int.self) ?? 0
+    }
+
+    /// Every word of the search must occur in the folded family name, given name or staff number
+    /// (accents, case and apostrophes ignored), so names match in either order; the trigram index
+    /// of sql/0005 serves the LIKE.
+    static func appendConditions(of filter: TraineeFilter, to sql: inout PostgresQuery) {
+        if let search = filter.search?.nonEmptyNormalisedText {
+            let words = search.split(whereSeparator: { $0.isWhitespace }).prefix(8)
+            for word in words {
+                let escaped = word.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_")
+                sql.append(
+                    " AND public.kalan_trainee_key(t.family_name, t.given_name, t.staff_number) LIKE '%' || public.kalan_fold(\(escaped)) || '%'")
+            }
+        }
+        if let code = filter.departmentCode { sql.append(" AND d.code = \(code)") }
+        if let active = filter.active { sql.append(" AND t.active = \(active)") }
     }
 
     func insert(_ t: Trainee) async throws {

@@ -96,6 +96,7 @@ struct TraineeCommand: AsyncParsableCommand {
                                     "inserted": "\(summary.inserted)", "updated": "\(summary.updated)", "unchanged": "\(summary.unchanged)",
                                     "seconds": seconds,
                                 ]))
+                    for note in summary.notes(in: ctx.language) { FileHandle.standardError.write(Data((note + "\n").utf8)) }
                 } catch let rejected as ImportRejected {
                     FileHandle.standardError.write(Data((rejected.report(in: ctx.language) + "\n").utf8))
                     throw ExitCode(2)

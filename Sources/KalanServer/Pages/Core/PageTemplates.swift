@@ -18,6 +18,10 @@ enum PageTemplates {
         ("fields", PackageResources.fields_mustache), ("admin_form", PackageResources.admin_form_mustache),
         ("admin_list", PackageResources.admin_list_mustache), ("session_edit", PackageResources.session_edit_mustache),
         ("user", PackageResources.user_mustache), ("audit", PackageResources.audit_mustache),
+        // HR's pages (issue 12).
+        ("hr_confirm", PackageResources.hr_confirm_mustache), ("hr_trainee_form", PackageResources.hr_trainee_form_mustache),
+        ("hr_deactivate", PackageResources.hr_deactivate_mustache), ("hr_departments", PackageResources.hr_departments_mustache),
+        ("hr_certificates", PackageResources.hr_certificates_mustache), ("hr_revoke", PackageResources.hr_revoke_mustache),
     ]
 
     /// Parsed once; a template that does not parse stops the server at start (and fails the tests).

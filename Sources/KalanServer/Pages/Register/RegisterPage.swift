@@ -57,7 +57,9 @@ struct RegisterPage: Sendable {
         let search = try Validate.text(parameters.get("search"), field: "search", max: 100, required: false) ?? ""
         let after = try Validate.text(parameters.get("after"), field: "after", max: 32, required: false)
         let filter = TraineeFilter(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, after: after.map { TraineeSortKey(staffNumber: $0) })
-        let (found, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
+        let (found, total, departments) = try await repository.transaction { work in
+            (try await work.trainees(filter), try await work.traineeCount(filter), try await work.departments())
+        }
         let shown = found.prefix(Self.pageSize)
         let names = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.name(in: language)) })
         let rows = shown.map { t in
@@ -69,7 +71,7 @@ struct RegisterPage: Sendable {
         let base = "/trainees?lang=\(language.rawValue)" + (search.isEmpty ? "" : "&search=\(PageRequest.encode(search))")
         let more = found.count > Self.pageSize
         let pager = Pager(
-            count: page.t(more ? "pager.count_more" : "pager.count", ["count": String(shown.count)]), first: after == nil ? nil : base,
+            count: page.t("hr.found", ["count": Format.number(Double(total), decimals: 0, language)]), first: after == nil ? nil : base,
             next: more ? shown.last.map { "\(base)&after=\(PageRequest.encode($0.staffNumber))" } : nil)
         let view = View(
             search: search, rows: rows, hasRows: !rows.isEmpty, pager: pager, problems: problems, imports: user.actor.managesRegister)
@@ -99,7 +101,7 @@ struct RegisterPage: Sendable {
             let text =
                 (dryRun ? page.t("import.dry_run_prefix") + " " : "")
                 + page.t("import.done", ["inserted": String(summary.inserted), "updated": String(summary.updated), "unchanged": String(summary.unchanged)])
-            return try await list(request, flash: .ok([text]))
+            return try await list(request, flash: .ok([text] + summary.notes(in: page.language)))
         } catch let rejected as ImportRejected {
             let items = rejected.problems.prefix(500).map {
                 Problem(line: $0.line.map(String.init) ?? "–", column: $0.column ?? "–", value: $0.value ?? "", reason: $0.message(in: page.language))

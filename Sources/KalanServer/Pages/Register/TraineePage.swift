@@ -29,7 +29,14 @@ struct TraineePage: Sendable {
         var certificate: CertificateLink?
     }
 
+    /// HR's and admins' changes: edit, deactivate (confirmed first) or reactivate.
+    struct Manage {
+        var path: String
+        var active: Bool
+    }
+
     struct View {
+        var manage: Manage?
         var name: String
         var facts: [Fact]
         var entries: [Entry]
@@ -65,7 +72,10 @@ struct TraineePage: Sendable {
                 },
                 certificate: entry.certificate.map { CertificateLink(serial: $0.serial, state: $0.status(on: today).name(in: language)) })
         }
-        let view = View(name: "\(t.familyName) \(t.givenName)", facts: facts, entries: entries, hasEntries: !entries.isEmpty)
-        return page.render("trainee", title: view.name, view: view, wide: true)
+        let view = View(
+            manage: actor.managesRegister ? Manage(path: PageRequest.segment(t.staffNumber), active: t.active) : nil, name: "\(t.familyName) \(t.givenName)",
+            facts: facts, entries: entries, hasEntries: !entries.isEmpty)
+        let done = request.uri.queryParameters.get("done").flatMap { ["added", "saved", "activated", "deactivated"].contains($0) ? $0 : nil }
+        return page.render("trainee", title: view.name, view: view, flash: done.map { .ok([page.t("hr.trainee.done.\($0)")]) }, wide: true)
     }
 }

@@ -3,9 +3,10 @@ import HTTPTypes
 import Hummingbird
 import KalanCore
 
-/// A session's roster: who holds a seat, who waits, their attendance and scores; links to the
-/// attendance sheet, the scores and the results for those who record them; HR's decisions per
-/// line and the enrolment form. Every change goes through the same use cases as the CLI and API.
+/// A session's roster: seats taken and left, who holds a seat, the waitlist in order, each line's
+/// history, attendance and scores; links to the sheets for those who record; HR's decisions per
+/// line and the enrolment by search-and-pick. Every change goes through the same use cases as the
+/// CLI and API.
 struct RosterPage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
@@ -13,23 +14,60 @@ struct RosterPage: Sendable {
     struct Action {
         var action: String
         var label: String
-        var reason: Bool
+        /// Destructive actions (reject, withdraw) go through a confirmation page first.
+        var confirm: Bool
     }
 
     struct Line {
         var staff: String
+        var staffPath: String
         var name: String
         var department: String
         var status: String
         var position: String?
+        var override: String?
         var attendance: String
         var pre: String
         var post: String
+        var events: [String]
         var actions: [Action]
+        var certificate: LineCertificate?
+    }
+
+    struct LineCertificate {
+        var serial: String
+        var path: String
+        var state: String
+        var revocable: Bool
+    }
+
+    /// The session's certificates: how many completed enrolments, how many issued, the ZIP.
+    struct Certificates {
+        var summary: String
+        var canIssue: Bool
+        var hasIssued: Bool
     }
 
     /// The links to the sheets, for those who record; the attendance sheet needs training days.
     struct Sheets { var attendance: Bool }
+
+    /// One staff member found by the enrolment search, ready to be ticked.
+    struct Candidate {
+        var field: String
+        var staff: String
+        var name: String
+        var department: String?
+        /// Already on this roster (open enrolment): shown, not offered.
+        var present: String?
+    }
+
+    struct Picker {
+        var find: String
+        var count: String?
+        var candidates: [Candidate]
+        var hasCandidates: Bool
+        var searched: Bool
+    }
 
     struct View {
         var code: String
@@ -43,13 +81,25 @@ struct RosterPage: Sendable {
         var hasLines: Bool
         var decides: Bool
         var enrols: Bool
+        var picker: Picker?
+        /// Admins may let a missing prerequisite or an overlap through, with a reason.
+        var overrides: Bool
+        var certificates: Certificates?
     }
+
+    static let candidatesShown = 25
 
     func render(_ request: Request, code: String, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
-        let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
-        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let (session, found) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
+        let lines = Self.ordered(found)
+        let (course, histories, issued) = try await repository.transaction { work in
+            var histories: [UUID: [EnrolmentEvent]] = [:]
+            for line in lines { histories[line.enrolment.id] = try await work.history(of: line.enrolment.id) }
+            let issued = Dictionary(try await work.certificates(sessionID: session.id).map { ($0.enrolmentID, $0) }) { a, _ in a }
+            return (try await work.course(id: session.courseID), histories, issued)
+        }
         let language = page.language
         let days = session.trainingDays.count
         let seated = lines.filter { [.enrolled, .completed, .failed].contains($0.enrolment.status) }.count
@@ -58,34 +108,97 @@ struct RosterPage: Sendable {
             "roster.seats",
             ["taken": String(seated), "capacity": String(session.capacity), "left": String(max(0, session.capacity - seated)), "waiting": String(waiting)])
         let records = actor.canRecord(for: session) && seated > 0
+        let picker = actor.managesRegister ? try await self.picker(page, lines: lines) : nil
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
             meta: SessionText.meta(session, language), status: session.status.name(in: language), seats: seats,
             sheets: records ? Sheets(attendance: days > 0) : nil,
-            lines: lines.map { line(of: $0, days: days, managesRegister: actor.managesRegister, language: language) }, hasLines: !lines.isEmpty,
-            decides: actor.managesRegister, enrols: actor.managesRegister)
+            lines: lines.map { rosterLine in
+                var shown = line(
+                    of: rosterLine, events: histories[rosterLine.enrolment.id] ?? [], days: days, managesRegister: actor.managesRegister, language: language)
+                shown.certificate = issued[rosterLine.enrolment.id].map { certificate in
+                    let state = certificate.status(on: Day.today())
+                    return LineCertificate(
+                        serial: certificate.serial, path: PageRequest.segment(certificate.serial), state: state.name(in: language),
+                        revocable: actor.isAdmin && state != .revoked)
+                }
+                return shown
+            },
+            hasLines: !lines.isEmpty, decides: actor.managesRegister, enrols: actor.managesRegister, picker: picker, overrides: actor.isAdmin,
+            certificates: certificates(page, lines: lines, issued: issued.count, actor: actor))
         return page.render("roster", title: session.code, view: view, flash: flash ?? done(page), wide: true, status: status)
     }
 
-    func line(of line: RosterLine, days: Int, managesRegister: Bool, language: Language) -> Line {
+    func certificates(_ page: PageRequest, lines: [RosterLine], issued: Int, actor: Actor) -> Certificates? {
+        guard actor.role != .trainer else { return nil }
+        let completed = lines.filter { $0.enrolment.status == .completed }.count
+        guard completed > 0 || issued > 0 else { return nil }
+        let summary = page.t("hr.certificates.session_summary", ["completed": String(completed), "issued": String(issued)])
+        return Certificates(summary: summary, canIssue: actor.managesRegister && completed > 0, hasIssued: issued > 0)
+    }
+
+    /// Seat holders first, then the waitlist in its order, then the rest (nominated, closed).
+    static func ordered(_ lines: [RosterLine]) -> [RosterLine] {
+        func rank(_ line: RosterLine) -> (Int, Int) {
+            switch line.enrolment.status {
+            case .enrolled, .completed, .failed: (0, 0)
+            case .waitlisted: (1, line.enrolment.waitlistPosition ?? Int.max)
+            case .nominated, .approved: (2, 0)
+            default: (3, 0)
+            }
+        }
+        return lines.enumerated().sorted { a, b in
+            let ra = rank(a.element), rb = rank(b.element)
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    /// The staff found by `?find=` (active staff only: inactive staff cannot be nominated).
+    func picker(_ page: PageRequest, lines: [RosterLine]) async throws -> Picker {
+        let find = try Validate.text(page.request.uri.queryParameters.get("find"), field: "find", max: 100, required: false) ?? ""
+        guard !find.isEmpty else { return Picker(find: "", count: nil, candidates: [], hasCandidates: false, searched: false) }
+        let filter = TraineeFilter(search: find, active: true, limit: Self.candidatesShown, order: .familyName)
+        let (found, total, departments) = try await repository.transaction { work in
+            (try await work.trainees(filter), try await work.traineeCount(filter), try await work.departments())
+        }
+        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        let open = Dictionary(lines.filter { !$0.enrolment.status.isClosed }.map { ($0.trainee.id, $0.enrolment.status) }) { a, _ in a }
+        let candidates = found.enumerated().map { index, trainee in
+            Candidate(
+                field: "pick_\(index + 1)", staff: trainee.staffNumber, name: trainee.fullName, department: trainee.departmentID.flatMap { codes[$0] },
+                present: open[trainee.id].map { $0.name(in: page.language) })
+        }
+        let count = page.t(total > found.count ? "hr.found_shown" : "hr.found", ["count": Format.number(Double(total), decimals: 0, page.language), "shown": String(found.count)])
+        return Picker(find: find, count: count, candidates: candidates, hasCandidates: !candidates.isEmpty, searched: true)
+    }
+
+    func line(of line: RosterLine, events: [EnrolmentEvent], days: Int, managesRegister: Bool, language: Language) -> Line {
         let held = [.enrolled, .completed, .failed].contains(line.enrolment.status)
         func t(_ key: String) -> String { Messages.text(key, language) }
         var actions: [Action] = []
         if managesRegister {
             switch line.enrolment.status {
             case .nominated:
-                actions = [.init(action: "approve", label: t("roster.approve"), reason: false), .init(action: "reject", label: t("roster.reject"), reason: true)]
-            case .approved, .enrolled, .waitlisted: actions = [.init(action: "withdraw", label: t("roster.withdraw"), reason: true)]
+                actions = [.init(action: "approve", label: t("roster.approve"), confirm: false), .init(action: "reject", label: t("roster.reject"), confirm: true)]
+            case .approved, .enrolled, .waitlisted: actions = [.init(action: "withdraw", label: t("roster.withdraw"), confirm: true)]
             default: break
             }
         }
         return Line(
-            staff: line.trainee.staffNumber, name: line.trainee.fullName, department: line.departmentCode ?? "",
-            status: line.enrolment.status.name(in: language),
+            staff: line.trainee.staffNumber, staffPath: PageRequest.segment(line.trainee.staffNumber), name: line.trainee.fullName,
+            department: line.departmentCode ?? "", status: line.enrolment.status.name(in: language),
             position: line.enrolment.waitlistPosition.map { Messages.text("roster.waitlist_position", language, ["position": String($0)]) },
+            override: line.enrolment.overrideReason.map { Messages.text("hr.override_shown", language, ["reason": $0]) },
             attendance: held && days > 0 ? Format.percent(line.attendanceRate(trainingDays: days) / 100, language) : "–",
             pre: line.preScore.map { Format.number($0, language) } ?? "–", post: line.postScore.map { Format.number($0, language) } ?? "–",
-            actions: actions)
+            events: events.map { Self.event($0, language) }, actions: actions)
+    }
+
+    static func event(_ event: EnrolmentEvent, _ language: Language) -> String {
+        let values = [
+            "at": Format.shortDay(Day.today(event.at), language), "to": event.to.name(in: language), "actor": event.actor, "reason": event.reason ?? "",
+        ]
+        return Messages.text(event.reason == nil ? "trainee.event" : "trainee.event_reason", language, values)
     }
 
     /// What the last change did, named by `?done=`.

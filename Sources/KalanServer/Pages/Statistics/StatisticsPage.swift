@@ -48,6 +48,8 @@ struct StatisticsPage: Sendable {
         var legendText2: Int
         var bars: [Bar]
         var limited: Bool
+        /// The women's share means nothing when the groups are the sexes themselves: not drawn then.
+        var share: Bool
     }
 
     struct Report {
@@ -69,7 +71,15 @@ struct StatisticsPage: Sendable {
 
     struct Programmes { var items: [Programme] }
 
+    /// A filter select (partner, programme, department, domain, course) with its choices.
+    struct Filter {
+        var name: String
+        var label: String
+        var options: [SelectOption]
+    }
+
     struct View {
+        var filters: [Filter]
         var byOptions: [SelectOption]
         var thenOptions: [SelectOption]
         var from: String
@@ -90,6 +100,15 @@ struct StatisticsPage: Sendable {
             }
             if !query.by.contains(dimension) { query.by.append(dimension) }
         }
+        // The filters the CLI offers (`kalan stats --partner … --programme … --department … --domain … --course …`).
+        func code(_ field: String) throws -> String? {
+            try Validate.text(parameters.get(field), field: field, max: 40, required: false).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        query.partnerCode = try code("partner")
+        query.programmeCode = try code("programme")
+        query.departmentCode = try code("department")
+        query.domain = try code("domain")
+        query.courseCode = try code("course")
         query.from = try parameters.get("from").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "from") }
         query.to = try parameters.get("to").flatMap { $0.isEmpty ? nil : try Validate.day($0, field: "to") }
         return query
@@ -113,7 +132,8 @@ struct StatisticsPage: Sendable {
         do {
             let parsed = try Self.query(request)
             // A first visit, with no grouping asked for, groups by course.
-            query = parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil ? CohortQuery(by: [.course], from: parsed.from, to: parsed.to) : parsed
+            query = parsed
+            if parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil { query.by = [.course] }
             report = try await statistics.cohorts(query, actor: user.actor)
         } catch let error as KalanError {
             guard case .invalid = error else { throw error }
@@ -127,6 +147,7 @@ struct StatisticsPage: Sendable {
             programmes = Programmes(items: try await statistics.programmeProgress(actor: user.actor).map { programme($0, language) })
         }
         let view = View(
+            filters: Self.filters(query, labels: try await filterChoices(), page: page),
             byOptions: options(query.by.first), thenOptions: options(query.by.count > 1 ? query.by[1] : nil),
             from: query.from.map { "\($0)" } ?? "", to: query.to.map { "\($0)" } ?? "",
             links: report == nil ? nil : Self.parameters(query, language),
@@ -167,8 +188,51 @@ struct StatisticsPage: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: csv)))
     }
 
+    struct FilterChoices {
+        var partners: [(String, String)]
+        var programmes: [(String, String)]
+        var departments: [(String, String)]
+        var domains: [(String, String)]
+        var courses: [(String, String)]
+    }
+
+    func filterChoices() async throws -> (Language) -> FilterChoices {
+        let (partners, programmes, departments, courses) = try await repository.transaction { work in
+            (try await work.partners(), try await work.programmes(), try await work.departments(), try await work.courses())
+        }
+        return { language in
+            let fr = language == .fr
+            return FilterChoices(
+                partners: partners.map { ($0.code, $0.name) }, programmes: programmes.map { ($0.code, fr ? $0.nameFR : $0.nameEN) },
+                departments: departments.map { ($0.code, "\($0.code) — \($0.name(in: language))") },
+                domains: Array(Set(courses.map(\.domain))).sorted().map { ($0, Names.domain($0, language)) },
+                courses: courses.map { ($0.code, $0.title(in: language)) })
+        }
+    }
+
+    static func filters(_ query: CohortQuery, labels: (Language) -> FilterChoices, page: PageRequest) -> [Filter] {
+        let choices = labels(page.language)
+        func filter(_ name: String, _ items: [(String, String)], _ chosen: String?) -> Filter {
+            Filter(
+                name: name, label: page.t("hr.statistics.\(name)"),
+                options: [SelectOption(code: "", label: page.t("hr.statistics.all"), selected: chosen == nil)]
+                    + items.map { SelectOption(code: $0.0, label: $0.1, selected: $0.0 == chosen) })
+        }
+        return [
+            filter("partner", choices.partners, query.partnerCode), filter("programme", choices.programmes, query.programmeCode),
+            filter("department", choices.departments, query.departmentCode), filter("domain", choices.domains, query.domain),
+            filter("course", choices.courses, query.courseCode),
+        ]
+    }
+
     static func parameters(_ query: CohortQuery, _ language: Language) -> String {
         var items = ["lang=\(language.rawValue)"]
+        for (name, value) in [
+            ("partner", query.partnerCode), ("programme", query.programmeCode), ("department", query.departmentCode), ("domain", query.domain),
+            ("course", query.courseCode),
+        ] {
+            if let value { items.append("\(name)=\(PageRequest.encode(value))") }
+        }
         if let first = query.by.first { items.append("by=\(first.rawValue)") }
         if query.by.count > 1 { items.append("then=\(query.by[1].rawValue)") }
         if let from = query.from { items.append("from=\(from)") }
@@ -210,7 +274,7 @@ struct StatisticsPage: Sendable {
         }
         return Chart(
             width: width, height: top + groups.count * row + 6, labelWidth: 0, legendText1: 22, legend2: 200, legendText2: 222, bars: bars,
-            limited: report.groups.count > groups.count)
+            limited: report.groups.count > groups.count, share: !report.dimensions.contains(.sex))
     }
 
     func programme(_ p: ProgrammeProgress, _ language: Language) -> Programme {

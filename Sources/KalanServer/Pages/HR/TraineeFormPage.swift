@@ -1,0 +1,188 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KalanCore
+
+/// HR adds and edits a staff member, and deactivates (after a confirmation) or reactivates one,
+/// through the register's use cases; a refused form comes back with each field's problem beside it.
+struct TraineeFormPage: Sendable {
+    let accounts: Accounts
+    let repository: any KalanRepository
+
+    struct Field {
+        var id: String
+        var name: String
+        var label: String
+        var type: String
+        var value: String
+        var maxlength: String?
+        var required: Bool
+        var autocomplete: String?
+        var error: String?
+    }
+
+    struct Choice {
+        var code: String
+        var label: String
+        var selected: Bool
+    }
+
+    struct View {
+        var heading: String
+        var action: String
+        var cancel: String
+        var staffField: Field?
+        var names: [Field]
+        var sexes: [Choice]
+        var sexError: String?
+        var departments: [Choice]
+        var departmentError: String?
+        var details: [Field]
+        var version: String?
+        var submit: String
+    }
+
+    static let editable = ["given_name", "family_name", "sex", "category", "position", "department", "email", "phone"]
+
+    func showNew(_ request: Request) async throws -> Response {
+        let page = try await accounts.page(request)
+        guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
+        return try await form(page, values: [:], errors: [:], editing: nil)
+    }
+
+    func showEdit(_ request: Request, staffNumber: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
+        let trainee = try await find(staffNumber)
+        return try await form(page, values: try await values(of: trainee), errors: [:], editing: trainee)
+    }
+
+    func create(_ request: Request) async throws -> Response {
+        let page = try await accounts.page(request)
+        let fields = try await page.form()
+        let actor = try page.requireUser().actor
+        var values: [String: String] = [:]
+        for name in ["staff_number"] + Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
+        let errors = Self.problems(values, page.language)
+        guard errors.isEmpty else { return try await form(page, values: values, errors: errors, editing: nil, status: .unprocessableContent) }
+        do {
+            let trainee = try await TraineeRegister(repository: repository).add(fields: values, actor: actor)
+            return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: "added")
+        } catch KalanError.duplicate(_, let key) {
+            let message = KalanError.duplicate(.trainee, key: key).message(in: page.language)
+            return try await form(page, values: values, errors: ["staff_number": message], editing: nil, status: .conflict)
+        } catch KalanError.invalid(let field, let problem) {
+            let message = KalanError.invalid(field: field, problem: problem).message(in: page.language)
+            return try await form(page, values: values, errors: [field: message], editing: nil, status: .unprocessableContent)
+        }
+    }
+
+    func save(_ request: Request, staffNumber: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        let fields = try await page.form()
+        let actor = try page.requireUser().actor
+        let trainee = try await find(staffNumber)
+        var values: [String: String] = ["staff_number": trainee.staffNumber]
+        for name in Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
+        let errors = Self.problems(values, page.language)
+        guard errors.isEmpty else { return try await form(page, values: values, errors: errors, editing: trainee, status: .unprocessableContent) }
+        let version = Int(fields["version"] ?? "") ?? -1
+        let changes = TraineeRegister.Changes(
+            givenName: values["given_name"], familyName: values["family_name"], position: values["position"], email: values["email"],
+            phone: values["phone"], sex: values["sex"], category: values["category"], department: values["department"])
+        do {
+            _ = try await TraineeRegister(repository: repository).update(staffNumber: trainee.staffNumber, expectedVersion: version, changes: changes, actor: actor)
+            return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: "saved")
+        } catch KalanError.invalid(let field, let problem) {
+            let message = KalanError.invalid(field: field, problem: problem).message(in: page.language)
+            return try await form(page, values: values, errors: [field: message], editing: trainee, status: .unprocessableContent)
+        }
+    }
+
+    /// Deactivating asks first (inactive staff can no longer be nominated); reactivating does not.
+    func setActive(_ request: Request, staffNumber: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        let fields = try await page.form()
+        let actor = try page.requireUser().actor
+        let active = fields["active"] == "1"
+        if !active, fields["confirmed"] != "1" { return try await confirmDeactivation(request, staffNumber: staffNumber) }
+        let trainee = try await TraineeRegister(repository: repository).setActive(staffNumber: staffNumber, active: active, actor: actor)
+        return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: active ? "activated" : "deactivated")
+    }
+
+    struct Confirmation {
+        var question: String
+        var path: String
+    }
+
+    func confirmDeactivation(_ request: Request, staffNumber: String) async throws -> Response {
+        let page = try await accounts.page(request)
+        guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
+        let trainee = try await find(staffNumber)
+        let view = Confirmation(
+            question: page.t("hr.trainee.confirm_deactivate", ["who": "\(trainee.fullName) (\(trainee.staffNumber))"]),
+            path: PageRequest.segment(trainee.staffNumber))
+        return page.render("hr_deactivate", title: page.t("hr.confirm.title"), view: view)
+    }
+
+    // MARK: - The form
+
+    func find(_ staffNumber: String) async throws -> Trainee {
+        guard staffNumber.utf8.count <= 32, let trainee = try await repository.transaction({ try await $0.trainee(staffNumber: staffNumber) }) else {
+            throw KalanError.notFound(.trainee, key: String(staffNumber.prefix(32)))
+        }
+        return trainee
+    }
+
+    func values(of trainee: Trainee) async throws -> [String: String] {
+        let department = try await repository.transaction { work in try await work.departments().first { $0.id == trainee.departmentID } }
+        return [
+            "staff_number": trainee.staffNumber, "given_name": trainee.givenName, "family_name": trainee.familyName, "sex": trainee.sex,
+            "category": trainee.category ?? "", "position": trainee.position ?? "", "department": department?.code ?? "", "email": trainee.email ?? "",
+            "phone": trainee.phone ?? "",
+        ]
+    }
+
+    /// Each field's problem in the reader's language, by the same checks as an imported line.
+    static func problems(_ values: [String: String], _ language: Language) -> [String: String] {
+        let columns = ["staff_number"] + editable.filter { $0 != "department" }
+        let csv = [columns, columns.map { values[$0] ?? "" }].map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
+        var errors: [String: String] = [:]
+        for problem in TraineeSheet.read(Data(csv.utf8)).problems {
+            let field = problem.column ?? "staff_number"
+            if errors[field] == nil { errors[field] = problem.message(in: language) }
+        }
+        return errors
+    }
+
+    static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+
+    func form(_ page: PageRequest, values: [String: String], errors: [String: String], editing: Trainee?, status: HTTPResponse.Status = .ok) async throws
+        -> Response
+    {
+        let departments = try await repository.transaction { try await $0.departments() }
+        let language = page.language
+        func field(_ name: String, type: String = "text", max: Int, required: Bool = false, autocomplete: String? = nil) -> Field {
+            Field(
+                id: name, name: name, label: page.t("hr.trainee.field.\(name)"), type: type, value: values[name] ?? "", maxlength: String(max),
+                required: required, autocomplete: autocomplete, error: errors[name])
+        }
+        let chosenDepartment = values["department"] ?? ""
+        let view = View(
+            heading: editing.map { page.t("hr.trainee.edit_title", ["who": "\($0.fullName) (\($0.staffNumber))"]) } ?? page.t("hr.trainee.new_title"),
+            action: editing.map { "/trainees/\(PageRequest.segment($0.staffNumber))/edit" } ?? "/trainees/new",
+            cancel: editing.map { "/trainees/\(PageRequest.segment($0.staffNumber))" } ?? "/trainees",
+            staffField: editing == nil ? field("staff_number", max: 32, required: true, autocomplete: "off") : nil,
+            names: [field("family_name", max: FieldLimits.name, required: true), field("given_name", max: FieldLimits.name, required: true)],
+            sexes: ["F", "M"].map { Choice(code: $0, label: Names.sex($0, language), selected: values["sex"] == $0) }, sexError: errors["sex"],
+            departments: [Choice(code: "", label: "–", selected: chosenDepartment.isEmpty)]
+                + departments.map { Choice(code: $0.code, label: "\($0.code) — \($0.name(in: language))", selected: $0.code == chosenDepartment) },
+            departmentError: errors["department"],
+            details: [
+                field("category", max: 2), field("position", max: FieldLimits.position), field("email", type: "email", max: FieldLimits.email),
+                field("phone", type: "tel", max: FieldLimits.phone),
+            ],
+            version: editing.map { String($0.version) }, submit: page.t(editing == nil ? "hr.trainee.create" : "hr.trainee.save"))
+        return page.render("hr_trainee_form", title: view.heading, view: view, status: status)
+    }
+}
