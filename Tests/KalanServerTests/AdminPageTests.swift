@@ -190,6 +190,33 @@ struct AdminPageTests {
         }
     }
 
+    @Test func moreSeatsPromoteTheWaitlistInOrderInTheSameChange() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            let admin = Actor.commandLine(user: "test")
+            let repository = PostgresRepository(pool: pool)
+            try await Register(repository: repository).addSession(
+                .init(
+                    code: "S-3", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2031-03-03", endsOn: "2031-03-07", mode: "online", capacity: 1,
+                    enrolmentDeadline: "2031-02-01", status: "open"),
+                actor: admin)
+            let workflow = EnrolmentWorkflow(repository: repository, today: APIFixture.clock.today)
+            for i in 31...33 { try await workflow.enrol(staffNumber: "T-\(i)", sessionCode: "S-3", actor: admin) }
+            try await f.app().test(.router) { client in
+                let hr = try await Pages.signIn(client, "hr")
+                let token = try Pages.csrf(try await Pages.get(client, "/sessions/S-3/edit", hr).body)
+                let sent = try await Pages.post(
+                    client, "/sessions/S-3/edit?lang=en", hr,
+                    "csrf=\(token)&action=save&starts_on=2031-03-03&ends_on=2031-03-07&mode=online&city=&country=&enrolment_deadline=2031-02-01&capacity=2&status=open")
+                #expect(sent.status == 303)
+                let rows = try await pool.query(
+                    "SELECT t.staff_number, e.status, e.waitlist_position FROM enrolment e JOIN trainee t ON t.id = e.trainee_id JOIN training_session s ON s.id = e.session_id WHERE s.code = 'S-3' ORDER BY t.staff_number"
+                ).map { "\(try $0.decode("staff_number", as: String.self)) \(try $0.decode("status", as: String.self)) \(try $0.decode("waitlist_position", as: Int?.self).map(String.init) ?? "-")" }
+                #expect(rows == ["T-31 enrolled -", "T-32 enrolled -", "T-33 waitlisted 1"])
+            }
+        }
+    }
+
     @Test func accountsAreCreatedDisabledResetAndTheirTokensRevoked() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)

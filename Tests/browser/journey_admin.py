@@ -129,8 +129,9 @@ def check_admin_journey(run):
     page = b.submit(form)
     need(page.status == 200 and f"/sessions/{SESSION}/edit" in page.url, f"the session was not created: {page.status} {page.url} {first_alert(b.driver)}")
     for trainer in ("formateur", TRAINER):
-        form = b.form_with_field("trainer")
-        Select(form.find_element(By.NAME, "trainer")).select_by_value(trainer)
+        choice = b.driver.find_element(By.CSS_SELECTOR, "select[name=trainer]")
+        form = choice.find_element(By.XPATH, "./ancestor::form")
+        Select(choice).select_by_value(trainer)
         page = b.submit(form)
         need(page.status == 200 and trainer in b.driver.find_element(By.ID, "trainers").text, f"{trainer} is not listed as the session's trainer")
     both_sizes(run, b, "session-edit")

@@ -96,6 +96,7 @@ struct SessionEditPages: Sendable {
         var fields: [FormField]
         var trainers: [TrainerRow]
         var eligible: [SelectOption]
+        var hasEligible: Bool
         var trainerError: String?
         var cancellable: Bool
         var cancelError: String?
@@ -136,7 +137,8 @@ struct SessionEditPages: Sendable {
             intro: [course?.title(in: language), partner?.name, session.status.name(in: language)].compactMap { $0 }.joined(separator: " · "),
             path: PageRequest.segment(session.code), fields: form.fields,
             trainers: users.filter { session.trainerIDs.contains($0.id) }.map { TrainerRow(username: $0.username, display: $0.displayName) },
-            eligible: eligible.map { SelectOption(code: $0.username, label: "\($0.displayName) (\($0.username))", selected: false) }, trainerError: trainerError,
+            eligible: eligible.map { SelectOption(code: $0.username, label: "\($0.displayName) (\($0.username))", selected: false) }, hasEligible: !eligible.isEmpty,
+            trainerError: trainerError,
             cancellable: session.status.canMove(to: .cancelled), cancelError: cancelError)
         var flash = form.flash ?? page.doneFlash()
         if session.status == .cancelled, flash == nil { flash = .bad([page.t("admin.session.is_cancelled")]) }
