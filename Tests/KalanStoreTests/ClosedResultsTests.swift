@@ -374,7 +374,9 @@ struct ClosedResultsTests {
             #expect(closed.lines.first { $0.staffNumber == staff[1] }?.revokedCertificate == nil)
             let check = try #require(try await issuing.verify(serial: serial, language: .fr))
             #expect(check.status == .revoked)
-            #expect(check.revocationReason?.contains("Note post-test erronée") == true)
+            #expect(check.revocationReason == nil, "the public check no longer carries the free-text reason (issue 13)")
+            let storedReason: String = try await pool.query("SELECT revoked_reason FROM certificate WHERE serial = \(serial)").firstRow().decode("revoked_reason")
+            #expect(storedReason.contains("Note post-test erronée"))
             #expect(try await f.count("certificate WHERE revoked_at IS NULL") == 1, "the other holder, still completed, keeps a valid certificate")
             // The revocation was part of closing: same transaction, same time as the status change.
             let sameTransaction: Bool = try await pool.query(

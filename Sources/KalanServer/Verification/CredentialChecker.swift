@@ -61,6 +61,11 @@ public struct CredentialChecker {
         document["issuer"]?.stringValue ?? document["issuer"]?["id"]?.stringValue
     }
 
+    static func verificationMethod(of document: JSONValue) -> String? {
+        let proof = document["proof"]
+        return (proof?[0] ?? proof)?["verificationMethod"]?.stringValue
+    }
+
     /// The status list credential's URL a credential points to.
     public static func statusListURL(of document: JSONValue) -> String? {
         document["credentialStatus"]?["statusListCredential"]?.stringValue
@@ -97,6 +102,9 @@ public struct CredentialChecker {
         }
         guard case .verified(let method) = proof else {
             values["why"] = proof.failure?.rawValue ?? ""
+            values["method"] = Self.verificationMethod(of: document) ?? ""
+            // No key for the method: without a profile the binding is unknown; with one, the method is not the issuer's.
+            if proof.failure == .noKey, !proofOnly { return Outcome(failure: profile == nil ? .bindingUnknown : .unbound, values: values) }
             return Outcome(failure: .proof, values: values)
         }
         values["method"] = method
