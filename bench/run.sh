@@ -14,7 +14,8 @@ STATS_RUNS=${STATS_RUNS:-50}
 STATS_BUDGET=${STATS_BUDGET:-25}
 CERTS=${CERTS:-500}
 PORT=${PORT:-8304}
-BIN=${BUILD_DIR:-.build/release}
+# The release products (SwiftPM keeps the .build/release link only until the next debug build).
+BIN=${BUILD_DIR:-$(ls -d .build/release .build/*/release 2>/dev/null | head -1)}
 KALAN="$BIN/kalan"
 started=$(date +%s)
 work=$(mktemp -d /tmp/kalan-bench-XXXX); chmod 755 "$work"
@@ -23,6 +24,7 @@ if [ "$(id -u)" = 0 ]; then runas="runuser -u postgres --"; else runas=""; fi
 server=""
 cleanup() {
   [ -n "$server" ] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  mkdir -p bench-results && cp "$work"/*.txt "$work/serve.log" bench-results/ 2>/dev/null || true
   $runas "$bindir/pg_ctl" -D "$work/postgres" -m fast stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -139,8 +141,12 @@ for query in reports:
     while len(times) < runs and (time.time() - start < budget or len(times) < 3):
         t0 = time.perf_counter()
         request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/statistics/cohorts?{query}", headers={"Authorization": f"Bearer {token}"})
-        with urllib.request.urlopen(request) as response:
-            response.read()
+        try:
+            with urllib.request.urlopen(request) as response:
+                response.read()
+        except Exception as error:
+            print(f"GET /api/v1/statistics/cohorts?{query}\tfailed: {error}\t—\t—\tp95 < 100 ms\tno")
+            sys.exit(0)
         times.append((time.perf_counter() - t0) * 1000)
     times.sort()
     p50, p95 = times[len(times) // 2], times[min(len(times) - 1, int(round(0.95 * len(times))) - 1)]
@@ -148,6 +154,7 @@ for query in reports:
     print(f"GET /api/v1/statistics/cohorts?{name} (1 connection, {len(times)} requests)\tp50 {p50:.0f} ms, p95 {p95:.0f} ms\t—\t—\tp95 < 100 ms\t{'yes' if p95 < 100 else 'no'}")
 PY
 
+kill -0 "$server" 2>/dev/null || { echo "the server stopped:"; tail -20 "$work/serve.log"; }
 say "import"
 for code in DNT DNCN AGETIC ORTM DRH DFM; do "$KALAN" department add "$code" --name-fr "Direction $code" >/dev/null; done
 python3 bench/make-staff-csv.py 100000 > "$work/staff.csv"
