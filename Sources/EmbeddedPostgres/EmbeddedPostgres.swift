@@ -17,10 +17,13 @@ public struct EmbeddedPostgres: Sendable {
         public var durable: Bool
         /// Folder of `initdb`, `pg_ctl` and `postgres` (KALAN_PG_BINDIR); nil: found.
         public var binDirectory: String?
-        public init(tcpPort: Int? = nil, durable: Bool = true, binDirectory: String? = nil) {
+        /// PostgreSQL's max_connections (the test server runs many pools side by side).
+        public var maxConnections: Int
+        public init(tcpPort: Int? = nil, durable: Bool = true, binDirectory: String? = nil, maxConnections: Int = 200) {
             self.tcpPort = tcpPort
             self.durable = durable
             self.binDirectory = binDirectory
+            self.maxConnections = maxConnections
         }
     }
 
@@ -166,7 +169,7 @@ public struct EmbeddedPostgres: Sendable {
             "listen_addresses = '\(options.tcpPort == nil ? "" : "127.0.0.1")'",
             "port = \(options.tcpPort ?? Self.port)",
             "unix_socket_directories = '\(socketDirectory.replacingOccurrences(of: "'", with: "''"))'",
-            "max_connections = 200",
+            "max_connections = \(options.maxConnections)",
             "timezone = 'UTC'",
         ]
         if !options.durable {

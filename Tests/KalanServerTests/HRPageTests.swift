@@ -117,7 +117,7 @@ struct HRPageTests {
                 let token = try Pages.csrf(register.body)
                 var file = Array("Matricule;Prénom;Nom;Sexe;Direction;Commentaire\r\n".unicodeScalars.map { UInt8($0.value) })
                 file += Array("IMP-1;Aminata;Touré;F;télécoms;x\r\n".unicodeScalars.map { UInt8($0.value) })
-                let imported = try await Self.multipart(client, "/trainees/import?lang=en", hr, csrf: token, file: file, name: "personnel.csv")
+                let imported = try await Self.multipart(client, "/trainees/import?lang=en&csrf=\(token)", hr, csrf: token, file: file, name: "personnel.csv")
                 #expect(imported.status == 200 && imported.body.contains("1 added"))
                 #expect(imported.body.contains("File read as Windows-1252 (Excel) and converted to Unicode."))
                 #expect(imported.body.contains("Unknown column &quot;Commentaire&quot;: ignored.") || imported.body.contains("Unknown column \"Commentaire\": ignored."))
@@ -127,14 +127,14 @@ struct HRPageTests {
                 let workbook = XLSXWorkbook(sheets: [
                     .init(name: "Feuil1", rows: [[.text("matricule"), .text("prénom"), .text("nom"), .text("sexe")], [.text("IMP-2"), .text("Assétou"), .text("Sangaré"), .text("F")]])
                 ])
-                let xlsx = try await Self.multipart(client, "/trainees/import?lang=en", hr, csrf: token, file: Array(workbook.data), name: "staff.xlsx")
+                let xlsx = try await Self.multipart(client, "/trainees/import?lang=en&csrf=\(token)", hr, csrf: token, file: Array(workbook.data), name: "staff.xlsx")
                 #expect(xlsx.status == 200 && xlsx.body.contains("Excel workbook read (first sheet)."))
                 let second = try await pool.query("SELECT family_name FROM trainee WHERE staff_number = 'IMP-2'").first?.decode("family_name", as: String.self)
                 #expect(second == "Sangaré")
 
                 // A bad line names the column as the file's header says it, and nothing is kept.
                 let bad = Array("Matricule;Prénom;Nom;Genre\nIMP-3;Awa;Diarra;X\n".utf8)
-                let refused = try await Self.multipart(client, "/trainees/import?lang=en", hr, csrf: token, file: bad, name: "bad.csv")
+                let refused = try await Self.multipart(client, "/trainees/import?lang=en&csrf=\(token)", hr, csrf: token, file: bad, name: "bad.csv")
                 #expect(refused.status == 422 && refused.body.contains("<td data-label=\"column\">Genre</td>"))
                 #expect(try await pool.query("SELECT count(*) AS n FROM trainee WHERE staff_number = 'IMP-3'").first?.decode("n", as: Int.self) == 0)
 

@@ -19,7 +19,7 @@ public actor TestDatabase {
         var logger = Logger(label: "kalan.tests")
         logger.logLevel = .warning
         let binaries = ProcessInfo.processInfo.environment["KALAN_PG_BINDIR"]
-        server = EmbeddedPostgres(dataDirectory: folder, options: .init(durable: false, binDirectory: binaries), logger: logger)
+        server = EmbeddedPostgres(dataDirectory: folder, options: .init(durable: false, binDirectory: binaries, maxConnections: 500), logger: logger)
     }
 
     public static let templateName = "kalan_template"
