@@ -27,6 +27,7 @@ from browser import Browser, first_alert, slug, with_query  # noqa: E402
 from kalan_server import Kalan, KalanError  # noqa: E402
 import journey_admin  # noqa: E402
 import journey_hr  # noqa: E402
+import journey_public  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROLES = ["public", "admin", "drh", "formateur", "direction"]
@@ -688,9 +689,9 @@ CHECKS = [
     ("e", "attendance, roster and scores fit a 390 px phone", check_e_phone_layout),
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
-] + journey_admin.CHECKS + journey_hr.CHECKS
+] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS
 # Read-only checks first (they use the crawl), then those that change data.
-ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_hr.CHECKS]
+ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS]
 
 
 # ---------------------------------------------------------------------------------------------------
