@@ -275,6 +275,12 @@ def main():
         cookie = (headers.get("Set-Cookie") or "").split(";")[0]
         status_b, _, _, _ = Client(b.port).request("GET", "/api/v1/me", headers={"Cookie": cookie})
         check(status == 200 and status_b == 200, "a web session opened on one server is valid on the other")
+        # Certificates of one completed session issued from both servers at the same moment.
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            issued = list(pool.map(lambda client: client.request("POST", "/api/v1/sessions/S-TEL-2025-01/certificates", timeout=60)[0], [ca, cb, ca, cb]))
+        counts = psql(primary, "SELECT count(*), count(DISTINCT serial), count(DISTINCT enrolment_id) FROM certificate").split("|")
+        check(all(s == 200 for s in issued) and counts[0] == counts[1] == counts[2],
+              f"certificates issued from both servers at once: serials unique, one per enrolment ({counts[0]} certificates, {counts[1]} serials; {issued})")
         status, _, _, _ = ca.request("GET", "/api/v1/statistics/cohorts?by=course")
         check(status == 200, "statistics answer from the standby")
 

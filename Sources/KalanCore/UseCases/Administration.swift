@@ -86,19 +86,7 @@ extension Register {
     @discardableResult
     public func updateCourse(_ input: CourseInput, actor: Actor) async throws -> Course {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let checked = Course(
-            code: input.code, titleFR: try Validate.required(input.titleFR, field: "title_fr"),
-            titleEN: try Validate.required(input.titleEN, field: "title_en"), domain: try Validate.domain(input.domain),
-            hours: try Validate.integer(input.hours, field: "hours", in: 1...2000),
-            passMark: try Validate.integer(input.passMark, field: "pass_mark", in: 0...100),
-            minAttendance: try Validate.integer(input.minAttendance, field: "min_attendance", in: 0...100),
-            validityMonths: try input.validityMonths.map { try Validate.integer($0, field: "validity_months", in: 1...600) },
-            modules: try input.modules.enumerated().map { index, module in
-                CourseModule(
-                    titleFR: try Validate.required(module.titleFR, field: "modules[\(index + 1)].title_fr"),
-                    titleEN: try Validate.required(module.titleEN, field: "modules[\(index + 1)].title_en"),
-                    hours: try Validate.integer(module.hours, field: "modules[\(index + 1)].hours", in: 0...2000))
-            })
+        let checked = try input.checkedCourse(code: input.code)
         return try await repository.transaction { work in
             let all = try await work.courses()
             guard let before = all.first(where: { $0.code == input.code.normalisedText.uppercased() }) else {

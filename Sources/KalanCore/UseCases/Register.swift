@@ -102,19 +102,7 @@ public struct Register: Sendable {
     @discardableResult
     public func addCourse(_ input: CourseInput, actor: Actor) async throws -> Course {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let draft = Course(
-            code: try Validate.code(input.code), titleFR: try Validate.required(input.titleFR, field: "title_fr"),
-            titleEN: try Validate.required(input.titleEN, field: "title_en"), domain: try Validate.domain(input.domain),
-            hours: try Validate.integer(input.hours, field: "hours", in: 1...2000),
-            passMark: try Validate.integer(input.passMark, field: "pass_mark", in: 0...100),
-            minAttendance: try Validate.integer(input.minAttendance, field: "min_attendance", in: 0...100),
-            validityMonths: try input.validityMonths.map { try Validate.integer($0, field: "validity_months", in: 1...600) },
-            modules: try input.modules.enumerated().map { index, module in
-                CourseModule(
-                    titleFR: try Validate.required(module.titleFR, field: "modules[\(index + 1)].title_fr"),
-                    titleEN: try Validate.required(module.titleEN, field: "modules[\(index + 1)].title_en"),
-                    hours: try Validate.integer(module.hours, field: "modules[\(index + 1)].hours", in: 0...2000))
-            })
+        let draft = try input.checkedCourse(code: try Validate.code(input.code))
         return try await repository.transaction { work in
             var course = draft
             if try await work.course(code: course.code) != nil { throw KalanError.duplicate(.course, key: course.code) }
@@ -206,5 +194,25 @@ public struct Register: Sendable {
             try await work.audit(AuditEntry(actor: actor, action: "session.status", entity: .session, entityID: code, before: before, after: session))
             return session
         }
+    }
+}
+
+extension Register.CourseInput {
+    /// The course this input describes, every field checked (the code as given: a new course's
+    /// code is checked by the caller, an edited course keeps its own).
+    func checkedCourse(code: String) throws -> Course {
+        Course(
+            code: code, titleFR: try Validate.required(titleFR, field: "title_fr"),
+            titleEN: try Validate.required(titleEN, field: "title_en"), domain: try Validate.domain(domain),
+            hours: try Validate.integer(hours, field: "hours", in: 1...2000),
+            passMark: try Validate.integer(passMark, field: "pass_mark", in: 0...100),
+            minAttendance: try Validate.integer(minAttendance, field: "min_attendance", in: 0...100),
+            validityMonths: try validityMonths.map { try Validate.integer($0, field: "validity_months", in: 1...600) },
+            modules: try modules.enumerated().map { index, module in
+                CourseModule(
+                    titleFR: try Validate.required(module.titleFR, field: "modules[\(index + 1)].title_fr"),
+                    titleEN: try Validate.required(module.titleEN, field: "modules[\(index + 1)].title_en"),
+                    hours: try Validate.integer(module.hours, field: "modules[\(index + 1)].hours", in: 0...2000))
+            })
     }
 }
