@@ -340,7 +340,7 @@ def main():
         pg_ctl(primary, "-m", "immediate", "-w", "stop")
         load.stop()
         acknowledged = load.acknowledged("trainee")
-        run(kalan, "db", "standby", "--promote", "--data-dir", standby, "--from", primary, "--log-level", "warning")
+        run(kalan, "db", "standby", "--promote", "--data-dir", standby, "--log-level", "warning")
         deadline = time.monotonic() + 30
         while psql(standby, "SELECT pg_is_in_recovery()") != "f" and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -78,8 +78,8 @@ struct Restore: AsyncParsableCommand {
             let counts = try await DatabaseRuntime.with(global, logger: logger) { runtime in
                 let tables = try await runtime.pool.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'").first?.decode("n", as: Int.self) ?? 0
                 if tables > 0, !force { throw CommandFailure(text: Messages.text("cli.backup.not_empty", language, ["tables": "\(tables)"])) }
-                var arguments = ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", runtime.url]
-                if force { arguments = ["--clean", "--if-exists"] + arguments.filter { $0 != "--single-transaction" } }
+                // All or nothing; with --force, what the target holds is dropped first, in the same transaction.
+                let arguments = (force ? ["--clean", "--if-exists"] : []) + ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", runtime.url]
                 try await PostgresTools.check(
                     "pg_restore", arguments + [work.appendingPathComponent(BackupFile.dump).path], binDirectory: GlobalOptions.settings.postgresBinDirectory)
                 return try await BackupWork.counts(runtime.pool)

@@ -9,8 +9,12 @@ struct Standby: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Make --data-dir a hot standby of the embedded primary in --from (pg_basebackup, streaming replication) and start it.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "The primary's data folder.") var from: String
+    @Option(help: "The primary's data folder (to make a standby).") var from: String?
     @Flag(help: "Promote the standby in --data-dir to a primary (after the primary is lost), instead of making one.") var promote = false
+
+    func validate() throws {
+        if !promote && from == nil { throw ValidationError("--from: the primary's data folder") }
+    }
 
     func run() async throws {
         let logger = global.bootstrapLogging()
@@ -23,7 +27,7 @@ struct Standby: AsyncParsableCommand {
                 print(Messages.text("cli.standby.promoted", language, ["folder": standby.dataDirectory.path]))
                 return
             }
-            let folder = URL(fileURLWithPath: from, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            let folder = URL(fileURLWithPath: from ?? "", relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let primary = EmbeddedPostgres(dataDirectory: folder, options: options, logger: logger)
             let lease = try await primary.lease()
             do {
