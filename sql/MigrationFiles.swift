@@ -11,5 +11,6 @@ public enum MigrationFiles {
         ("0004_certificate_status.sql", PackageResources._004_certificate_status_sql),
         ("0005_trainee_search.sql", PackageResources._005_trainee_search_sql),
         ("0007_operations.sql", PackageResources._007_operations_sql),
+        ("0008_statistics_index.sql", PackageResources._008_statistics_index_sql),
     ]
 }

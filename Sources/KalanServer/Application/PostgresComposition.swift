@@ -12,9 +12,9 @@ extension ServerPorts {
     /// when given. The pools run (and close) with the server.
     public static func postgres(_ pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger = Logger(label: "kalan.migrations")) -> ServerPorts {
         ServerPorts(
-            repository: PostgresRepository(pool: pool), idempotency: PostgresIdempotencyStore(pool: pool),
+            repository: PostgresRepository(pool: pool, cohortIndex: CohortIndex()), idempotency: PostgresIdempotencyStore(pool: pool),
             readiness: PostgresReadinessProbe(pool: pool, migrator: Migrator(logger: logger)), poolUsage: PostgresPoolUsageProbe(pool: pool),
-            services: [pool] + (readPool.map { [$0] } ?? []), readRepository: readPool.map { PostgresRepository(pool: $0) })
+            services: [pool] + (readPool.map { [$0] } ?? []), readRepository: readPool.map { PostgresRepository(pool: $0, cohortIndex: CohortIndex()) })
     }
 }
 

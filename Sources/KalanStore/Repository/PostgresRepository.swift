@@ -6,13 +6,18 @@ import Postgres
 /// processes: session rows are locked for seat decisions, constraints refuse the rest.
 public struct PostgresRepository: KalanRepository {
     public let pool: PostgresPool
+    /// Cohort statistics from the facts kept in memory (servers); nil: every report scans the tables.
+    public let cohortIndex: CohortIndex?
 
-    public init(pool: PostgresPool) { self.pool = pool }
+    public init(pool: PostgresPool, cohortIndex: CohortIndex? = nil) {
+        self.pool = pool
+        self.cohortIndex = cohortIndex
+    }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
         try await mappingDriverErrors {
             try await pool.withRetryingTransaction { connection in
-                try await body(PostgresUnitOfWork(connection: connection))
+                try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
             }
         }
     }
@@ -20,7 +25,7 @@ public struct PostgresRepository: KalanRepository {
     public func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
         try await mappingDriverErrors {
             try await pool.withConnection { connection in
-                try await body(PostgresUnitOfWork(connection: connection))
+                try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
             }
         }
     }
@@ -79,8 +84,12 @@ extension KalanError.Entity {
 /// One transaction's reads and writes; lives only inside `PostgresRepository.transaction`.
 final class PostgresUnitOfWork: KalanUnitOfWork, @unchecked Sendable {
     let connection: PostgresConnection
+    let cohortIndex: CohortIndex?
 
-    init(connection: PostgresConnection) { self.connection = connection }
+    init(connection: PostgresConnection, cohortIndex: CohortIndex? = nil) {
+        self.connection = connection
+        self.cohortIndex = cohortIndex
+    }
 
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> PostgresRows { try await connection.query(query) }

@@ -1,0 +1,107 @@
+import Foundation
+import KalanCore
+import Postgres
+
+/// Reading the cohort index's facts from PostgreSQL: everything at the first look, then the staff
+/// members whose figures changed since the snapshot of the last look.
+extension PostgresUnitOfWork {
+    func refreshed(_ index: CohortIndex) async throws -> CohortFacts {
+        while true {
+            let base = await index.snapshot
+            // Taken before reading: whatever this snapshot does not see is read again next time.
+            let snapshot = try await query("SELECT pg_current_snapshot()::text AS now").firstRow().decode("now", as: String.self)
+            let rows = try await query(base.map(Self.changedSince) ?? Self.everyone).map { row in
+                CohortFacts.Row(
+                    id: try row.decode("id"), sex: try row.decode("sex"), category: try row.decode("category"),
+                    department: try row.decode("department_id"), facts: try row.decode("facts", as: String?.self) ?? "")
+            }
+            if let facts = await index.apply(base: base, snapshot: snapshot, rows: rows) { return facts }
+        }
+    }
+
+    /// One enrolment as "session ordinal,status,present days,marked days,pre,post,certificate".
+    static let record = """
+        s.ordinal || ',' || (array_position(ARRAY[\(EnrolmentStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ","))]::text[], e.status) - 1)
+          || ',' || coalesce(a.present, 0) || ',' || coalesce(a.marked, 0)
+          || ',' || coalesce((pre.score * 100)::int, -1) || ',' || coalesce((post.score * 100)::int, -1)
+          || ',' || CASE WHEN cert.id IS NULL THEN 0 WHEN cert.revoked_at IS NULL THEN 1 ELSE 2 END
+        """
+
+    static let results = """
+        LEFT JOIN assessment pre ON pre.enrolment_id = e.id AND pre.kind = 'pre'
+        LEFT JOIN assessment post ON post.enrolment_id = e.id AND post.kind = 'post'
+        LEFT JOIN certificate cert ON cert.enrolment_id = e.id
+        """
+
+    static let everyone = PostgresQuery(
+        stringLiteral: """
+            SELECT t.id, t.sex, coalesce(t.category, '') AS category, t.department_id, f.facts
+            FROM (
+                SELECT e.trainee_id, string_agg(\(record), ';') AS facts
+                FROM enrolment e JOIN training_session s ON s.id = e.session_id
+                LEFT JOIN (
+                    SELECT enrolment_id, count(*) FILTER (WHERE status = 'present') AS present, count(*) FILTER (WHERE status <> 'excused') AS marked
+                    FROM attendance GROUP BY enrolment_id
+                ) a ON a.enrolment_id = e.id
+                \(results)
+                GROUP BY e.trainee_id
+            ) f JOIN trainee t ON t.id = f.trainee_id
+            """)
+
+    static func changedSince(_ snapshot: String) -> PostgresQuery {
+        """
+        SELECT t.id, t.sex, coalesce(t.category, '') AS category, t.department_id, f.facts
+        FROM stats_change c JOIN trainee t ON t.id = c.trainee_id
+        LEFT JOIN LATERAL (
+            SELECT string_agg(\(unescaped: record), ';') AS facts
+            FROM enrolment e JOIN training_session s ON s.id = e.session_id
+            LEFT JOIN LATERAL (
+                SELECT count(*) FILTER (WHERE status = 'present') AS present, count(*) FILTER (WHERE status <> 'excused') AS marked
+                FROM attendance WHERE enrolment_id = e.id
+            ) a ON true
+            \(unescaped: results)
+            WHERE e.trainee_id = t.id
+        ) f ON true
+        WHERE c.changed >= pg_snapshot_xmin(\(snapshot)::pg_snapshot) AND NOT pg_visible_in_snapshot(c.changed, \(snapshot)::pg_snapshot)
+        """
+    }
+
+    /// The sessions that pass the query's filters, with their values for its session dimensions;
+    /// the departments, when the query groups or filters by them.
+    func selection(_ q: CohortQuery) async throws -> CohortSelection {
+        let dimensions = q.by.filter { !$0.isTraineeAttribute }
+        var sql: PostgresQuery = """
+            SELECT s.ordinal, s.code AS session_code, s.starts_on, c.code AS course_code, c.domain, p.code AS partner_code,
+                   coalesce(ps.code, pc.code, '') AS programme_code
+            FROM training_session s
+            JOIN course c ON c.id = s.course_id
+            JOIN partner p ON p.id = s.partner_id
+            LEFT JOIN programme ps ON ps.id = s.programme_id
+            LEFT JOIN programme pc ON pc.id = c.programme_id
+            WHERE true
+            """
+        if let from = q.from { sql.append(" AND s.starts_on >= \(from)") }
+        if let to = q.to { sql.append(" AND s.starts_on <= \(to)") }
+        if let course = q.courseCode { sql.append(" AND c.code = \(course)") }
+        if let partner = q.partnerCode { sql.append(" AND p.code = \(partner)") }
+        if let programme = q.programmeCode { sql.append(" AND coalesce(ps.code, pc.code) = \(programme)") }
+        if let domain = q.domain { sql.append(" AND c.domain = \(domain)") }
+        if let trainer = q.trainerID { sql.append(" AND EXISTS (SELECT 1 FROM session_trainer st WHERE st.session_id = s.id AND st.user_id = \(trainer))") }
+        // The same expressions as the direct query, over the same column names.
+        var grouped: PostgresQuery = "SELECT ordinal\(unescaped: dimensions.enumerated().map { ", \(Self.expression($1)) AS g\($0)" }.joined()) FROM ("
+        grouped.append(sql)
+        grouped.append(") cohort")
+        let sessions = try await query(grouped).map { row in
+            (ordinal: try row.decode(at: 0, as: Int.self), keys: try dimensions.indices.map { try row.decode(at: $0 + 1, as: String?.self) ?? "" })
+        }
+        var codes: [UUID: String] = [:]
+        if q.by.contains(.department) {
+            for row in try await query("SELECT id, code FROM department") { codes[try row.decode("id")] = try row.decode("code") }
+        }
+        var filter: Set<UUID>?
+        if let department = q.departmentCode {
+            filter = Set(try await query("SELECT id FROM department WHERE code = \(department)").map { try $0.decode("id", as: UUID.self) })
+        }
+        return CohortSelection(sessions: sessions, departmentCodes: codes, departmentFilter: filter)
+    }
+}
