@@ -5,12 +5,15 @@ public struct PostgresRows: Sendable, Sequence {
     let cells: [[String?]]
     /// Rows affected by INSERT/UPDATE/DELETE/COPY.
     public let affectedRows: Int
+    /// Column name → index, built once for every row of the result.
+    let lookup: ColumnLookup
 
     init(columns: [String], types: [PostgresType], cells: [[String?]], affectedRows: Int) {
         self.columns = columns
         self.types = types
         self.cells = cells
         self.affectedRows = affectedRows
+        self.lookup = ColumnLookup(columns)
     }
 
     public var count: Int { cells.count }
@@ -25,7 +28,7 @@ public struct PostgresRows: Sendable, Sequence {
     }
 
     public subscript(index: Int) -> PostgresRow {
-        PostgresRow(columns: columns, types: types, values: cells[index])
+        PostgresRow(columns: columns, types: types, values: cells[index], lookup: lookup)
     }
 
     public func makeIterator() -> some IteratorProtocol<PostgresRow> {
@@ -43,10 +46,11 @@ public struct PostgresRow: Sendable {
     public let columns: [String]
     let types: [PostgresType]
     let values: [String?]
+    let lookup: ColumnLookup
 
     /// Decodes a column; the error names the column and both types, never the value.
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
-        guard let index = columns.firstIndex(of: column) else {
+        guard let index = lookup.index[column] else {
             throw PostgresError(kind: .decoding, column: column, reason: "no such column in the result")
         }
         return try decode(at: index, as: T.self)
@@ -71,7 +75,19 @@ public struct PostgresRow: Sendable {
 
     /// The raw text of a column (nil for NULL or unknown column).
     public subscript(column: String) -> String? {
-        guard let index = columns.firstIndex(of: column) else { return nil }
+        guard let index = lookup.index[column] else { return nil }
         return values[index]
+    }
+}
+
+/// A result's column names by index: decoding by name costs one hash lookup, not a scan of the names.
+final class ColumnLookup: Sendable {
+    let index: [String: Int]
+
+    init(_ columns: [String]) {
+        var index: [String: Int] = [:]
+        // The first of two columns with the same name wins, as a scan would find it.
+        for (i, name) in columns.enumerated() where index[name] == nil { index[name] = i }
+        self.index = index
     }
 }

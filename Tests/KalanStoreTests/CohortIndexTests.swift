@@ -74,6 +74,9 @@ struct CohortIndexTests {
                     let b = try await CohortStatistics(repository: plain).cohorts(q, actor: Self.leadership)
                     expectSame(a, b, q)
                 }
+                let programmes = try await CohortStatistics(repository: indexed).programmeProgress(actor: Self.leadership)
+                #expect(programmes == (try await CohortStatistics(repository: plain).programmeProgress(actor: Self.leadership)))
+                #expect(programmes.contains { $0.trained > 0 })
             }
             let demoTotal = try await CohortStatistics(repository: plain).cohorts(CohortQuery(), actor: Self.leadership).total
             #expect(demoTotal.presentDays > 0 && demoTotal.certificatesRevoked > 0 && demoTotal.meanGain != nil, "\(demoTotal)")

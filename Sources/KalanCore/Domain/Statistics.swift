@@ -74,7 +74,7 @@ public struct CohortFigures: Sendable, Hashable, Encodable {
         self.certificatesRevoked = certificatesRevoked
     }
 
-    func count(_ status: EnrolmentStatus) -> Int { statuses[status.rawValue] ?? 0 }
+    public func count(_ status: EnrolmentStatus) -> Int { statuses[status.rawValue] ?? 0 }
 
     /// Those given a seat: enrolled, completed, failed, withdrawn or absent (no-show).
     public var admitted: Int { [.enrolled, .completed, .failed, .withdrawn, .noShow].map(count).reduce(0, +) }

@@ -32,7 +32,11 @@ extension KalanAPI {
 
     static func schema(_ f: CohortFigures) -> Components.Schemas.CohortFigures {
         .init(
-            group: f.group, enrolments: f.enrolments, statuses: .init(additionalProperties: f.statuses), trainees: f.trainees, women: f.women,
+            group: f.group, enrolments: f.enrolments,
+            statuses: .init(
+                nominated: f.count(.nominated), approved: f.count(.approved), enrolled: f.count(.enrolled), waitlisted: f.count(.waitlisted),
+                completed: f.count(.completed), failed: f.count(.failed), withdrawn: f.count(.withdrawn), rejected: f.count(.rejected), noShow: f.count(.noShow)),
+            trainees: f.trainees, women: f.women,
             presentDays: f.presentDays, markedDays: f.markedDays, meanPreScore: f.meanPreScore, meanPostScore: f.meanPostScore, meanGain: f.meanGain,
             certificatesIssued: f.certificatesIssued, certificatesRevoked: f.certificatesRevoked, admitted: f.admitted, completionRate: f.completionRate,
             passRate: f.passRate, attendanceRate: f.attendanceRate, womenShare: f.womenShare)

@@ -53,31 +53,30 @@ extension PostgresUnitOfWork {
         return try await query(sql).map(Self.token)
     }
 
-    /// The token and its user, in one statement. The last use is written at most once a minute per
-    /// token (`lastUseInterval`), so that authenticated reads do not each write and commit; the
-    /// revoked, expired and disabled checks are made on every call all the same.
+    /// The token and its user, in one read. The last use is written at most once a minute per
+    /// token (`lastUseInterval`), so that authenticated reads neither write nor plan an UPDATE each
+    /// time; the revoked, expired and disabled checks are made on every call all the same.
     func useToken(hash: [UInt8], now: Date) async throws -> (APIToken, User)? {
-        let stale = now.addingTimeInterval(-Self.lastUseInterval)
         guard
             let row = try await query(
                 """
-                WITH found AS (
-                    SELECT k.id, k.user_id, k.name, k.created_at, k.expires_at, k.revoked_at, k.last_used_at,
-                           u.username, u.display_name, u.email, u.role, u.partner_id, u.active
-                    FROM api_token k JOIN app_user u ON u.id = k.user_id
-                    WHERE k.token_hash = \(Data(hash)) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(now)) AND u.active
-                ),
-                touched AS (
-                    UPDATE api_token k SET last_used_at = \(now) FROM found f
-                    WHERE k.id = f.id AND (k.last_used_at IS NULL OR k.last_used_at < \(stale)) AND k.revoked_at IS NULL
-                    RETURNING k.id
-                )
-                SELECT f.*, coalesce((SELECT \(now) FROM touched), f.last_used_at) AS used_at FROM found f
+                SELECT k.id, k.user_id, k.name, k.created_at, k.expires_at, k.revoked_at, k.last_used_at,
+                       u.username, u.display_name, u.email, u.role, u.partner_id, u.active
+                FROM api_token k JOIN app_user u ON u.id = k.user_id
+                WHERE k.token_hash = \(Data(hash)) AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > \(now)) AND u.active
                 """
             ).first
         else { return nil }
         var token = try Self.token(row)
-        token.lastUsedAt = try row.decode("used_at")
+        let stale = now.addingTimeInterval(-Self.lastUseInterval)
+        if token.lastUsedAt.map({ $0 < stale }) ?? true {
+            try await query(
+                """
+                UPDATE api_token SET last_used_at = \(now)
+                WHERE id = \(token.id) AND (last_used_at IS NULL OR last_used_at < \(stale)) AND revoked_at IS NULL
+                """)
+            token.lastUsedAt = now
+        }
         let user = User(
             id: try row.decode("user_id"), username: try row.decode("username"), displayName: try row.decode("display_name"), email: try row.decode("email"),
             role: Role(rawValue: try row.decode("role")) ?? .viewer, partnerID: try row.decode("partner_id"), active: try row.decode("active"))

@@ -109,6 +109,28 @@ extension PostgresUnitOfWork {
     }
 
     func programmeProgress() async throws -> [ProgrammeProgress] {
+        guard let cohortIndex else { return try await programmeProgressByScan() }
+        let facts = try await refreshed(cohortIndex)
+        var sessionProgramme: [Int: UUID] = [:]
+        for row in try await query(
+            """
+            SELECT s.ordinal, coalesce(s.programme_id, c.programme_id) AS programme_id
+            FROM training_session s JOIN course c ON c.id = s.course_id WHERE coalesce(s.programme_id, c.programme_id) IS NOT NULL
+            """)
+        {
+            sessionProgramme[try row.decode("ordinal")] = try row.decode("programme_id")
+        }
+        let counts = CohortTally.programmes(facts: facts, sessionProgramme: sessionProgramme)
+        return try await query("SELECT id, code, name_fr, name_en, starts_on, ends_on, target_trainees FROM programme ORDER BY starts_on, code").map {
+            let count = counts[try $0.decode("id", as: UUID.self)]
+            return ProgrammeProgress(
+                code: try $0.decode("code"), nameFR: try $0.decode("name_fr"), nameEN: try $0.decode("name_en"), startsOn: try $0.decode("starts_on"),
+                endsOn: try $0.decode("ends_on"), target: try $0.decode("target_trainees"), trained: count?.trained ?? 0, enrolled: count?.enrolled ?? 0)
+        }
+    }
+
+    /// Programme progress straight from the tables (the reference for the index).
+    func programmeProgressByScan() async throws -> [ProgrammeProgress] {
         try await query(
             """
             SELECT g.code, g.name_fr, g.name_en, g.starts_on, g.ends_on, g.target_trainees,

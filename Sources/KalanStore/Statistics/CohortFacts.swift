@@ -16,34 +16,34 @@ struct CohortFact: Sendable, Hashable {
     var post: Int16
 }
 
-/// One staff member: the attributes statistics group by, and every enrolment's figures.
-struct CohortTrainee: Sendable {
-    var woman: Bool
-    var sex: String
-    /// Index in `CohortFacts.categories` ("" when none).
-    var category: Int32
-    /// Index in `CohortFacts.departments`, -1 when none.
-    var department: Int32
-    var facts: [CohortFact]
-}
-
-/// The register's figures as of one PostgreSQL snapshot, grouped by staff member. Changes are
-/// applied by replacing a staff member whole (see sql/migrations/0008_statistics_index.sql).
+/// The register's figures as of one PostgreSQL snapshot, by staff member: each one's attributes
+/// and a run of facts in one shared array (no allocation per person, read in order by the tally).
+/// A change replaces a staff member whole (see sql/migrations/0008_statistics_index.sql).
 struct CohortFacts: Sendable {
     /// `pg_current_snapshot()` taken before the last load: every change it did not see is read next time.
     var snapshot: String
-    var trainees: [CohortTrainee] = []
+    // Per staff member, by index.
+    var first: [Int32] = []
+    var count: [Int32] = []
+    var woman: [Bool] = []
+    var sex: [Int32] = []
+    var category: [Int32] = []
+    /// -1 when none.
+    var department: [Int32] = []
     var traineeIndex: [UUID: Int32] = [:]
+    /// Every staff member's facts, each a run `first[i] ..< first[i] + count[i]`.
+    var facts: [CohortFact] = []
+    /// Facts no run uses any more (a run that grew moved to the end).
+    var unused = 0
     var sessionOrdinals: [Int] = []
     var sessionIndex: [Int: Int32] = [:]
-    var categories: [String] = []
-    var categoryIndex: [String: Int32] = [:]
-    var departments: [UUID] = []
-    var departmentIndex: [UUID: Int32] = [:]
+    var sexes = Interned<String>(), categories = Interned<String>(), departments = Interned<UUID>()
 
     init(snapshot: String) { self.snapshot = snapshot }
 
-    /// A staff member as read from PostgreSQL: `facts` is the packed text of `CohortLoad.factsSQL`.
+    var traineeCount: Int { first.count }
+
+    /// A staff member as read from PostgreSQL: `facts` is the packed text of `CohortLoad.record`.
     struct Row: Sendable {
         var id: UUID
         var sex: String
@@ -53,27 +53,65 @@ struct CohortFacts: Sendable {
     }
 
     mutating func replace(_ row: Row) {
-        let category = intern(row.category, &categories, &categoryIndex)
-        let department = row.department.map { intern($0, &departments, &departmentIndex) } ?? -1
-        let trainee = CohortTrainee(woman: row.sex == "F", sex: row.sex, category: category, department: department, facts: parse(row.facts))
-        if let index = traineeIndex[row.id] {
-            trainees[Int(index)] = trainee
+        let parsed = parse(row.facts)
+        let index: Int
+        if let known = traineeIndex[row.id] {
+            index = Int(known)
         } else {
-            traineeIndex[row.id] = Int32(trainees.count)
-            trainees.append(trainee)
+            index = first.count
+            traineeIndex[row.id] = Int32(index)
+            first.append(Int32(facts.count))
+            count.append(0)
+            woman.append(false)
+            sex.append(0)
+            category.append(0)
+            department.append(-1)
         }
+        woman[index] = row.sex == "F"
+        sex[index] = sexes.index(row.sex)
+        category[index] = categories.index(row.category)
+        department[index] = row.department.map { departments.index($0) } ?? -1
+        let old = Int(count[index])
+        if parsed.count <= old {
+            let start = Int(first[index])
+            facts.replaceSubrange(start..<(start + parsed.count), with: parsed)
+            unused += old - parsed.count
+        } else {
+            unused += old
+            first[index] = Int32(facts.count)
+            facts.append(contentsOf: parsed)
+        }
+        count[index] = Int32(parsed.count)
+        if unused > 1 << 16 && unused > facts.count / 4 { compact() }
     }
 
-    private func intern<T: Hashable>(_ value: T, _ list: inout [T], _ index: inout [T: Int32]) -> Int32 {
-        if let known = index[value] { return known }
-        index[value] = Int32(list.count)
-        list.append(value)
-        return Int32(list.count - 1)
+    mutating func reserve(trainees: Int, facts count: Int) {
+        first.reserveCapacity(trainees)
+        self.count.reserveCapacity(trainees)
+        woman.reserveCapacity(trainees)
+        sex.reserveCapacity(trainees)
+        category.reserveCapacity(trainees)
+        department.reserveCapacity(trainees)
+        traineeIndex.reserveCapacity(trainees)
+        facts.reserveCapacity(count)
+    }
+
+    /// Drops the unused facts, keeping every run in staff order.
+    mutating func compact() {
+        var packed: [CohortFact] = []
+        packed.reserveCapacity(facts.count - unused)
+        for i in first.indices {
+            let start = Int(first[i])
+            first[i] = Int32(packed.count)
+            packed.append(contentsOf: facts[start..<(start + Int(count[i]))])
+        }
+        facts = packed
+        unused = 0
     }
 
     /// "ordinal,status,present,marked,pre,post,certificate" records separated by ";".
     private mutating func parse(_ text: String) -> [CohortFact] {
-        var facts: [CohortFact] = []
+        var parsed: [CohortFact] = []
         var fields = (0, 0, 0, 0, 0, 0, 0)
         var field = 0, value = 0, negative = false, digits = false
         for byte in text.utf8 + [UInt8(ascii: ";")] {
@@ -100,7 +138,7 @@ struct CohortFacts: Sendable {
                 negative = false
                 if byte == UInt8(ascii: ";") {
                     if field == 7 && digits {
-                        facts.append(
+                        parsed.append(
                             CohortFact(
                                 session: session(ordinal: fields.0), status: UInt8(clamping: fields.1), certificate: UInt8(clamping: fields.6),
                                 presentDays: UInt16(clamping: fields.2), markedDays: UInt16(clamping: fields.3), pre: Int16(clamping: fields.4),
@@ -113,7 +151,7 @@ struct CohortFacts: Sendable {
                 break
             }
         }
-        return facts
+        return parsed
     }
 
     mutating func session(ordinal: Int) -> Int32 {
@@ -122,4 +160,20 @@ struct CohortFacts: Sendable {
         sessionOrdinals.append(ordinal)
         return Int32(sessionOrdinals.count - 1)
     }
+}
+
+/// Distinct values numbered in the order met.
+struct Interned<T: Hashable & Sendable>: Sendable {
+    private(set) var values: [T] = []
+    private var numbers: [T: Int32] = [:]
+
+    mutating func index(_ value: T) -> Int32 {
+        if let known = numbers[value] { return known }
+        numbers[value] = Int32(values.count)
+        values.append(value)
+        return Int32(values.count - 1)
+    }
+
+    func number(of value: T) -> Int32? { numbers[value] }
+    subscript(_ index: Int32) -> T { values[Int(index)] }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import Postgres
 
 /// Every enrolment's figures in memory, for cohort reports in milliseconds at a million
 /// enrolments, exact and fresh: before each report the index reads what changed since its last
@@ -13,15 +14,31 @@ public actor CohortIndex {
     /// The snapshot of the last look, nil before the first (which loads everything).
     var snapshot: String? { facts?.snapshot }
 
+    /// The first load; nil when another report loaded the index meanwhile.
+    func install(_ loaded: CohortFacts) -> CohortFacts? {
+        guard facts == nil else { return nil }
+        facts = loaded
+        return loaded
+    }
+
     /// Applies what was read from `base` as of `snapshot`; nil when another report moved the
     /// index meanwhile (the caller reads again from the new base).
-    func apply(base: String?, snapshot: String, rows: [CohortFacts.Row]) -> CohortFacts? {
-        guard facts?.snapshot == base else { return nil }
-        var updated = facts ?? CohortFacts(snapshot: snapshot)
+    func apply(base: String, snapshot: String, rows: [CohortFacts.Row]) -> CohortFacts? {
+        guard var updated = facts, updated.snapshot == base else { return nil }
         facts = nil  // one owner while updating: no copy of the arrays
         for row in rows { updated.replace(row) }
         updated.snapshot = snapshot
         facts = updated
         return updated
+    }
+}
+
+extension PostgresRepository {
+    /// Reads the cohort index up to now (everything, the first time); nothing without an index.
+    public func refreshCohortIndex() async throws {
+        guard let cohortIndex else { return }
+        _ = try await mappingDriverErrors {
+            try await pool.withTransaction { try await PostgresUnitOfWork(connection: $0, cohortIndex: cohortIndex).refreshed(cohortIndex) }
+        }
     }
 }
