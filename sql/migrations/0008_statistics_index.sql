@@ -37,11 +37,11 @@ BEGIN
     RETURN NULL;
 END $$;
 
-CREATE FUNCTION kalan_stats_note_trainees() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Row by row, and only for a change of sex, category or department (the WHEN clause is checked
+-- before any function runs): an import that adds or rewrites staff pays nothing for statistics.
+CREATE FUNCTION kalan_stats_note_trainee() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO stats_change (trainee_id)
-    SELECT n.id FROM new_rows n JOIN old_rows o ON o.id = n.id
-    WHERE (n.sex, n.category, n.department_id) IS DISTINCT FROM (o.sex, o.category, o.department_id) ORDER BY 1
+    INSERT INTO stats_change (trainee_id) VALUES (NEW.id)
     ON CONFLICT (trainee_id) DO UPDATE SET changed = pg_current_xact_id();
     RETURN NULL;
 END $$;
@@ -75,5 +75,6 @@ CREATE TRIGGER certificate_stats_update AFTER UPDATE ON certificate
 CREATE TRIGGER certificate_stats_delete AFTER DELETE ON certificate
     REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT EXECUTE FUNCTION kalan_stats_note_results();
 
-CREATE TRIGGER trainee_stats_update AFTER UPDATE ON trainee
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION kalan_stats_note_trainees();
+CREATE TRIGGER trainee_stats_update AFTER UPDATE OF sex, category, department_id ON trainee FOR EACH ROW
+    WHEN ((OLD.sex, OLD.category, OLD.department_id) IS DISTINCT FROM (NEW.sex, NEW.category, NEW.department_id))
+    EXECUTE FUNCTION kalan_stats_note_trainee();
