@@ -67,7 +67,7 @@ struct CohortIndexTests {
         try await TestDatabase.withPool { pool in
             let plain = try await register(pool)
             let indexed = PostgresRepository(pool: pool, cohortIndex: CohortIndex())
-            var generator = SeededGenerator(seed: 20_261_129)
+            var generator = SplitMix64(seed: 20_261_129)
             func compare(_ queries: [CohortQuery]) async throws {
                 for q in queries {
                     let a = try await CohortStatistics(repository: indexed).cohorts(q, actor: Self.leadership)
@@ -136,18 +136,5 @@ struct CohortIndexTests {
             let after = try await statistics.cohorts(CohortQuery(), actor: Self.leadership).total
             #expect(after.statuses["rejected"] == (before.statuses["rejected"] ?? 0) + 2)
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so that a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

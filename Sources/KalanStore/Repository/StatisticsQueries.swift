@@ -22,6 +22,19 @@ extension PostgresUnitOfWork {
         }
     }
 
+    /// The query's filters on the session (s), its course (c), partner (p) and programmes (ps, pc).
+    static func sessionFilters(_ q: CohortQuery) -> PostgresQuery {
+        var sql: PostgresQuery = ""
+        if let from = q.from { sql.append(" AND s.starts_on >= \(from)") }
+        if let to = q.to { sql.append(" AND s.starts_on <= \(to)") }
+        if let course = q.courseCode { sql.append(" AND c.code = \(course)") }
+        if let partner = q.partnerCode { sql.append(" AND p.code = \(partner)") }
+        if let programme = q.programmeCode { sql.append(" AND coalesce(ps.code, pc.code) = \(programme)") }
+        if let domain = q.domain { sql.append(" AND c.domain = \(domain)") }
+        if let trainer = q.trainerID { sql.append(" AND EXISTS (SELECT 1 FROM session_trainer st WHERE st.session_id = s.id AND st.user_id = \(trainer))") }
+        return sql
+    }
+
     func cohorts(_ q: CohortQuery) async throws -> CohortReport {
         guard let cohortIndex else { return try await cohortsByScan(q) }
         let facts = try await refreshed(cohortIndex)
@@ -48,14 +61,8 @@ extension PostgresUnitOfWork {
                 LEFT JOIN programme pc ON pc.id = c.programme_id
                 WHERE true
             """
-        if let from = q.from { sql.append(" AND s.starts_on >= \(from)") }
-        if let to = q.to { sql.append(" AND s.starts_on <= \(to)") }
-        if let course = q.courseCode { sql.append(" AND c.code = \(course)") }
-        if let partner = q.partnerCode { sql.append(" AND p.code = \(partner)") }
-        if let programme = q.programmeCode { sql.append(" AND coalesce(ps.code, pc.code) = \(programme)") }
+        sql.append(Self.sessionFilters(q))
         if let department = q.departmentCode { sql.append(" AND d.code = \(department)") }
-        if let domain = q.domain { sql.append(" AND c.domain = \(domain)") }
-        if let trainer = q.trainerID { sql.append(" AND EXISTS (SELECT 1 FROM session_trainer st WHERE st.session_id = s.id AND st.user_id = \(trainer))") }
         let groups = q.by.enumerated().map { "\(Self.expression($1)) AS g\($0)" }
         let keys = q.by.indices.map { "g\($0)" }
         let statuses = EnrolmentStatus.allCases.map { "count(*) FILTER (WHERE k.status = '\($0.rawValue)') AS \"s_\($0.rawValue)\"" }

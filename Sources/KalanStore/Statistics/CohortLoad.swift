@@ -114,13 +114,7 @@ extension PostgresUnitOfWork {
             LEFT JOIN programme pc ON pc.id = c.programme_id
             WHERE true
             """
-        if let from = q.from { sql.append(" AND s.starts_on >= \(from)") }
-        if let to = q.to { sql.append(" AND s.starts_on <= \(to)") }
-        if let course = q.courseCode { sql.append(" AND c.code = \(course)") }
-        if let partner = q.partnerCode { sql.append(" AND p.code = \(partner)") }
-        if let programme = q.programmeCode { sql.append(" AND coalesce(ps.code, pc.code) = \(programme)") }
-        if let domain = q.domain { sql.append(" AND c.domain = \(domain)") }
-        if let trainer = q.trainerID { sql.append(" AND EXISTS (SELECT 1 FROM session_trainer st WHERE st.session_id = s.id AND st.user_id = \(trainer))") }
+        sql.append(Self.sessionFilters(q))
         // The same expressions as the direct query, over the same column names.
         var grouped: PostgresQuery = "SELECT ordinal\(unescaped: dimensions.enumerated().map { ", \(Self.expression($1)) AS g\($0)" }.joined()) FROM ("
         grouped.append(sql)
