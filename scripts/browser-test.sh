@@ -3,7 +3,8 @@
 # demo data, for every role, at 1366×768 and 390×844, in French and English, with full-page
 # screenshots, then the checks in Tests/browser/browser_test.py. `make test` runs it.
 #
-# Installs what is missing: chromium and chromium-driver (apt, as root or through sudo), selenium (pip).
+# Installs what is missing: chromium and chromium-driver (apt, as root or through sudo); selenium comes
+# from the project's .venv (make test-deps, Tests/requirements.txt).
 # KALAN (default .build/debug/kalan) picks the binary; KALAN_TEST_DIR where the throwaway data and the
 # screenshots go (default /tmp). Extra arguments go to browser_test.py (--only a,e  --keep  --shots DIR).
 set -euo pipefail
@@ -16,7 +17,7 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver </dev/null
 fi
-python3 -c 'import selenium' 2>/dev/null || python3 -m pip install -q selenium </dev/null
+python3 -c 'import selenium' 2>/dev/null || { echo "selenium is missing: run make test-deps (it fills .venv) and put .venv/bin first on the PATH" >&2; exit 1; }
 
 # The whole run stops by itself (browser_test.py --timeout, 330 s); this is the last resort.
 export PYTHONDONTWRITEBYTECODE=1

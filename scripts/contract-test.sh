@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KALAN=${KALAN:-.build/debug/kalan}
-python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q "schemathesis>=4,<5"
+python3 -c 'import schemathesis' 2>/dev/null || { echo "schemathesis is missing: run make test-deps (it fills .venv) and put .venv/bin first on the PATH" >&2; exit 1; }
 work=$(mktemp -d /tmp/kalan-contract-XXXX); chmod 755 "$work"
 export KALAN_DATA_DIR="$work"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')

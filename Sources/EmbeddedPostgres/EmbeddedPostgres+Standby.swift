@@ -12,7 +12,8 @@ extension EmbeddedPostgres {
         guard !fm.fileExists(atPath: clusterDirectory.appendingPathComponent("PG_VERSION").path) else {
             throw EmbeddedPostgresError("\(dataDirectory.path) already holds a database: a standby is made in an empty data folder.")
         }
-        let binaries = try await Self.binaries(configured: options.binDirectory)
+        // The copy runs with the primary's major version, whatever else is installed.
+        let binaries = try await Self.binaries(configured: options.binDirectory, version: primary.clusterVersion)
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let runAs = Self.isRoot ? "postgres" : nil
         if runAs != nil { try await checkReachableByPostgresUser() }
@@ -35,7 +36,7 @@ extension EmbeddedPostgres {
 
     /// Promotes a standby to a primary (`pg_ctl promote`): it stops following and takes writes.
     public func promote() async throws {
-        let binaries = try await Self.binaries(configured: options.binDirectory)
+        let binaries = try await clusterBinaries()
         try await run(
             binaries.appendingPathComponent("pg_ctl"), ["-D", clusterDirectory.path, "-w", "-t", "60", "promote"],
             as: Self.isRoot ? "postgres" : nil, failure: "pg_ctl promote failed")

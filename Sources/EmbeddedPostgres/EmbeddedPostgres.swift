@@ -65,7 +65,7 @@ public struct EmbeddedPostgres: Sendable {
     /// folder is reused. Returns once it accepts connections: true when this call started it.
     @discardableResult
     public func start() async throws -> Bool {
-        let binaries = try await Self.binaries(configured: options.binDirectory)
+        let binaries = try await clusterBinaries()
         let fm = FileManager.default
         try fm.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
         let runAs = Self.isRoot ? "postgres" : nil
@@ -106,7 +106,7 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Stops the server (fast shutdown: open transactions roll back).
     public func stop() async throws {
-        let binaries = try await Self.binaries(configured: options.binDirectory)
+        let binaries = try await clusterBinaries()
         guard try await isRunning(binaries: binaries) else { return }
         try await run(
             binaries.appendingPathComponent("pg_ctl"),
@@ -114,7 +114,7 @@ public struct EmbeddedPostgres: Sendable {
             as: Self.isRoot ? "postgres" : nil)
     }
 
-    public func isRunning() async throws -> Bool { try await isRunning(binaries: Self.binaries(configured: options.binDirectory)) }
+    public func isRunning() async throws -> Bool { try await isRunning(binaries: clusterBinaries()) }
 
     /// Stops the server without waiting on Swift concurrency, for `atexit` handlers: a fast
     /// shutdown request (SIGINT) to the postmaster, then up to `timeout` seconds for it to go.
@@ -217,12 +217,35 @@ public struct EmbeddedPostgres: Sendable {
 
     // MARK: - Binaries
 
-    /// Finds `initdb`, `pg_ctl` and `postgres`: the configured folder, `pg_config --bindir`, then
-    /// /usr/lib/postgresql/*/bin.
-    public static func binaries(configured: String? = nil) async throws -> URL {
+    /// The major version that made this folder's cluster (its `PG_VERSION`), nil before `initdb`.
+    public var clusterVersion: String? {
+        (try? String(contentsOf: clusterDirectory.appendingPathComponent("PG_VERSION"), encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The binaries for this folder: an existing cluster runs with its own major version (a newer
+    /// PostgreSQL installed beside it cannot start it; `pg_upgrade` moves it, see the README), a new
+    /// one with the newest found.
+    func clusterBinaries() async throws -> URL {
+        try await Self.binaries(configured: options.binDirectory, version: clusterVersion)
+    }
+
+    /// Finds `initdb`, `pg_ctl` and `postgres`: the configured folder, then for a given major
+    /// `version` only /usr/lib/postgresql/<version>/bin; otherwise `pg_config --bindir`, then
+    /// /usr/lib/postgresql/*/bin, newest first.
+    public static func binaries(configured: String? = nil, version: String? = nil) async throws -> URL {
         let fm = FileManager.default
         var candidates: [String] = []
         if let configured { candidates.append(configured) }
+        if let version, configured == nil {
+            let folder = "/usr/lib/postgresql/\(version)/bin"
+            guard ["initdb", "pg_ctl", "postgres"].allSatisfy({ fm.isExecutableFile(atPath: folder + "/" + $0) }) else {
+                throw EmbeddedPostgresError(
+                    "This data folder's PostgreSQL cluster was made by PostgreSQL \(version), whose server is not installed (\(folder)). "
+                        + "Install it (apt-get install postgresql-\(version)), or upgrade the cluster with pg_upgrade as the README's Production section says.")
+            }
+            return URL(fileURLWithPath: folder)
+        }
         for pgConfig in ["/usr/bin/pg_config", "/usr/local/bin/pg_config"] where fm.isExecutableFile(atPath: pgConfig) {
             if let result = try? await execute(URL(fileURLWithPath: pgConfig), ["--bindir"], as: nil), result.code == 0 {
                 candidates.append(result.output.trimmingCharacters(in: .whitespacesAndNewlines))

@@ -20,6 +20,29 @@ struct EmbeddedPostgresTests {
         try? FileManager.default.removeItem(at: folder)
     }
 
+    /// Issue 28: an existing cluster runs with its own major version. Before, the newest
+    /// PostgreSQL installed was picked, which cannot start an older cluster: a machine upgrade
+    /// that installed PostgreSQL 16 beside 15 stopped Kalan.
+    @Test func anExistingClusterRunsWithItsOwnMajorVersion() async throws {
+        try await withServer { server in
+            #expect(try await server.start())
+            let version = try #require(server.clusterVersion)
+            let binaries = try await EmbeddedPostgres.binaries(version: version)
+            #expect(binaries.path == "/usr/lib/postgresql/\(version)/bin")
+            try await server.stop()
+            // A cluster made by a version that is not installed: a refusal that names it and pg_upgrade.
+            try "99\n".write(to: server.clusterDirectory.appendingPathComponent("PG_VERSION"), atomically: true, encoding: .utf8)
+            #expect(server.clusterVersion == "99")
+            do {
+                try await server.start()
+                Issue.record("a cluster of PostgreSQL 99 cannot start with another version")
+            } catch {
+                #expect("\(error)".contains("PostgreSQL 99") && "\(error)".contains("pg_upgrade"), "\(error)")
+            }
+            try version.write(to: server.clusterDirectory.appendingPathComponent("PG_VERSION"), atomically: true, encoding: .utf8)
+        }
+    }
+
     @Test func secondStartOnSameFolderReusesTheData() async throws {
         try await withServer { server in
             #expect(try await server.start())

@@ -38,6 +38,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     _ = KalanMetrics.registry
     let router = Router(context: KalanRequestContext.self)
+    // First: every later step sees the client and host a trusted proxy names.
+    router.add(middleware: ForwardedHeadersMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())

@@ -6,14 +6,19 @@ import NIOCore
 struct KalanRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
+    /// The client a trusted proxy named (`ForwardedHeadersMiddleware`); nil when none did.
+    var forwardedClient: String?
+    /// True when the request came through a proxy (trusted, or one that added forwarding headers).
+    var cameThroughProxy = false
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
     }
 
-    /// The client's IP address (or socket path); "unknown" when the transport has none, as in tests.
+    /// The client's IP address (or socket path): the one a trusted proxy named, else the socket's
+    /// peer; "unknown" when the transport has none, as in tests.
     var clientAddress: String {
-        remoteAddress?.ipAddress ?? remoteAddress?.pathname ?? "unknown"
+        forwardedClient ?? remoteAddress?.ipAddress ?? remoteAddress?.pathname ?? "unknown"
     }
 }

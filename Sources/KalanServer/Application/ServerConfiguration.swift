@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Int64 = 15
     /// The bearer token `/metrics` asks for; nil: only loopback clients without a proxy get it.
     public var metricsToken: String?
+    /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (KALAN_TRUSTED_PROXIES);
+    /// empty: those headers are ignored and the socket's peer is the client.
+    public var trustedProxies: [AddressRange] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, publicURL: String? = nil, serialPrefix: String = "MCENMA", bcryptCost: UInt8 = 12,

@@ -38,7 +38,7 @@ public enum KalanMetrics {
 
     /// The `/metrics` route, for operators only: with `Authorization: Bearer <token>` when a
     /// metrics token is set; without a token, only for a client on this machine's loopback that
-    /// came through no proxy (no `Forwarded`/`X-Forwarded-For`). Anyone else gets a 404, as if the
+    /// came through no proxy (none of the trusted proxies, no `Forwarded`/`X-Forwarded-For`). Anyone else gets a 404, as if the
     /// route did not exist. The pool's figures are read when scraped, then the registry is written
     /// in Prometheus' text format.
     static func addRoute(to router: Router<KalanRequestContext>, pool: (any PoolUsageProbe)?, token: String?) {
@@ -46,7 +46,7 @@ public enum KalanMetrics {
         let inUse = Gauge(label: "kalan_db_pool_connections", dimensions: [("state", "in_use")])
         let waiting = Gauge(label: "kalan_db_pool_waiting")
         router.get("metrics") { request, context in
-            guard isOperator(request, address: context.clientAddress, token: token) else {
+            guard isOperator(request, address: context.clientAddress, throughProxy: context.cameThroughProxy, token: token) else {
                 throw HTTPError(.notFound)
             }
             if let pool {
@@ -61,13 +61,12 @@ public enum KalanMetrics {
         }
     }
 
-    static func isOperator(_ request: Request, address: String, token: String?) -> Bool {
+    static func isOperator(_ request: Request, address: String, throughProxy: Bool, token: String?) -> Bool {
         if let token, !token.isEmpty {
             guard let given = request.headers[.authorization], given.hasPrefix("Bearer ") else { return false }
             return Array(given.dropFirst(7).utf8).constantTimeEquals(Array(token.utf8))
         }
-        let proxied = request.headers[HTTPField.Name("Forwarded")!] != nil || request.headers[HTTPField.Name("X-Forwarded-For")!] != nil
-        return !proxied && (address == "127.0.0.1" || address == "::1")
+        return !throughProxy && (address == "127.0.0.1" || address == "::1")
     }
 }
 

@@ -7,21 +7,22 @@ import KalanCertificates
 /// revocation status (its bit in the issuer's signed status list). Everything is given, nothing is
 /// fetched: the caller reads the profile and the status list from files or from Kalan's own database.
 public struct CredentialChecker {
-    /// Why a credential is refused; the raw value is the CLI's exit code.
+    /// Why a credential is refused; the raw value is the CLI's exit code (10–17, so that no verdict
+    /// reuses a code every command gives: 2 bad input, 3 not found, 4 refused, 5 database unreachable).
     public enum Failure: Int32, Sendable, CaseIterable {
         /// The proof does not verify (altered, another key, malformed, unknown suite).
-        case proof = 1
+        case proof = 10
         /// The key is not one the issuer's profile lists under assertionMethod.
-        case unbound = 2
+        case unbound = 11
         /// No issuer profile to check the binding against.
-        case bindingUnknown = 3
-        case notYetValid = 4
-        case expired = 5
-        case revoked = 6
+        case bindingUnknown = 12
+        case notYetValid = 13
+        case expired = 14
+        case revoked = 15
         /// The credential has a status entry but no status list was given.
-        case statusUnknown = 7
+        case statusUnknown = 16
         /// The status list is not signed by the same issuer, or cannot be read, or is too short.
-        case statusListInvalid = 8
+        case statusListInvalid = 17
 
         /// The catalogue key of its message.
         public var messageKey: String {

@@ -26,4 +26,51 @@ public enum SigningKeyInUse {
             }
         }
     }
+
+    /// What the database records: its key, its public address, whether it holds demo data.
+    public struct Record: Sendable, Equatable {
+        public var keyID: String?
+        public var publicURL: String?
+        public var demo: Bool
+
+        public init(keyID: String?, publicURL: String?, demo: Bool) {
+            self.keyID = keyID
+            self.publicURL = publicURL
+            self.demo = demo
+        }
+    }
+
+    public static func record(on pool: PostgresPool) async throws -> Record {
+        try await mappingDriverErrors {
+            try await pool.withConnection { connection in
+                let key = try await connection.query("SELECT key_id FROM signing_key_in_use").first?.decode("key_id", as: String.self)
+                let row = try await connection.query("SELECT public_url, demo FROM issuer_address").first
+                return Record(keyID: key, publicURL: try row?.decode("public_url", as: String?.self), demo: try row?.decode("demo", as: Bool.self) ?? false)
+            }
+        }
+    }
+
+    /// Records `url` as the database's public address; with `replace`, over another one.
+    public static func recordPublicURL(_ url: String, replace: Bool, on pool: PostgresPool) async throws {
+        try await mappingDriverErrors {
+            try await pool.withTransaction { connection in
+                try await connection.query("INSERT INTO issuer_address (public_url) VALUES (\(url)) ON CONFLICT (singleton) DO NOTHING")
+                if replace {
+                    try await connection.query("UPDATE issuer_address SET public_url = \(url), since = now()")
+                } else {
+                    try await connection.query("UPDATE issuer_address SET public_url = \(url), since = now() WHERE public_url IS NULL")
+                }
+            }
+        }
+    }
+
+    /// Marks the database as holding demo data (`kalan db seed --demo`): commands may then sign for
+    /// the loopback address.
+    public static func markDemo(on pool: PostgresPool) async throws {
+        try await mappingDriverErrors {
+            try await pool.withConnection { connection in
+                try await connection.query("INSERT INTO issuer_address (demo) VALUES (true) ON CONFLICT (singleton) DO UPDATE SET demo = true")
+            }
+        }
+    }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KalanCertificates
 import KalanCore
+import KalanServer
 import KalanStore
 import NIOPosix
 
@@ -11,18 +12,19 @@ extension GlobalOptions {
         Self.settings.signingKey ?? resolvedDataDirectory.appendingPathComponent("signing-key.json").path
     }
 
-    var publicURL: String {
-        Self.settings.publicURL ?? "http://\(Self.settings.host ?? "127.0.0.1"):\(Self.settings.port ?? "8080")"
+    /// The address of a server started with no public URL: http://KALAN_HOST:KALAN_PORT.
+    var defaultPublicURL: String {
+        "http://\(Self.settings.host ?? "127.0.0.1"):\(Self.settings.port ?? "8080")"
     }
 
     var serialPrefix: String { Self.settings.serialPrefix ?? "MCENMA" }
 }
 
 extension CommandContext {
-    func certificates(_ global: GlobalOptions) throws -> CertificateIssuing {
-        let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: global.publicURL)
-        return CertificateIssuing(
-            repository: repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: global.publicURL, today: clock.today)
+    /// Certificates with the database's key and address (`CommandIssuer`): `.signs` for commands
+    /// that sign, `.reads` for the others.
+    func certificates(_ global: GlobalOptions, _ use: CommandIssuer.Use) async throws -> CertificateIssuing {
+        try await CommandIssuer.issuing(self, global, for: use)
     }
 }
 
@@ -61,7 +63,7 @@ struct CertificateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let issuing = try ctx.certificates(global)
+                let issuing = try await ctx.certificates(global, .signs)
                 if staff.isEmpty {
                     let bar = ProgressBar()
                     let issued = try await issuing.issueSession(code: session, language: ctx.language, actor: ctx.actor, progress: bar.draw)
@@ -86,7 +88,7 @@ struct CertificateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let issuing = try ctx.certificates(global)
+                let issuing = try await ctx.certificates(global, .reads)
                 if credential {
                     let (certificate, _) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
                     ctx.print(certificate.credential)
@@ -100,7 +102,13 @@ struct CertificateCommand: AsyncParsableCommand {
                 ]
                 if let revoked = v.revokedOn { rows.append(["revoked_on", "\(revoked)"]) }
                 ctx.print(Listing(columns: ["field", "value"], rows: rows).table())
-                if !v.genuine || v.status != .valid { throw ExitCode(1) }
+                // The verdict codes of `credential verify`: 10 not genuine, 15 revoked, 14 expired.
+                guard v.genuine else { throw ExitCode(CredentialChecker.Failure.proof.rawValue) }
+                switch v.status {
+                case .valid: break
+                case .revoked: throw ExitCode(CredentialChecker.Failure.revoked.rawValue)
+                case .expired: throw ExitCode(CredentialChecker.Failure.expired.rawValue)
+                }
             }
         }
     }
@@ -113,7 +121,7 @@ struct CertificateCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let c = try await ctx.certificates(global).revoke(serial: serial, reason: reason, actor: ctx.actor)
+                let c = try await ctx.certificates(global, .reads).revoke(serial: serial, reason: reason, actor: ctx.actor)
                 ctx.say("cli.certificate.revoked", ["serial": "\(c.serial)"])
             }
         }
@@ -129,7 +137,7 @@ extension CertificateCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let item = try await ctx.certificates(global).reissue(serial: serial, language: ctx.language, actor: ctx.actor)
+                let item = try await ctx.certificates(global, .signs).reissue(serial: serial, language: ctx.language, actor: ctx.actor)
                 ctx.say("credentials.reissued", ["serial": item.certificate.serial])
             }
         }
@@ -143,7 +151,7 @@ extension CertificateCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let (_, content) = try await ctx.certificates(global).content(serial: serial, language: ctx.language, actor: ctx.actor)
+                let (_, content) = try await ctx.certificates(global, .reads).content(serial: serial, language: ctx.language, actor: ctx.actor)
                 let path = out ?? "\(serial).pdf"
                 try await CertificateRenderer.renderOffCooperativePool(content).write(to: URL(fileURLWithPath: path))
                 ctx.print(path)
@@ -159,7 +167,7 @@ extension CertificateCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let issuing = try ctx.certificates(global)
+                let issuing = try await ctx.certificates(global, .reads)
                 let serials = try await ctx.repository.transaction { work -> [String] in
                     guard let found = try await work.session(code: session) else { throw KalanError.notFound(.session, key: session) }
                     return try await work.certificates(sessionID: found.id).map(\.serial)

@@ -66,14 +66,14 @@ struct CredentialCommand: AsyncParsableCommand {
             }
             if let issuerProfile { checker.profile = try CredentialCommand.read(issuerProfile) }
             if let statusList { checker.statusList = try CredentialCommand.read(statusList) }
-            let ownIssuer = "\(global.publicURL.hasSuffix("/") ? String(global.publicURL.dropLast()) : global.publicURL)/issuer"
+            let ownIssuer = CommandIssuer.normalisedPublicURL(GlobalOptions.settings.publicURL ?? global.defaultPublicURL) + "/issuer"
             let needsOwn =
                 !proofOnly && CredentialChecker.issuerID(of: document) == ownIssuer
                 && (checker.profile == nil || (checker.statusList == nil && CredentialChecker.statusListURL(of: document) != nil))
             if needsOwn {
                 // Kalan's own credential: its profile and status list come from this Kalan's database, offline.
                 try await CommandContext.run(global) { ctx in
-                    let issuer = OpenBadgeIssuer(key: try IssuerKeyFile.loadOrCreate(global.signingKeyPath), publicURL: global.publicURL)
+                    let issuer = try await CommandIssuer.issuer(ctx, global, for: .reads)
                     if checker.profile == nil {
                         var keys = try await ctx.repository.transaction { try await $0.signingKeys() }
                         if !keys.contains(where: { $0.id == issuer.keyID }) { keys.append((issuer.keyID, issuer.publicKeyMultibase, false)) }

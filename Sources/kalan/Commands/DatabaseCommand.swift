@@ -1,8 +1,11 @@
 import ArgumentParser
+import EmbeddedPostgres
 import Foundation
+import KalanCertificates
 import KalanCore
 import KalanStore
 import Logging
+import Postgres
 
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -26,13 +29,17 @@ struct DatabaseCommand: AsyncParsableCommand {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List applied and pending migrations.")
+        static let configuration = CommandConfiguration(
+            abstract: "Which PostgreSQL, which signing key, which public address; applied and pending migrations.")
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
             let logger = global.bootstrapLogging()
-            let statuses = try await DatabaseRuntime.with(global, logger: logger) { try await Migrator(logger: logger).status($0.pool) }
             let language = global.language
+            let statuses = try await DatabaseRuntime.with(global, logger: logger) { runtime in
+                for line in try await Self.issuerLines(runtime, global: global, language: language) { print(line) }
+                return try await Migrator(logger: logger).status(runtime.pool)
+            }
             for status in statuses {
                 let state =
                     status.appliedAt.map { Messages.text("cli.db.applied_on", language, ["at": ISO8601DateFormatter().string(from: $0)]) }
@@ -72,5 +79,40 @@ struct DatabaseCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension DatabaseCommand.Status {
+    /// PostgreSQL (version and where, no password), the recorded key beside this machine's key
+    /// file, the recorded public address: what an operator checks before issuing certificates.
+    static func issuerLines(_ runtime: DatabaseRuntime, global: GlobalOptions, language: Language) async throws -> [String] {
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
+        let version = try await runtime.pool.query("SHOW server_version").first?.decode(at: 0, as: String.self) ?? "?"
+        let place = runtime.embedded.map { $0.dataDirectory.path } ?? Self.withoutPassword(runtime.url)
+        let record = (try? await SigningKeyInUse.record(on: runtime.pool)) ?? .init(keyID: nil, publicURL: nil, demo: false)
+        let path = global.signingKeyPath
+        let local = FileManager.default.fileExists(atPath: path) ? (try? IssuerKeyFile.load(path))?.didKey : nil
+        let keyState: String
+        if let database = record.keyID, let mine = local {
+            keyState = t(database == mine ? "cli.db.status_key_same" : "cli.db.status_key_other", ["key": database, "mine": mine, "path": path])
+        } else if let database = record.keyID {
+            keyState = t("cli.db.status_key_missing", ["key": database, "path": path])
+        } else if let mine = local {
+            keyState = t("cli.db.status_key_unrecorded", ["key": mine, "path": path])
+        } else {
+            keyState = t("cli.db.status_key_none", ["path": path])
+        }
+        return [
+            t("cli.db.status_postgres", ["version": version, "where": place]),
+            keyState,
+            t("cli.db.status_url", ["url": record.publicURL ?? t("cli.db.status_url_none")]) + (record.demo ? " " + t("cli.db.status_demo") : ""),
+        ]
+    }
+
+    /// postgresql://user:secret@host/db → postgresql://user@host/db.
+    static func withoutPassword(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = nil
+        return parts.string ?? url
     }
 }

@@ -28,6 +28,7 @@ enum DemoSeedCommand {
     }
 
     static func seed(_ ctx: CommandContext, fixtures: String?, ifEmpty: Bool, global: GlobalOptions) async throws {
+        try await CommandIssuer.refuseDemo(ctx)
         let existing = try await ctx.repository.transaction { try await $0.trainees(TraineeFilter(limit: 1)) }
         if !existing.isEmpty {
             guard ifEmpty else { throw KalanError.duplicate(.trainee, key: "demo") }
@@ -55,7 +56,7 @@ enum DemoSeedCommand {
         }
         var certificates = 0
         var sample: String?
-        let issuing = try ctx.certificates(global)
+        let issuing = try await ctx.certificates(global, .seedsDemo)
         for session in try await ctx.repository.transaction({ try await $0.sessions(SessionFilter()) }) where session.status == .completed {
             let issued = try await issuing.issueSession(code: session.code, language: .fr, actor: ctx.actor)
             certificates += issued.count

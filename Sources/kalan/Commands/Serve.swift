@@ -20,6 +20,12 @@ struct Serve: AsyncParsableCommand {
     var poolSize: Int?
     @Option(name: .customLong("read-database-url"), help: "A hot standby for statistics (env KALAN_READ_DATABASE_URL).")
     var readDatabaseURL: String?
+    @Option(
+        name: .customLong("trusted-proxies"),
+        help: "Reverse proxies whose Forwarded/X-Forwarded-* headers are believed: addresses or ranges, comma-separated (env KALAN_TRUSTED_PROXIES).")
+    var trustedProxies: String?
+    @Flag(name: .customLong("change-public-url"), help: "Make --public-url the database's public address, replacing the one it records.")
+    var changePublicURL = false
     @Flag(name: .customLong("rotate-signing-key"), help: "Make this server's signing key the database's key (the others must then get it too).")
     var rotateSigningKey = false
 
@@ -29,11 +35,19 @@ struct Serve: AsyncParsableCommand {
         guard let port = port ?? Int(settings.port ?? "8080"), (1...65535).contains(port) else {
             throw ValidationError("KALAN_PORT: expected a port number between 1 and 65535")
         }
-        var configuration = ServerConfiguration(
-            host: host ?? settings.host ?? "127.0.0.1", port: port,
-            publicURL: publicURL ?? settings.publicURL, serialPrefix: global.serialPrefix)
+        if let publicURL, KalanSettings.publicURLProblem(publicURL) != nil {
+            throw ValidationError("--public-url: expected an address such as https://kalan.example.ml, got \(publicURL.debugDescription)")
+        }
+        var configuration = ServerConfiguration(host: host ?? settings.host ?? "127.0.0.1", port: port, serialPrefix: global.serialPrefix)
         configuration.metricsToken = settings.metricsToken
-        let size = poolSize ?? Int(settings.poolSize ?? "") ?? 10
+        switch AddressRange.list(trustedProxies ?? settings.trustedProxies ?? "") {
+        case .success(let ranges): configuration.trustedProxies = ranges
+        case .failure(let invalid): throw ValidationError("--trusted-proxies: expected addresses or ranges such as 127.0.0.1, 10.0.0.0/8, got \(invalid.entry.debugDescription)")
+        }
+        if let poolSize, !(1...KalanSettings.maximumPoolSize).contains(poolSize) {
+            throw ValidationError("--pool-size: expected a whole number from 1 to \(KalanSettings.maximumPoolSize)")
+        }
+        let size = poolSize ?? settings.poolSize.flatMap(KalanSettings.poolSize) ?? 10
         let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
@@ -41,12 +55,25 @@ struct Serve: AsyncParsableCommand {
             switch try await SigningKeyInUse.claim(key.didKey, rotate: rotateSigningKey, on: database.pool) {
             case .same: break
             case .other(let keyID):
-                throw CommandFailure(text: Messages.text("cli.serve.other_key", global.language, ["database": keyID, "mine": key.didKey, "path": global.signingKeyPath]))
+                throw CommandFailure(text: Messages.text("cli.serve.other_key", global.language, ["database": keyID, "mine": key.didKey, "path": global.signingKeyPath]), code: 4)
             case .replaced(let previous):
                 logger.notice("signing key rotated", metadata: ["previous": "\(previous)", "current": "\(key.didKey)"])
             }
+            // One address: the one given is recorded the first time (or replaced when asked); with
+            // none given, the recorded one, else this server's own address (not recorded).
+            let given = (publicURL ?? settings.publicURL).map(CommandIssuer.normalisedPublicURL)
+            let recorded = try await SigningKeyInUse.record(on: database.pool).publicURL
+            if let given {
+                if let recorded, recorded != given, !changePublicURL {
+                    throw CommandFailure(text: Messages.text("cli.serve.other_url", global.language, ["database": recorded, "mine": given]), code: 4)
+                }
+                try await SigningKeyInUse.recordPublicURL(given, replace: changePublicURL, on: database.pool)
+                configuration.publicURL = given
+            } else if let recorded {
+                configuration.publicURL = recorded
+            }
             let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
-            let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : $0 }
+            let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : settings.withPassword($0) }
             let readPool = readURL.map { PostgresPool(configuration: .init(url: $0), maxConnections: size, logger: logger) }
             let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])

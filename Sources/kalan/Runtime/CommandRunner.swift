@@ -62,6 +62,7 @@ struct CommandContext {
             KalanError.attendanceChanged, KalanError.scoresChanged:
             4
         case KalanError.unavailable, is PostgresError, is EmbeddedPostgresError: 5
+        case let failure as CommandFailure: failure.code
         default: 1
         }
     }
@@ -83,5 +84,7 @@ struct FormatOption: ParsableArguments {
 /// A refusal of the command itself (not of a use case), already worded for the operator.
 struct CommandFailure: Error, CustomStringConvertible {
     let text: String
+    /// The exit code (README's table): 1, or 4 for a refusal (another key, another address).
+    var code: Int32 = 1
     var description: String { text }
 }

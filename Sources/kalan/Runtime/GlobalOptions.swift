@@ -20,8 +20,12 @@ struct GlobalOptions: ParsableArguments {
     /// The environment's settings, read once (see `KalanSettings`).
     static var settings: KalanSettings { .current }
 
+    /// `--database-url`, else KALAN_DATABASE_URL — unless `--data-dir` is given on the command line:
+    /// a flag wins over the environment, so `kalan db restore FILE --data-dir /tmp/restore-test` (the
+    /// restore drill) restores into that scratch folder even where KALAN_DATABASE_URL names production.
     var resolvedDatabaseURL: String? {
-        (databaseURL ?? Self.settings.databaseURL).flatMap { $0.isEmpty ? nil : $0 }
+        let url = databaseURL ?? (dataDir == nil ? Self.settings.databaseURL : nil)
+        return url.flatMap { $0.isEmpty ? nil : Self.settings.withPassword($0) }
     }
 
     var resolvedDataDirectory: URL {
@@ -35,6 +39,7 @@ struct GlobalOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if let problem = Self.settings.problems.first { throw ValidationError(problem) }
         if let lang, Language(code: lang) == nil {
             throw ValidationError("--lang: expected fr or en, got \(lang.debugDescription)")
         }
