@@ -1,5 +1,5 @@
 # Kalan in a container: build with Swift, run on a slim Debian with the C libraries it links
-# (libpq, cairo, libqrencode, and libxml2 and libcurl for Foundation's XML and networking parts,
+# (libpq, cairo, libqrencode, and libxml2 for FoundationXML,
 # which --static-swift-stdlib does not make static) and the fonts its PDFs embed.
 # docker compose up starts it beside PostgreSQL 15 (see docker-compose.yml).
 # The Swift version of development (6.3.1; some dependencies declare swift-tools-version 6.2).
@@ -18,7 +18,7 @@ RUN swift build -c release --static-swift-stdlib --product kalan \
 
 FROM debian:bookworm-slim
 # postgresql-client: pg_dump and pg_restore for `kalan db backup` / `kalan db restore` (15, as the server).
-RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcairo2 libqrencode4 libxml2 libcurl4 zlib1g \
+RUN apt-get update && apt-get install -y --no-install-recommends libpq5 libcairo2 libqrencode4 libxml2 zlib1g \
     fontconfig fonts-dejavu-core ca-certificates tzdata postgresql-client-15 \
     && rm -rf /var/lib/apt/lists/* && useradd --system --home /var/lib/kalan --create-home kalan
 COPY --from=build /usr/local/bin/kalan /usr/local/bin/kalan

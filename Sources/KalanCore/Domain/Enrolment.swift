@@ -24,6 +24,21 @@ public enum EnrolmentStatus: String, Sendable, Codable, CaseIterable {
     /// Statuses that are still running.
     public var isOpen: Bool { [.nominated, .approved, .enrolled, .waitlisted].contains(self) }
     public var isClosed: Bool { [.withdrawn, .rejected, .noShow].contains(self) }
+
+    /// Off the roster (withdrawn, rejected): a session's page shows these lines on demand only, so
+    /// that it does not grow with the session's history.
+    public var hasLeftTheRoster: Bool { self == .withdrawn || self == .rejected }
+}
+
+/// A line's history in short: its last event and how many there are.
+public struct EnrolmentEventSummary: Sendable, Hashable {
+    public var last: EnrolmentEvent
+    public var count: Int
+
+    public init(last: EnrolmentEvent, count: Int) {
+        self.last = last
+        self.count = count
+    }
 }
 
 /// A trainee in a session.

@@ -267,6 +267,8 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func update(_ enrolment: Enrolment) async throws
     func append(_ event: EnrolmentEvent, to enrolmentID: UUID) async throws
     func history(of enrolmentID: UUID) async throws -> [EnrolmentEvent]
+    /// Every line of a session: its last event and its number of events, in one read.
+    func eventSummaries(sessionID: UUID) async throws -> [UUID: EnrolmentEventSummary]
     func roster(sessionID: UUID) async throws -> [RosterLine]
 
     // Results

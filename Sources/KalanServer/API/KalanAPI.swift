@@ -139,7 +139,7 @@ struct KalanAPI: APIProtocol {
                 body: .json(
                     .init(
                         session: Self.schema(session, course?.code ?? ""),
-                        lines: lines.map {
+                        lines: lines.filter { input.query.past == true || !$0.enrolment.status.hasLeftTheRoster }.map {
                             .init(
                                 staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
                                 waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,

@@ -150,12 +150,30 @@ extension PostgresUnitOfWork {
 
     func history(of enrolmentID: UUID) async throws -> [EnrolmentEvent] {
         try await query("SELECT from_status, to_status, actor, reason, at FROM enrolment_event WHERE enrolment_id = \(enrolmentID) ORDER BY id")
-            .map { row in
-                EnrolmentEvent(
-                    from: try row.decode("from_status", as: String?.self).flatMap(EnrolmentStatus.init(rawValue:)),
-                    to: EnrolmentStatus(rawValue: try row.decode("to_status")) ?? .nominated, actor: try row.decode("actor"),
-                    reason: try row.decode("reason"), at: try row.decode("at"))
-            }
+            .map(Self.event)
+    }
+
+    static func event(_ row: PostgresRow) throws -> EnrolmentEvent {
+        EnrolmentEvent(
+            from: try row.decode("from_status", as: String?.self).flatMap(EnrolmentStatus.init(rawValue:)),
+            to: EnrolmentStatus(rawValue: try row.decode("to_status")) ?? .nominated, actor: try row.decode("actor"),
+            reason: try row.decode("reason"), at: try row.decode("at"))
+    }
+
+    func eventSummaries(sessionID: UUID) async throws -> [UUID: EnrolmentEventSummary] {
+        let rows = try await query(
+            """
+            SELECT DISTINCT ON (v.enrolment_id) v.enrolment_id, v.from_status, v.to_status, v.actor, v.reason, v.at,
+                   count(*) OVER (PARTITION BY v.enrolment_id)::int AS events
+            FROM enrolment_event v JOIN enrolment e ON e.id = v.enrolment_id
+            WHERE e.session_id = \(sessionID)
+            ORDER BY v.enrolment_id, v.id DESC
+            """)
+        var summaries: [UUID: EnrolmentEventSummary] = [:]
+        for row in rows {
+            summaries[try row.decode("enrolment_id")] = EnrolmentEventSummary(last: try Self.event(row), count: try row.decode("events"))
+        }
+        return summaries
     }
 
     func roster(sessionID: UUID) async throws -> [RosterLine] {

@@ -14,9 +14,10 @@ public actor CohortIndex {
     /// The snapshot of the last look, nil before the first (which loads everything).
     var snapshot: String? { facts?.snapshot }
 
-    /// The first load; nil when another report loaded the index meanwhile.
-    func install(_ loaded: CohortFacts) -> CohortFacts? {
-        guard facts == nil else { return nil }
+    /// A whole load, read when the index was at `replacing` (nil: empty); nil when another report
+    /// moved the index meanwhile.
+    func install(_ loaded: CohortFacts, replacing: String?) -> CohortFacts? {
+        guard facts?.snapshot == replacing else { return nil }
         facts = loaded
         return loaded
     }

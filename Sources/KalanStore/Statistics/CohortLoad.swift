@@ -11,7 +11,9 @@ extension PostgresUnitOfWork {
             let base = await index.snapshot
             // Taken before reading: whatever this snapshot does not see is read again next time.
             let snapshot = try await query("SELECT pg_current_snapshot()::text AS now").firstRow().decode("now", as: String.self)
-            guard let base else {
+            // The log of changes keeps a million transactions (0010_statistics_log.sql): a look
+            // older than half that loads everything again rather than trust a pruned log.
+            guard let base, Self.transactions(from: base, to: snapshot) < Self.logHorizon else {
                 // Everything, a few thousand staff members at a time: the rows read are dropped as
                 // they are filed, so that loading a million enrolments does not need their text at once.
                 var facts = CohortFacts(snapshot: snapshot)
@@ -27,7 +29,7 @@ extension PostgresUnitOfWork {
                     for row in rows { facts.replace(try Self.row(row)) }
                 }
                 try await query("CLOSE kalan_cohort_facts")
-                if let loaded = await index.install(facts) {
+                if let loaded = await index.install(facts, replacing: base) {
                     Self.returnFreedMemory()
                     return loaded
                 }
@@ -44,6 +46,16 @@ extension PostgresUnitOfWork {
         #if os(Linux)
             _ = glibcMallocTrim(0)
         #endif
+    }
+
+    /// How many transactions a look may lag behind before the index loads everything again.
+    static let logHorizon: UInt64 = 500_000
+
+    /// Transactions begun between two snapshots (`xmin:xmax:xip…`), by their xmin.
+    static func transactions(from earlier: String, to later: String) -> UInt64 {
+        func xmin(_ snapshot: String) -> UInt64 { snapshot.split(separator: ":").first.flatMap { UInt64($0) } ?? 0 }
+        let (a, b) = (xmin(earlier), xmin(later))
+        return b > a ? b - a : 0
     }
 
     static func row(_ row: PostgresRow) throws -> CohortFacts.Row {
@@ -85,7 +97,10 @@ extension PostgresUnitOfWork {
     static func changedSince(_ snapshot: String) -> PostgresQuery {
         """
         SELECT t.id, t.sex, coalesce(t.category, '') AS category, t.department_id, f.facts
-        FROM stats_change c JOIN trainee t ON t.id = c.trainee_id
+        FROM (
+            SELECT DISTINCT trainee_id FROM stats_change
+            WHERE changed >= pg_snapshot_xmin(\(snapshot)::pg_snapshot) AND NOT pg_visible_in_snapshot(changed, \(snapshot)::pg_snapshot)
+        ) c JOIN trainee t ON t.id = c.trainee_id
         LEFT JOIN LATERAL (
             SELECT string_agg(\(unescaped: record), ';') AS facts
             FROM enrolment e JOIN training_session s ON s.id = e.session_id
@@ -96,7 +111,6 @@ extension PostgresUnitOfWork {
             \(unescaped: results)
             WHERE e.trainee_id = t.id
         ) f ON true
-        WHERE c.changed >= pg_snapshot_xmin(\(snapshot)::pg_snapshot) AND NOT pg_visible_in_snapshot(c.changed, \(snapshot)::pg_snapshot)
         """
     }
 

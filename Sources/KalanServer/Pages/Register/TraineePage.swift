@@ -26,8 +26,17 @@ struct TraineePage: Sendable {
         var dates: String
         var status: String
         var events: [String]
+        var historyLink: HistoryLink?
         var certificate: CertificateLink?
     }
+
+    struct HistoryLink {
+        var label: String
+        var path: String
+    }
+
+    /// How many of a line's last events the page shows.
+    static let eventsShown = 3
 
     /// HR's and admins' changes: edit, deactivate (confirmed first) or reactivate.
     struct Manage {
@@ -63,13 +72,19 @@ struct TraineePage: Sendable {
                 course: entry.course?.title(in: language) ?? "", code: entry.session.code, path: PageRequest.segment(entry.session.code),
                 dates: "\(Format.shortDay(entry.session.startsOn, language)) → \(Format.shortDay(entry.session.endsOn, language))",
                 status: entry.enrolment.status.name(in: language),
-                events: entry.history.map { event in
+                // The last events only: a line's whole history is on its session's page.
+                events: entry.history.suffix(Self.eventsShown).map { event in
                     let values = [
                         "at": Format.shortDay(Day.today(event.at), language), "to": event.to.name(in: language), "actor": event.actor,
                         "reason": event.reason ?? "",
                     ]
                     return page.t(event.reason == nil ? "trainee.event" : "trainee.event_reason", values)
                 },
+                historyLink: entry.history.count > Self.eventsShown
+                    ? HistoryLink(
+                        label: page.t("roster.history_count", ["count": String(entry.history.count)]),
+                        path: "/sessions/\(PageRequest.segment(entry.session.code))?lang=\(language.rawValue)&history=\(PageRequest.segment(t.staffNumber))#line-\(PageRequest.segment(t.staffNumber))")
+                    : nil,
                 certificate: entry.certificate.map { CertificateLink(serial: $0.serial, state: $0.status(on: today).name(in: language)) })
         }
         let view = View(

@@ -29,7 +29,12 @@ struct RosterPage: Sendable {
         var attendance: String
         var pre: String
         var post: String
+        /// The line's last event, and a link to its whole history (or the history itself, when asked).
+        var lastEvent: String?
+        var historyLink: String?
+        var historyPath: String
         var events: [String]
+        var expanded: Bool
         var actions: [Action]
         var certificate: LineCertificate?
     }
@@ -79,12 +84,20 @@ struct RosterPage: Sendable {
         var sheets: Sheets?
         var lines: [Line]
         var hasLines: Bool
+        /// Withdrawn and rejected lines are shown on demand (`?past=1`): the page does not grow with
+        /// the session's history.
+        var pastToggle: PastToggle?
         var decides: Bool
         var enrols: Bool
         var picker: Picker?
         /// Admins may let a missing prerequisite or an overlap through, with a reason.
         var overrides: Bool
         var certificates: Certificates?
+    }
+
+    struct PastToggle {
+        var label: String
+        var path: String
     }
 
     static let candidatesShown = 25
@@ -94,11 +107,19 @@ struct RosterPage: Sendable {
         let actor = try page.requireUser().actor
         let (session, found) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
         let lines = Self.ordered(found)
-        let (course, histories, issued) = try await repository.transaction { work in
-            var histories: [UUID: [EnrolmentEvent]] = [:]
-            for line in lines { histories[line.enrolment.id] = try await work.history(of: line.enrolment.id) }
+        let query = request.uri.queryParameters
+        let showsPast = query.get("past") == "1"
+        let past = lines.filter(\.enrolment.status.hasLeftTheRoster)
+        // One line's whole history when asked (`?history=STAFF`, the staff member's page links
+        // here too); the others' last event only.
+        let expanded = query.get("history").flatMap { wanted in lines.first { $0.trainee.staffNumber.caseInsensitiveCompare(wanted) == .orderedSame } }
+        let shown = lines.filter { showsPast || !$0.enrolment.status.hasLeftTheRoster || $0.enrolment.id == expanded?.enrolment.id }
+        let (course, summaries, history, issued) = try await repository.transaction { work in
+            let summaries = try await work.eventSummaries(sessionID: session.id)
+            var history: [EnrolmentEvent] = []
+            if let expanded { history = try await work.history(of: expanded.enrolment.id) }
             let issued = Dictionary(try await work.certificates(sessionID: session.id).map { ($0.enrolmentID, $0) }) { a, _ in a }
-            return (try await work.course(id: session.courseID), histories, issued)
+            return (try await work.course(id: session.courseID), summaries, history, issued)
         }
         let language = page.language
         let days = session.trainingDays.count
@@ -113,9 +134,13 @@ struct RosterPage: Sendable {
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
             meta: SessionText.meta(session, language), status: session.status.name(in: language), seats: seats,
             sheets: records ? Sheets(attendance: days > 0) : nil,
-            lines: lines.map { rosterLine in
+            lines: shown.map { rosterLine in
+                let isExpanded = rosterLine.enrolment.id == expanded?.enrolment.id
                 var shown = line(
-                    of: rosterLine, events: histories[rosterLine.enrolment.id] ?? [], days: days, managesRegister: actor.managesRegister, language: language)
+                    of: rosterLine, summary: summaries[rosterLine.enrolment.id], events: isExpanded ? history : [], days: days,
+                    managesRegister: actor.managesRegister, language: language)
+                shown.historyPath =
+                    "/sessions/\(PageRequest.segment(session.code))?lang=\(language.rawValue)\(showsPast ? "&past=1" : "")&history=\(PageRequest.segment(rosterLine.trainee.staffNumber))#line-\(shown.staffPath)"
                 shown.certificate = issued[rosterLine.enrolment.id].map { certificate in
                     let state = certificate.status(on: Day.today())
                     return LineCertificate(
@@ -124,7 +149,13 @@ struct RosterPage: Sendable {
                 }
                 return shown
             },
-            hasLines: !lines.isEmpty, decides: actor.managesRegister, enrols: actor.managesRegister, picker: picker, overrides: actor.isAdmin,
+            hasLines: !shown.isEmpty,
+            pastToggle: past.isEmpty
+                ? nil
+                : PastToggle(
+                    label: page.t(showsPast ? "roster.past_hide" : "roster.past_show", ["count": String(past.count)]),
+                    path: "/sessions/\(PageRequest.segment(session.code))?lang=\(language.rawValue)\(showsPast ? "" : "&past=1")"),
+            decides: actor.managesRegister, enrols: actor.managesRegister, picker: picker, overrides: actor.isAdmin,
             certificates: certificates(page, lines: lines, issued: issued.count, actor: actor))
         return page.render("roster", title: session.code, view: view, flash: flash ?? done(page), wide: true, status: status)
     }
@@ -172,7 +203,7 @@ struct RosterPage: Sendable {
         return Picker(find: find, count: count, candidates: candidates, hasCandidates: !candidates.isEmpty, searched: true)
     }
 
-    func line(of line: RosterLine, events: [EnrolmentEvent], days: Int, managesRegister: Bool, language: Language) -> Line {
+    func line(of line: RosterLine, summary: EnrolmentEventSummary?, events: [EnrolmentEvent], days: Int, managesRegister: Bool, language: Language) -> Line {
         let held = [.enrolled, .completed, .failed].contains(line.enrolment.status)
         func t(_ key: String) -> String { Messages.text(key, language) }
         var actions: [Action] = []
@@ -191,7 +222,9 @@ struct RosterPage: Sendable {
             override: line.enrolment.overrideReason.map { Messages.text("hr.override_shown", language, ["reason": $0]) },
             attendance: held && days > 0 ? Format.percent(line.attendanceRate(trainingDays: days) / 100, language) : "–",
             pre: line.preScore.map { Format.number($0, language) } ?? "–", post: line.postScore.map { Format.number($0, language) } ?? "–",
-            events: events.map { Self.event($0, language) }, actions: actions)
+            lastEvent: summary.map { Self.event($0.last, language) },
+            historyLink: (summary?.count ?? 0) > 1 && events.isEmpty ? Messages.text("roster.history_count", language, ["count": String(summary?.count ?? 0)]) : nil,
+            historyPath: "", events: events.map { Self.event($0, language) }, expanded: !events.isEmpty, actions: actions)
     }
 
     static func event(_ event: EnrolmentEvent, _ language: Language) -> String {
