@@ -82,6 +82,7 @@ bench: test-deps
 	$(call apt_install,$(BENCH_PACKAGES))
 	swift build -c release
 	bench/run.sh
+	bench/soak.py --kalan "$$(swift build -c release --show-bin-path)/kalan"
 
 clean:
 	rm -rf .build
