@@ -34,7 +34,11 @@ struct Serve: AsyncParsableCommand {
             publicURL: publicURL ?? settings.publicURL, serialPrefix: global.serialPrefix)
         configuration.metricsToken = settings.metricsToken
         let size = poolSize ?? Int(settings.poolSize ?? "") ?? 10
-        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
+        // A statement blocked on a lock, or running away, gives its connection back after this (KALAN_STATEMENT_TIMEOUT, seconds; 0: none).
+        guard let statementTimeout = Int(settings.statementTimeout ?? "30"), statementTimeout >= 0 else {
+            throw ValidationError("KALAN_STATEMENT_TIMEOUT: expected a number of seconds (0: no limit)")
+        }
+        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size, statementTimeoutSeconds: statementTimeout)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
             let key = try IssuerKeyFile.loadOrCreate(global.signingKeyPath)
@@ -47,7 +51,9 @@ struct Serve: AsyncParsableCommand {
             }
             let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
             let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : $0 }
-            let readPool = readURL.map { PostgresPool(configuration: .init(url: $0), maxConnections: size, logger: logger) }
+            let readPool = readURL.map {
+                PostgresPool(configuration: .init(url: $0, statementTimeoutSeconds: statementTimeout), maxConnections: size, logger: logger)
+            }
             let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.

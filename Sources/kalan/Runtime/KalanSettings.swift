@@ -23,6 +23,8 @@ struct KalanSettings: Sendable {
     var metricsToken: String?
     /// Where `initdb`, `pg_ctl` and `postgres` are, for the embedded server.
     var postgresBinDirectory: String?
+    /// The server's `statement_timeout` in seconds (KALAN_STATEMENT_TIMEOUT; default 30, 0: none).
+    var statementTimeout: String?
 
     init(reader: ConfigReader) {
         func value(_ key: String) -> String? {
@@ -42,6 +44,7 @@ struct KalanSettings: Sendable {
         fixturesDirectory = value("kalan.fixtures.dir")
         password = reader.string(forKey: ConfigKey("kalan.password"), isSecret: true)
         postgresBinDirectory = value("kalan.pg.bindir")
+        statementTimeout = value("kalan.statement.timeout")
         metricsToken = reader.string(forKey: ConfigKey("kalan.metrics.token"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
     }
 
