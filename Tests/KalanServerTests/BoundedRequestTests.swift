@@ -78,7 +78,8 @@ struct BoundedRequestTests {
                 }
                 try await client.execute(uri: "/verify/NOPE-4?lang=en", method: .get) { response in
                     #expect(response.status == .tooManyRequests)
-                    #expect(Int(response.headers[.retryAfter] ?? "") == 10, "one request every 10 s at 6 a minute")
+                    // One request every 10 s at 6 a minute, less the time the first ones took on a busy machine.
+                    #expect((8...10).contains(Int(response.headers[.retryAfter] ?? "") ?? 0), "one request every 10 s at 6 a minute")
                     #expect(String(buffer: response.body).contains("Too many requests from your address"))
                 }
                 // The empty form and the issuer's profile are not counted.
