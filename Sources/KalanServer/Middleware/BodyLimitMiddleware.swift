@@ -5,8 +5,9 @@ import NIOCore
 
 /// Caps each request's body by route before anything reads it, whatever its headers say. A
 /// `Content-Length` over the cap, or too large to be a number, is refused at once (413, nothing
-/// read); any other body (chunked, or shorter than it claims) is read up to the cap and refused
-/// past it. A credential is a few KB; a staff file may be large.
+/// read, the connection closed after the answer); any other body (chunked, or shorter than it
+/// claims) is read up to the cap and refused past it. A credential is a few KB; a staff file may
+/// be large.
 ///
 /// The body must also arrive in time: a minute, plus a second per 64 KB the route takes. A
 /// client trickling bytes is answered 408 at the first byte past the deadline and its connection
@@ -28,13 +29,23 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
     /// bounded as it is read; every other body is read here, bounded, before the route sees it.
     static func readsItsOwnBody(path: String) -> Bool { path == "/trainees/import" }
 
+    /// Ends the connection once the answer being prepared is written: what is left of a refused
+    /// body is never read (nor a trickle of it waited for).
+    static func closeAfterAnswer(_ channel: (any Channel)?) {
+        guard let channel else { return }
+        channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+    }
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
         let limit = Self.limit(path: path)
         let channel = (context as? KalanRequestContext)?.channel
         if let declared = request.headers[.contentLength] {
             // Digits beyond Int64 are a length over any cap, not "no length".
-            guard let length = Int(declared), length <= limit else { throw KalanError.tooLarge(maxBytes: limit) }
+            guard let length = Int(declared), length <= limit else {
+                Self.closeAfterAnswer(channel)
+                throw KalanError.tooLarge(maxBytes: limit)
+            }
         }
         let deadline = ContinuousClock.now + baseDeadline + .seconds(limit / (64 * 1024))
         let seconds = Int((baseDeadline + .seconds(limit / (64 * 1024))).components.seconds)
@@ -55,9 +66,8 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
 }
 
 /// A request body read at most up to `limit` bytes and until `deadline`: past either, reading
-/// throws the refusal (413 or 408). Past the deadline the connection is also closed once the
-/// answer is written, so that a trickling client holds nothing more; past the cap, the rest of
-/// the body is read and thrown away as it comes, never kept.
+/// throws the refusal (413 or 408), and the connection is closed once the answer is written, so
+/// that the rest is never read and a trickling client holds nothing more.
 struct BoundedBody: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
     let base: RequestBody
@@ -80,14 +90,14 @@ struct BoundedBody: AsyncSequence, Sendable {
             }
             guard let chunk else { return nil }
             guard ContinuousClock.now <= body.deadline else {
-                // The connection closes once the answer is written: the rest is never read.
-                if let channel = body.channel {
-                    channel.eventLoop.execute { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
-                }
+                BodyLimitMiddleware<KalanRequestContext>.closeAfterAnswer(body.channel)
                 throw KalanError.tooSlow(seconds: body.seconds)
             }
             count += chunk.readableBytes
-            guard count <= body.limit else { throw KalanError.tooLarge(maxBytes: body.limit) }
+            guard count <= body.limit else {
+                BodyLimitMiddleware<KalanRequestContext>.closeAfterAnswer(body.channel)
+                throw KalanError.tooLarge(maxBytes: body.limit)
+            }
             return chunk
         }
     }

@@ -60,6 +60,8 @@ struct VerificationRateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: KalanRequestContext, next: (Request, KalanRequestContext) async throws -> Response) async throws -> Response {
         if Self.counts(request), let wait = limiter.take(context.clientAddress) {
+            // A refused form's body is not read: its connection ends with the answer.
+            if request.method == .post { BodyLimitMiddleware<KalanRequestContext>.closeAfterAnswer(context.channel) }
             throw KalanError.rateLimited(retryAfter: wait)
         }
         return try await next(request, context)
