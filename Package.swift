@@ -154,7 +154,7 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "KalanTestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres", "KalanTestSupport"], swiftSettings: settings),
-        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore"], swiftSettings: settings),
+        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
             dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],

@@ -4,7 +4,7 @@ minutes, at a steady rate; stops by itself. `make bench` runs it after bench/run
 
 The mix, per 100 requests: 30 API reads (sessions, a roster, a register search), 25 pages with a
 session cookie (the churned session's page, the register), 20 public verifications, 14 statistics
-reports, 11 writes (enrolments and withdrawals on one session, each with an Idempotency-Key, so that
+reports, 11 writes (enrolments and withdrawals on two sessions with the same people, each with an Idempotency-Key, so that
 its page and history grow as they would over weeks). Reports, per minute: requests, 5xx, p50/p95/p99;
 then the server's RSS and open file descriptors at each minute, the heaviest page's size at the
 start and the end, and the deadlocks PostgreSQL counted (pg_stat_database) during the run.
@@ -26,7 +26,11 @@ import time
 import urllib.parse
 import uuid
 
-SESSION = "S-SOAK-1"  # made by the soak: open, 20 seats, a course without prerequisite, dates ahead
+# Made by the soak: open, 20 seats each, a course without prerequisite, dates ahead and apart. The
+# same people are enrolled in both, so that a withdrawal from one promotes someone who is leaving the
+# other at the same moment (what deadlocked the statistics trigger before issue 32).
+SESSIONS = ["S-SOAK-1", "S-SOAK-2"]
+SESSION = SESSIONS[0]
 
 
 def free_port():
@@ -90,18 +94,18 @@ class Load:
             status, _, latency = self.request("GET", "/api/v1/statistics/cohorts?by=" + rng.choice(["course", "department", "sex"]), headers=api)
         else:
             kind = "write"
-            number = rng.choice(self.staff)
+            number, session = rng.choice(self.staff), rng.choice(SESSIONS)
             key = {"Idempotency-Key": str(uuid.uuid4()), **api}
             with self.lock:
-                leave = number in self.enrolled
+                leave = (session, number) in self.enrolled
             if leave:
                 status, _, latency = self.request(
-                    "POST", f"/api/v1/sessions/{SESSION}/enrolments/{urllib.parse.quote(number)}/withdrawal", {"reason": "soak"}, key)
+                    "POST", f"/api/v1/sessions/{session}/enrolments/{urllib.parse.quote(number)}/withdrawal", {"reason": "soak"}, key)
             else:
-                status, _, latency = self.request("POST", f"/api/v1/sessions/{SESSION}/enrolments", {"staffNumber": number}, key)
+                status, _, latency = self.request("POST", f"/api/v1/sessions/{session}/enrolments", {"staffNumber": number}, key)
             if status in (200, 201):
                 with self.lock:
-                    (self.enrolled.discard if leave else self.enrolled.add)(number)
+                    (self.enrolled.discard if leave else self.enrolled.add)((session, number))
         with self.lock:
             self.samples.append((time.monotonic(), kind, status, latency))
 
@@ -124,10 +128,11 @@ def main():
         serials = re.findall(r"[A-Z]+-\d{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", seeded.stdout)
         token = run([kalan, "token", "create", "drh", "--name", "soak"], env).stdout.strip()
         day = lambda n: time.strftime("%Y-%m-%d", time.gmtime(time.time() + n * 86400))  # noqa: E731
-        made = run([kalan, "session", "add", SESSION, "--course", "TEL-FOND", "--partner", "ITRC", "--from", day(60), "--to", day(64),
-                    "--capacity", "20", "--deadline", day(30), "--status", "open", "--city", "Bamako", "--country", "ML"], env)
-        if made.returncode != 0:
-            raise SystemExit(f"soak: could not add its session: {made.stdout}{made.stderr}")
+        for i, code in enumerate(SESSIONS):
+            made = run([kalan, "session", "add", code, "--course", "TEL-FOND", "--partner", "ITRC", "--from", day(60 + 10 * i), "--to", day(64 + 10 * i),
+                        "--capacity", "20", "--deadline", day(30), "--status", "open", "--city", "Bamako", "--country", "ML"], env)
+            if made.returncode != 0:
+                raise SystemExit(f"soak: could not add its session: {made.stdout}{made.stderr}")
         port = free_port()
         server = subprocess.Popen([kalan, "serve", "--port", str(port)], stdout=open(os.path.join(work, "serve.log"), "w"),
                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
@@ -170,11 +175,12 @@ def main():
             return rss // 1024, len(os.listdir(f"/proc/{server.pid}/fd"))
 
         # A roster in its steady state first: half the staff enrolled (seats, then a waitlist).
-        for number in staff[::2]:
-            status, _, _ = load.request("POST", f"/api/v1/sessions/{SESSION}/enrolments", {"staffNumber": number},
-                                        {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
-            if status in (200, 201):
-                load.enrolled.add(number)
+        for code in SESSIONS:
+            for number in staff[::2]:
+                status, _, _ = load.request("POST", f"/api/v1/sessions/{code}/enrolments", {"staffNumber": number},
+                                            {"Authorization": f"Bearer {token}", "Idempotency-Key": str(uuid.uuid4())})
+                if status in (200, 201):
+                    load.enrolled.add((code, number))
         deadlocks_before = int(sql("SELECT deadlocks FROM pg_stat_database WHERE datname = 'kalan'") or 0)
         size_start = page_size()
         started = time.monotonic()

@@ -276,11 +276,16 @@ public struct EmbeddedPostgres: Sendable {
 
     /// Runs a program to completion in "/" (the postgres user may not be allowed into our working
     /// folder), standard error merged into the output; under `user` through runuser.
-    static func execute(_ executable: URL, _ arguments: [String], as user: String?) async throws -> (code: Int32, output: String) {
+    static func execute(
+        _ executable: URL, _ arguments: [String], as user: String?, environment: [String: String] = [:]
+    ) async throws -> (code: Int32, output: String) {
         let command = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable.path] } ?? [executable.path]
+        var updates: [Environment.Key: String?] = [:]
+        for (name, value) in environment { if let key = Environment.Key(rawValue: name) { updates[key] = value } }
         do {
             let result = try await Subprocess.run(
-                .path(FilePath(command[0])), arguments: Arguments(Array(command.dropFirst()) + arguments), workingDirectory: FilePath("/"),
+                .path(FilePath(command[0])), arguments: Arguments(Array(command.dropFirst()) + arguments), environment: .inherit.updating(updates),
+                workingDirectory: FilePath("/"),
                 input: .none, output: .string(limit: 1 << 20), error: .combinedWithOutput)
             let code: Int32 =
                 switch result.terminationStatus {

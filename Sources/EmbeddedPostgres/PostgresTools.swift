@@ -5,9 +5,35 @@ import Foundation
 public enum PostgresTools {
     /// Runs a tool of the server's binary folder (`pg_dump`…); under root as `as` when given.
     public static func run(
-        _ tool: String, _ arguments: [String], binDirectory: String? = nil, as user: String? = nil
+        _ tool: String, _ arguments: [String], binDirectory: String? = nil, as user: String? = nil, environment: [String: String] = [:]
     ) async throws -> (code: Int32, output: String) {
-        try await EmbeddedPostgres.execute(find(tool, binDirectory: binDirectory), arguments, as: EmbeddedPostgres.isRoot ? user : nil)
+        try await EmbeddedPostgres.execute(find(tool, binDirectory: binDirectory), arguments, as: EmbeddedPostgres.isRoot ? user : nil, environment: environment)
+    }
+
+    /// A libpq URL (or `key=value` connection string) split so that its password never goes on
+    /// a command line, where any local user may read it (`/proc/PID/cmdline`, `ps`): the URL
+    /// without the password (in the user part or as `password=`), and the password as
+    /// `PGPASSWORD` for the tool's environment, which only its user can read.
+    public static func connection(_ url: String) -> (url: String, environment: [String: String]) {
+        if url.contains("://") {
+            guard var components = URLComponents(string: url) else { return (url, [:]) }
+            var password = components.password
+            components.password = nil
+            if let items = components.queryItems, let item = items.first(where: { $0.name == "password" }) {
+                password = item.value ?? password
+                let kept = items.filter { $0.name != "password" }
+                components.queryItems = kept.isEmpty ? nil : kept
+            }
+            guard let stripped = components.string else { return (url, [:]) }
+            return (stripped, password.map { ["PGPASSWORD": $0] } ?? [:])
+        }
+        var password: String?
+        let kept = url.split(separator: " ").filter { pair in
+            guard pair.hasPrefix("password=") else { return true }
+            password = String(pair.dropFirst("password=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "'"))
+            return false
+        }
+        return (kept.joined(separator: " "), password.map { ["PGPASSWORD": $0] } ?? [:])
     }
 
     /// A client tool in the configured folder, then PostgreSQL's versioned folders (newest
@@ -31,8 +57,10 @@ public enum PostgresTools {
     }
 
     /// The same as `run`, failing with the tool's last lines when it does not exit 0.
-    public static func check(_ tool: String, _ arguments: [String], binDirectory: String? = nil, as user: String? = nil) async throws {
-        let result = try await run(tool, arguments, binDirectory: binDirectory, as: user)
+    public static func check(
+        _ tool: String, _ arguments: [String], binDirectory: String? = nil, as user: String? = nil, environment: [String: String] = [:]
+    ) async throws {
+        let result = try await run(tool, arguments, binDirectory: binDirectory, as: user, environment: environment)
         guard result.code == 0 else {
             throw EmbeddedPostgresError("\(tool) failed:\n" + result.output.split(separator: "\n").suffix(5).joined(separator: "\n"))
         }

@@ -8,11 +8,15 @@ public struct PostgresConfiguration: Sendable {
     public var url: String
     public var applicationName: String
     public var connectTimeoutSeconds: Int
+    /// PostgreSQL's `statement_timeout` for every statement of the connection (one blocked on a
+    /// lock included); nil: PostgreSQL's setting (none by default).
+    public var statementTimeoutSeconds: Int?
 
-    public init(url: String, applicationName: String = "kalan", connectTimeoutSeconds: Int = 10) {
+    public init(url: String, applicationName: String = "kalan", connectTimeoutSeconds: Int = 10, statementTimeoutSeconds: Int? = nil) {
         self.url = url
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
+        self.statementTimeoutSeconds = statementTimeoutSeconds
     }
 }
 
@@ -50,7 +54,7 @@ public final class PostgresConnection: @unchecked Sendable {
         let pairs: [(String, String)] = [
             ("dbname", configuration.url),
             ("client_encoding", "UTF8"),
-            ("options", sessionOptions),
+            ("options", sessionOptions + (configuration.statementTimeoutSeconds.map { " -c statement_timeout=\(max(0, $0))s" } ?? "")),
             ("application_name", configuration.applicationName),
             ("connect_timeout", String(configuration.connectTimeoutSeconds)),
         ]

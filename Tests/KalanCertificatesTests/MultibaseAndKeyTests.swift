@@ -16,27 +16,38 @@ import Testing
         ] as [([UInt8], String)])
     func base58BTCMatchesKnownEncodings(bytes: [UInt8], text: String) {
         #expect(Base58BTC.encode(bytes) == text)
-        #expect(Base58BTC.decode(text) == bytes)
+        #expect(Base58BTC.decode(text, maxBytes: 1024) == bytes)
     }
 
     @Test func base58BTCRoundTripsRandomBytesWithLeadingZeros() {
         var generator = SystemRandomNumberGenerator()
         for length in 0..<80 {
             let bytes = [0, 0] + (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            #expect(Base58BTC.decode(Base58BTC.encode(bytes)) == bytes)
+            #expect(Base58BTC.decode(Base58BTC.encode(bytes), maxBytes: bytes.count) == bytes)
         }
     }
 
     @Test(arguments: ["0", "O", "I", "l", "abc+", "é"])
     func base58BTCRejectsCharactersOutsideTheAlphabet(text: String) {
-        #expect(Base58BTC.decode(text) == nil)
+        #expect(Base58BTC.decode(text, maxBytes: 1024) == nil)
+    }
+
+    /// Decoding takes time that grows with the square of the length: a text longer than the
+    /// bytes wanted can encode to is refused on its length, before any decoding.
+    @Test func base58BTCRefusesTextLongerThanTheBytesWantedBeforeDecoding() {
+        let signature = [UInt8](repeating: 0xFF, count: 64)
+        #expect(Base58BTC.decode(Base58BTC.encode(signature), maxBytes: 64) == signature)
+        #expect(Base58BTC.decode(Base58BTC.encode(signature + [0xFF]), maxBytes: 64) == nil)
+        #expect(Base58BTC.decode(String(repeating: "z", count: 60_000), maxBytes: 64) == nil)
+        #expect(Multibase.decodeBase58BTC("z" + String(repeating: "2", count: 60_000), maxBytes: 64) == nil)
+        #expect(Base58BTC.maxEncodedLength(bytes: 64) >= Base58BTC.encode(signature).utf8.count)
     }
 
     @Test func multibaseRequiresTheZPrefix() {
         #expect(Multibase.encodeBase58BTC([1, 2, 3]) == "zLdp")
-        #expect(Multibase.decodeBase58BTC("zLdp") == [1, 2, 3])
-        #expect(Multibase.decodeBase58BTC("Ldp") == nil)
-        #expect(Multibase.decodeBase58BTC("mAQID") == nil)
+        #expect(Multibase.decodeBase58BTC("zLdp", maxBytes: 34) == [1, 2, 3])
+        #expect(Multibase.decodeBase58BTC("Ldp", maxBytes: 34) == nil)
+        #expect(Multibase.decodeBase58BTC("mAQID", maxBytes: 34) == nil)
     }
 
     @Test func secretKeyMultibaseOfTheW3CVectorGivesItsPublicKeyMultibase() throws {
@@ -50,11 +61,11 @@ import Testing
 
     @Test func publicKeyMultibaseIsHeaderEd01PlusTheRawKey() throws {
         let key = Ed25519SigningKey.generate()
-        let decoded = try #require(Multibase.decodeBase58BTC(key.publicKeyMultibase))
+        let decoded = try #require(Multibase.decodeBase58BTC(key.publicKeyMultibase, maxBytes: 34))
         #expect(decoded.count == 34)
         #expect(Array(decoded.prefix(2)) == [0xED, 0x01])
         #expect(Array(decoded.dropFirst(2)) == Array(key.publicKey.rawRepresentation))
-        let secret = try #require(Multibase.decodeBase58BTC(key.secretKeyMultibase))
+        let secret = try #require(Multibase.decodeBase58BTC(key.secretKeyMultibase, maxBytes: 34))
         #expect(Array(secret.prefix(2)) == [0x80, 0x26])
         #expect(Array(secret.dropFirst(2)) == Array(key.privateKey.rawRepresentation))
     }

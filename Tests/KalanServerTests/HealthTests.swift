@@ -49,6 +49,35 @@ struct HealthTests {
         }
         await pool.close()
     }
+
+    /// Issue 21: with the database gone, each resource answers 503 in its own form, with
+    /// Retry-After: the login page an HTML page (not "wrong password"), the issuer's profile and
+    /// the status list JSON problems.
+    @Test func withTheDatabaseGoneEachResourceAnswers503InItsOwnForm() async throws {
+        let pool = PostgresPool(
+            configuration: .init(url: "postgresql:///nowhere?host=/nonexistent-kalan-socket&user=postgres", connectTimeoutSeconds: 1),
+            maxConnections: 1)
+        let app = buildApplication(configuration: .init(), pool: pool, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "http://test"), logger: Logger(label: "test"))
+        try await app.test(.router) { client in
+            try await client.execute(
+                uri: "/login?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "username=hr&password=long-enough-1")
+            ) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] != nil)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+            }
+            for path in ["/issuer", "/status/1", "/issuer/achievements/TEL-101"] {
+                try await client.execute(uri: path, method: .get, headers: [.acceptLanguage: "en"]) { response in
+                    #expect(response.status == .serviceUnavailable, "\(path)")
+                    #expect(response.headers[.retryAfter] != nil, "\(path)")
+                    #expect(response.headers[.contentType] == "application/problem+json", "\(path)")
+                    #expect(String(buffer: response.body).contains("\"status\":503"), "\(path)")
+                }
+            }
+        }
+        await pool.close()
+    }
 }
 
 @Suite("Metrics: Prometheus text with routes, never raw values")

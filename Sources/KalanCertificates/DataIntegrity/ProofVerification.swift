@@ -62,7 +62,7 @@ extension DataIntegrity {
         guard let type = proofOptions["type"]?.stringValue else { throw .malformed }
         guard type == proofType, proofOptions["cryptosuite"]?.stringValue == cryptosuite else { throw .unknownSuite }
         guard let proofValue = proofOptions.removeValue(forKey: "proofValue")?.stringValue,
-            let proofBytes = Multibase.decodeBase58BTC(proofValue), proofBytes.count == 64,
+            let proofBytes = Multibase.decodeBase58BTC(proofValue, maxBytes: 64), proofBytes.count == 64,
             let verificationMethod = proofOptions["verificationMethod"]?.stringValue,
             proofOptions["proofPurpose"]?.stringValue != nil
         else { throw .malformed }

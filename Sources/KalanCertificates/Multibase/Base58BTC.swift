@@ -32,8 +32,15 @@ public enum Base58BTC {
         return String(decoding: text, as: UTF8.self)
     }
 
-    /// nil when `text` holds a character outside the alphabet.
-    public static func decode(_ text: String) -> [UInt8]? {
+    /// The longest text that `count` bytes encode to: each byte is at most log(256)/log(58) ≈ 1.366
+    /// digits (a leading zero byte is one "1").
+    public static func maxEncodedLength(bytes count: Int) -> Int { count * 138 / 100 + 1 }
+
+    /// nil when `text` holds a character outside the alphabet, or is longer than `maxBytes` bytes
+    /// can encode to: the length is checked first, as decoding takes time that grows with the
+    /// square of the length (a pasted 60 KB value would cost half a minute).
+    public static func decode(_ text: String, maxBytes: Int) -> [UInt8]? {
+        guard text.utf8.count <= maxEncodedLength(bytes: maxBytes) else { return nil }
         let input = Array(text.utf8)
         let leadingOnes = input.prefix { $0 == alphabet[0] }.count
         // Bytes, least significant first.
@@ -53,7 +60,8 @@ public enum Base58BTC {
                 carry >>= 8
             }
         }
-        return Array(repeating: 0, count: leadingOnes) + bytes.reversed()
+        let decoded = Array(repeating: 0, count: leadingOnes) + bytes.reversed()
+        return decoded.count <= maxBytes ? decoded : nil
     }
 }
 
@@ -65,9 +73,10 @@ public enum Multibase {
         String(base58BTCPrefix) + Base58BTC.encode(bytes)
     }
 
-    /// nil unless `text` is `z` followed by valid base58btc.
-    public static func decodeBase58BTC(_ text: String) -> [UInt8]? {
+    /// nil unless `text` is `z` followed by valid base58btc of at most `maxBytes` bytes (checked
+    /// on the text's length before decoding).
+    public static func decodeBase58BTC(_ text: String, maxBytes: Int) -> [UInt8]? {
         guard text.first == base58BTCPrefix else { return nil }
-        return Base58BTC.decode(String(text.dropFirst()))
+        return Base58BTC.decode(String(text.dropFirst()), maxBytes: maxBytes)
     }
 }

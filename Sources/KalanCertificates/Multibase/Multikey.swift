@@ -36,7 +36,7 @@ public enum Multikey {
     }
 
     static func payload(of text: String, header: [UInt8]) throws(MultikeyError) -> [UInt8] {
-        guard let bytes = Multibase.decodeBase58BTC(text) else { throw .notBase58BTCMultibase }
+        guard let bytes = Multibase.decodeBase58BTC(text, maxBytes: header.count + 32) else { throw .notBase58BTCMultibase }
         guard bytes.starts(with: header) else { throw .wrongHeader }
         guard bytes.count == header.count + 32 else { throw .wrongLength }
         return Array(bytes.dropFirst(header.count))

@@ -53,6 +53,9 @@ public protocol AccountStore: Sendable {
     func users() async throws -> [User]
     func insert(_ user: User, passwordHash: String) async throws
     func setPassword(userID: UUID, hash: String) async throws
+    /// Ends the user's web sessions, but the one whose hash is `keeping`, and revokes their API
+    /// tokens (after a password change or reset); how many of each.
+    func endSessions(userID: UUID, keeping: [UInt8]?, at: Date) async throws -> (webSessions: Int, tokens: Int)
     func setActive(userID: UUID, active: Bool) async throws
     func passwordHash(userID: UUID) async throws -> String?
     func insert(token: APIToken, hash: [UInt8]) async throws

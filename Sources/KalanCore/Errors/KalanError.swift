@@ -29,6 +29,8 @@ public enum KalanError: Error, Sendable, Equatable {
     case scoresChanged(differences: [ScoreDifference])
     /// The request's body is larger than its route takes (413).
     case tooLarge(maxBytes: Int)
+    /// The request's body did not arrive within so many seconds (408).
+    case tooSlow(seconds: Int)
     /// Too many requests from one address in a short time (public verification); try again
     /// after so many seconds (429).
     case rateLimited(retryAfter: Int)
@@ -139,6 +141,8 @@ public enum KalanError: Error, Sendable, Equatable {
                 ? t("error.too_large_mb", ["size": String(maxBytes >> 20)]) : t("error.too_large_kb", ["size": String(max(1, maxBytes >> 10))])
         case .rateLimited(let seconds):
             return t("error.rate_limited", ["seconds": String(seconds)])
+        case .tooSlow(let seconds):
+            return t("error.too_slow", ["seconds": String(seconds)])
         case .storageFailure:
             return t("error.internal")
         }

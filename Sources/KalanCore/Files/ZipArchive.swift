@@ -10,6 +10,32 @@ public struct ZipArchive {
 
     public init() {}
 
+    /// A member name made of people's text (a certificate's "serial family given.pdf"), safe
+    /// whatever that text holds: no folder separator or drive colon (a member is never put
+    /// outside the folder it is unpacked in), no run of dots, no control or invisible character,
+    /// none of the characters Windows refuses in file names, no leading dot or space, and at
+    /// most 150 UTF-8 bytes before the extension. Whatever is refused becomes "_".
+    public static func safeFileName(_ stem: String, extension ext: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in stem.unicodeScalars {
+            let refused =
+                "/\\:*?\"<>|".unicodeScalars.contains(scalar) || scalar.properties.generalCategory == .control
+                || DisguisingCharacters.isDisguising(scalar)
+            let next: Unicode.Scalar = refused ? "_" : scalar
+            if next == ".", out.last == "." { continue }
+            out.append(next)
+        }
+        var name = Substring(String(out))
+        while let first = name.first, first == "." || first == " " { name = name.dropFirst() }
+        while let last = name.last, last == "." || last == " " { name = name.dropLast() }
+        var bounded = ""
+        for character in name {
+            guard bounded.utf8.count + String(character).utf8.count <= 150 else { break }
+            bounded.append(character)
+        }
+        return (bounded.isEmpty ? "_" : bounded) + "." + ext
+    }
+
     public mutating func add(name: String, data: Data) {
         let nameBytes = Data(name.utf8)
         let crc = CRC32.checksum(data)

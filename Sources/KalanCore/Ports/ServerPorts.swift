@@ -6,18 +6,33 @@ import Foundation
 /// Stored answers to writes that carried an `Idempotency-Key`, so a replay gets the first
 /// response and creates nothing twice.
 public protocol IdempotencyStore: Sendable {
-    func claim(key: String, principal: String, method: String, path: String, requestHash: Data) async throws -> IdempotencyClaim
-    func save(key: String, principal: String, status: Int, body: Data) async throws
-    /// Lets the key be used again after the operation failed.
-    func release(key: String, principal: String) async throws
+    /// Runs `operation` once for the key: the key's claim, what the operation stores and its
+    /// answer (status below 500) are kept in one transaction, so that they are kept together or
+    /// not at all, and the answer a retry gets always matches what was stored. An answer of 500
+    /// or more keeps nothing: the key is free again. The same key with the same request while
+    /// the first runs waits for it, then gets its answer.
+    func perform<Value: Sendable>(
+        key: String, principal: String, method: String, path: String, requestHash: Data,
+        _ operation: @Sendable () async throws -> IdempotentAnswer<Value>
+    ) async throws -> IdempotencyOutcome<Value>
 }
 
-public enum IdempotencyClaim: Sendable, Equatable {
-    /// First use: run the operation, then `save`.
-    case claimed
+/// What an operation answered: the status and body kept for replays, and its own value.
+public struct IdempotentAnswer<Value: Sendable>: Sendable {
+    public var status: Int
+    public var body: Data
+    public var value: Value
+    public init(status: Int, body: Data, value: Value) {
+        (self.status, self.body, self.value) = (status, body, value)
+    }
+}
+
+public enum IdempotencyOutcome<Value: Sendable>: Sendable {
+    /// First use: the operation ran (and its answer was kept with what it stored).
+    case performed(Value)
     /// Seen before with the same request: replay this.
     case replay(status: Int, body: Data)
-    /// Same key, different request, or the first is still running.
+    /// Same key, different request (or the first still running past the statement timeout).
     case conflict
 }
 

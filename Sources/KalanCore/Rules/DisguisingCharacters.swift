@@ -1,18 +1,49 @@
-/// Characters that change how text is displayed without being seen: bidirectional overrides and
-/// isolates (U+202A–U+202E, U+2066–U+2069), direction marks (U+200E, U+200F, U+061C), and
-/// zero-width spaces and joiners that only hide (U+200B, U+2060, U+FEFF). A name holding one can
-/// read as another name on a certificate ("…\u{202E}…"), so names and other text refuse them.
-/// The zero-width joiner and non-joiner (U+200D, U+200C) stay allowed: Persian and other scripts
-/// write names with them.
+/// Characters that change how text is displayed without being seen: every default-ignorable
+/// code point (Unicode's `Default_Ignorable_Code_Point`: soft hyphen, Hangul fillers, invisible
+/// operators, variation selectors, tag characters…) and every format character (category `Cf`:
+/// bidirectional overrides, isolates and marks, zero-width spaces). A name holding one can read
+/// as another name on a certificate ("…\u{202E}…"), or hide that two names differ, so names,
+/// positions and other text refuse them.
+///
+/// The zero-width joiner and non-joiner (U+200D, U+200C) stay allowed where a script needs them
+/// (Persian writes names with the non-joiner, Indic scripts use both after a virama): between
+/// two letters or marks, one of them not ASCII. Anywhere else they only hide.
 public enum DisguisingCharacters {
     public static func contains(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.contains { isDisguising($0) }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+        var previous: Unicode.Scalar?
+        var pendingJoiner = false
+        for scalar in text.unicodeScalars {
+            if isDisguising(scalar) { return true }
+            if isJoiner(scalar) {
+                guard !pendingJoiner, let previous, joins(previous) else { return true }
+                pendingJoiner = true
+            } else {
+                if pendingJoiner {
+                    guard joins(scalar), let previous, !(previous.isASCII && scalar.isASCII) else { return true }
+                    pendingJoiner = false
+                }
+                previous = scalar
+            }
+        }
+        return pendingJoiner
     }
 
+    /// A default-ignorable or format character, but the two joiners (judged in context by `contains`).
     public static func isDisguising(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x202A...0x202E, 0x2066...0x2069, 0x200E, 0x200F, 0x061C, 0x200B, 0x2060, 0xFEFF: true
-        default: false
+        guard scalar.value >= 0xA0, !isJoiner(scalar) else { return false }
+        let properties = scalar.properties
+        return properties.isDefaultIgnorableCodePoint || properties.generalCategory == .format
+    }
+
+    static func isJoiner(_ scalar: Unicode.Scalar) -> Bool { scalar.value == 0x200C || scalar.value == 0x200D }
+
+    /// A letter or a combining mark: what a joiner may stand beside.
+    static func joins(_ scalar: Unicode.Scalar) -> Bool {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .nonspacingMark, .spacingMark: return true
+        default: return properties.isAlphabetic
         }
     }
 }

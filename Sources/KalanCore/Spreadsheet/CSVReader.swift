@@ -9,6 +9,8 @@ public struct CSVRecord: Sendable, Equatable {
 public struct CSVError: Error, Sendable, Equatable {
     public enum Reason: Sendable, Equatable {
         case empty, unterminatedQuote, invalidUTF8, unreadableWorkbook
+        /// A workbook over one of the limits of `XLSXSheetReader`: refused before it costs the server.
+        case workbookTooLarge(megabytes: Int), workbookColumns(max: Int), workbookCells(max: Int), workbookStrings(max: Int, length: Int)
     }
     public var line: Int
     public var reason: Reason
@@ -24,6 +26,11 @@ public struct CSVError: Error, Sendable, Equatable {
         case .unterminatedQuote: return Messages.text("import.file.unterminated_quote", language, ["line": String(line)])
         case .invalidUTF8: return Messages.text("import.file.invalid_utf8", language, ["line": String(line)])
         case .unreadableWorkbook: return Messages.text("hr.import.unreadable_workbook", language)
+        case .workbookTooLarge(let megabytes): return Messages.text("hr.import.workbook_too_large", language, ["megabytes": String(megabytes)])
+        case .workbookColumns(let max): return Messages.text("hr.import.workbook_columns", language, ["line": String(line), "max": String(max)])
+        case .workbookCells(let max): return Messages.text("hr.import.workbook_cells", language, ["max": String(max)])
+        case .workbookStrings(let max, let length):
+            return Messages.text("hr.import.workbook_strings", language, ["max": String(max), "length": String(length)])
         }
     }
 }

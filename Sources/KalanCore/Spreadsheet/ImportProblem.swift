@@ -14,6 +14,8 @@ public struct ImportProblem: Sendable, Equatable {
         case tooLong(max: Int)
         case duplicate(firstLine: Int)
         case unknownDepartment
+        /// A character that hides or reorders text (`DisguisingCharacters`).
+        case hiddenCharacters
     }
 
     public init(line: Int?, column: String?, value: String?, reason: Reason) {
@@ -34,6 +36,7 @@ public struct ImportProblem: Sendable, Equatable {
         case .tooLong(let max): return t("too_long", ["max": String(max)])
         case .duplicate(let first): return t("duplicate", ["line": String(first)])
         case .unknownDepartment: return t("unknown_department")
+        case .hiddenCharacters: return Messages.text("problem.control_characters", language)
         }
     }
 }

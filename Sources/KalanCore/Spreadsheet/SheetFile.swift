@@ -15,7 +15,13 @@ public enum SheetFile {
             do {
                 return (try XLSXSheetReader.firstSheet(data), .xlsx)
             } catch {
-                throw CSVError(line: 1, reason: .unreadableWorkbook)
+                switch error {
+                case .unreadable: throw CSVError(line: 1, reason: .unreadableWorkbook)
+                case .tooLarge: throw CSVError(line: 1, reason: .workbookTooLarge(megabytes: XLSXSheetReader.maxInflatedBytes >> 20))
+                case .columns(let line): throw CSVError(line: line, reason: .workbookColumns(max: XLSXSheetReader.maxColumns))
+                case .cells: throw CSVError(line: 1, reason: .workbookCells(max: XLSXSheetReader.maxCells))
+                case .strings: throw CSVError(line: 1, reason: .workbookStrings(max: XLSXSheetReader.maxSharedStrings, length: XLSXSheetReader.maxTextLength))
+                }
             }
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {

@@ -31,7 +31,7 @@ public enum TraineeSheet {
     /// A name has a letter and none of the characters that only code or markup would use; one
     /// pass over the scalars, as it runs for every line of large files.
     static func isPlausibleName(_ text: String) -> Bool {
-        var hasLetter = false
+        var hasLetter = false, hasJoiner = false
         for scalar in text.unicodeScalars {
             if scalar.isASCII {
                 let v = scalar.value
@@ -42,12 +42,18 @@ public enum TraineeSheet {
                 }
             } else if scalar.properties.generalCategory == .control || DisguisingCharacters.isDisguising(scalar) {
                 return false
+            } else if DisguisingCharacters.isJoiner(scalar) {
+                hasJoiner = true
             } else if scalar.properties.isAlphabetic {
                 hasLetter = true
             }
         }
-        return hasLetter
+        return hasLetter && !(hasJoiner && DisguisingCharacters.contains(text))
     }
+
+    /// Characters that hide or reorder text: refused in positions and department names as in names
+    /// (a position may hold a line break: a cell written on two lines).
+    static func hidesCharacters(_ text: String) -> Bool { DisguisingCharacters.contains(text) }
 
     static func fold(_ text: String) -> String {
         // Most cells (F, M, oui, non) are short ASCII words: nothing to fold but the case.
@@ -152,10 +158,18 @@ public enum TraineeSheet {
             let category = value(.category)?.uppercased()
             if let category, !TextPattern.isCategory(category) { fail(.category, .format(expected: "A, B1, B2, C…")) }
             let position = value(.position)
-            if let position, position.count > FieldLimits.position { fail(.position, .tooLong(max: FieldLimits.position)) }
+            if let position, position.count > FieldLimits.position {
+                fail(.position, .tooLong(max: FieldLimits.position))
+            } else if let position, Self.hidesCharacters(position) {
+                fail(.position, .hiddenCharacters)
+            }
             // A code or a name: matched against the register when the file is imported.
             let department = value(.department)
-            if let department, department.count > FieldLimits.position { fail(.department, .tooLong(max: FieldLimits.position)) }
+            if let department, department.count > FieldLimits.position {
+                fail(.department, .tooLong(max: FieldLimits.position))
+            } else if let department, Self.hidesCharacters(department) {
+                fail(.department, .hiddenCharacters)
+            }
             let email = value(.email)?.lowercased()
             if let email, email.count > FieldLimits.email {
                 fail(.email, .tooLong(max: FieldLimits.email))

@@ -83,14 +83,21 @@ public struct Accounts: Sendable {
         }
     }
 
+    /// A new password set by an administrator: every web session of the person and every API
+    /// token of theirs end with the old one (whoever knew it is signed out).
     public func resetPassword(username: String, password: String, actor: Actor) async throws {
         guard actor.isAdmin else { throw KalanError.forbidden }
         try Self.check(password: password)
         let hash = try await hasher.hash(password)
+        let now = clock.now()
         try await repository.transaction { work in
             guard let user = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
             try await work.setPassword(userID: user.id, hash: hash)
-            try await work.audit(AuditEntry(actor: actor, action: "user.reset-password", entity: .user, entityID: user.username))
+            let ended = try await work.endSessions(userID: user.id, keeping: nil, at: now)
+            try await work.audit(
+                AuditEntry(
+                    actor: actor, action: "user.reset-password", entity: .user, entityID: user.username,
+                    after: ["web_sessions_ended": String(ended.webSessions), "tokens_revoked": String(ended.tokens)]))
         }
     }
 

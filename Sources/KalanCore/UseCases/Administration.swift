@@ -264,19 +264,49 @@ public struct AuditLog: Sendable {
 extension Accounts {
     /// Every signed-in person changes their own password: the current one first, the new one
     /// twice. A wrong current password is named beside its field; nothing changes then.
-    public func changeOwnPassword(username: String, current: String, new: String, confirmation: String) async throws {
+    ///
+    /// The current password is checked as a login's is, and counted with the logins (same
+    /// limits, from `address`): a stolen session cannot guess at it faster than at the login
+    /// form, and more than 72 UTF-8 bytes (all bcrypt reads) is a wrong password. Once changed,
+    /// the person's other web sessions and every API token of theirs end; the session whose
+    /// secret is `keepingSession` (the one making the change) stays.
+    public func changeOwnPassword(
+        username: String, current: String, new: String, confirmation: String, keepingSession: String?, address: String, limits: LoginLimits = .init()
+    ) async throws {
         guard !current.isEmpty else { throw KalanError.invalid(field: "current_password", problem: .required) }
+        guard !current.hasControlCharacters else { throw KalanError.invalid(field: "current_password", problem: .controlCharacters) }
         do { try Self.check(password: new) } catch KalanError.invalid(_, let problem) {
             throw KalanError.invalid(field: "new_password", problem: problem)
         }
         guard new == confirmation else { throw KalanError.invalid(field: "confirm", problem: .mismatch) }
-        guard current.utf8.count <= 200, let user = try await authenticate(username: username, password: current) else {
+        let now = clock.now()
+        let name = String(username.normalisedText.lowercased().prefix(FieldLimits.username))
+        let count = try await repository.transaction { work in
+            try await work.countLoginAttempt(
+                username: name, address: address, at: now, window: limits.window, perAccountAndAddress: limits.perAccountAndAddress,
+                perAddress: limits.perAddress)
+        }
+        let attempt: Int64
+        switch count {
+        case .refused(let seconds): throw KalanError.tooManyAttempts(retryAfter: seconds)
+        case .counted(let id, let accountFailures):
+            attempt = id
+            let delay = limits.delay(afterAccountFailures: accountFailures)
+            if delay > .zero { try await Task.sleep(for: delay) }
+        }
+        guard current.utf8.count <= FieldLimits.passwordBytes, let user = try await authenticate(username: name, password: current) else {
             throw KalanError.invalid(field: "current_password", problem: .wrongPassword)
         }
         let hash = try await hasher.hash(new)
+        let kept = keepingSession.map(Self.digest)
         try await repository.transaction { work in
+            try await work.forgetLoginAttempt(id: attempt)
             try await work.setPassword(userID: user.id, hash: hash)
-            try await work.audit(AuditEntry(actor: user.actor, action: "user.change-password", entity: .user, entityID: user.username))
+            let ended = try await work.endSessions(userID: user.id, keeping: kept, at: now)
+            try await work.audit(
+                AuditEntry(
+                    actor: user.actor, action: "user.change-password", entity: .user, entityID: user.username,
+                    after: ["web_sessions_ended": String(ended.webSessions), "tokens_revoked": String(ended.tokens)]))
         }
     }
 }

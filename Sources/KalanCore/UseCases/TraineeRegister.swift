@@ -14,7 +14,9 @@ public struct TraineeRegister: Sendable {
     @discardableResult
     public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil) async throws -> TraineeImportSummary {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let reading = TraineeSheet.sheet(data)
+        // Reading a sheet (up to 20 MB, or a workbook unpacked to 100 MB) is CPU work: off
+        // Swift's cooperative threads, which every other request needs.
+        let reading = await Background.run { TraineeSheet.sheet(data) }
         let departmentColumn = reading.headers["department"] ?? "department"
         // The department column holds a code or a name (French or English, accents and case aside).
         let departments = try await repository.transaction { try await $0.departments() }

@@ -5,7 +5,9 @@ import KalanCore
 import OpenAPIRuntime
 
 /// Honours `Idempotency-Key` on POST: the first response is stored and replayed for the same
-/// key and request; the same key with another request, or while the first runs, is a 409.
+/// key and request; the same key with another request is a 409. The claim, the write and the
+/// stored response are one transaction (`IdempotencyStore.perform`): what a retry is answered
+/// is always what was stored.
 struct IdempotencyMiddleware: ServerMiddleware {
     let store: any IdempotencyStore
     static let header = HTTPField.Name("Idempotency-Key")!
@@ -24,7 +26,16 @@ struct IdempotencyMiddleware: ServerMiddleware {
         hasher.update(data: Data("\(request.method.rawValue) \(path)\n".utf8))
         hasher.update(data: bytes)
         let hash = Data(hasher.finalize())
-        switch try await store.claim(key: key, principal: principal, method: request.method.rawValue, path: path, requestHash: hash) {
+        let sent = bytes
+        let outcome = try await store.perform(key: key, principal: principal, method: request.method.rawValue, path: path, requestHash: hash) {
+            let (response, responseBody) = try await next(request, HTTPBody(sent), metadata)
+            var stored = Data()
+            if let responseBody { stored = try await Data(collecting: responseBody, upTo: 1 << 22) }
+            return IdempotentAnswer(status: response.status.code, body: stored, value: Answered(response: response, body: stored))
+        }
+        switch outcome {
+        case .performed(let answered):
+            return (answered.response, HTTPBody(answered.body))
         case .replay(let status, let stored):
             var fields = HTTPFields()
             fields[.contentType] = status >= 400 ? Problem.mediaType : "application/json"
@@ -36,21 +47,11 @@ struct IdempotencyMiddleware: ServerMiddleware {
                 Problem(
                     type: "/problems/idempotency-conflict", title: Messages.text("api.idempotency", language), status: 409,
                     detail: Messages.text("api.idempotency_detail", language)))
-        case .claimed:
-            do {
-                let (response, responseBody) = try await next(request, HTTPBody(bytes), metadata)
-                var stored = Data()
-                if let responseBody { stored = try await Data(collecting: responseBody, upTo: 1 << 22) }
-                if response.status.code < 500 {
-                    try await store.save(key: key, principal: principal, status: response.status.code, body: stored)
-                } else {
-                    try await store.release(key: key, principal: principal)
-                }
-                return (response, HTTPBody(stored))
-            } catch {
-                try? await store.release(key: key, principal: principal)
-                throw error
-            }
         }
+    }
+
+    struct Answered: Sendable {
+        let response: HTTPResponse
+        let body: Data
     }
 }

@@ -34,7 +34,7 @@ extension KalanAPI {
         let pdfs = try await Self.render(contents)
         var archive = ZipArchive()
         for (content, pdf) in zip(contents, pdfs) {
-            archive.add(name: "\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: pdf)
+            archive.add(name: ZipArchive.safeFileName("\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"), data: pdf)
         }
         return .ok(.init(body: .applicationZip(HTTPBody(archive.data))))
     }

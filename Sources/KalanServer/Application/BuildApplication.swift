@@ -40,7 +40,7 @@ public func buildApplication(
     let router = Router(context: KalanRequestContext.self)
     // First: every later step sees the client and host a trusted proxy names.
     router.add(middleware: ForwardedHeadersMiddleware(trusted: configuration.trustedProxies))
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: LiveRequestMetricsMiddleware())
     router.add(middleware: LogRequestsMiddleware(.debug))
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: CompressionMiddleware())
@@ -58,13 +58,16 @@ public func buildApplication(
     router.get("openapi.json") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: OpenAPIDocument.json)))
     }
-    let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware()).add(middleware: BodyLimitMiddleware())
+    let bodyLimit = BodyLimitMiddleware<KalanRequestContext>(baseDeadline: .seconds(configuration.bodyDeadlineSeconds))
     let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: configuration.bcryptCost), clock: configuration.clock)
     let secureCookies = configuration.publicURL.lowercased().hasPrefix("https:")
     // Pages: one router group whose errors become pages in the reader's language.
     let limiter = AddressRateLimiter(burst: configuration.verificationBurst, perMinute: configuration.verificationsPerMinute)
-    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts)).add(middleware: BodyLimitMiddleware())
-        .add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
+    // Counted before the body is read: a refused verification costs nothing.
+    let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware()).add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
+        .add(middleware: bodyLimit)
+    let pages = router.group().add(middleware: PageErrorMiddleware(accounts: accounts)).add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
+        .add(middleware: bodyLimit)
     PageRoutes(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)

@@ -10,10 +10,13 @@ struct KalanRequestContext: RequestContext, RemoteAddressRequestContext {
     var forwardedClient: String?
     /// True when the request came through a proxy (trusted, or one that added forwarding headers).
     var cameThroughProxy = false
+    /// The connection, for closing its input when a body comes too slowly.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
+        channel = source.channel
     }
 
     /// The client's IP address (or socket path): the one a trusted proxy named, else the socket's

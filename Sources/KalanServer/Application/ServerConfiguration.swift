@@ -17,6 +17,8 @@ public struct ServerConfiguration: Sendable {
     public var verificationsPerMinute = 30
     /// A connection with nothing received for this long (half-sent headers included) is closed.
     public var idleTimeoutSeconds: Int64 = 15
+    /// A request body must arrive within this, plus a second per 64 KB its route takes (408 past it).
+    public var bodyDeadlineSeconds: Int64 = 60
     /// The bearer token `/metrics` asks for; nil: only loopback clients without a proxy get it.
     public var metricsToken: String?
     /// Reverse proxies whose `Forwarded`/`X-Forwarded-*` headers are believed (KALAN_TRUSTED_PROXIES);

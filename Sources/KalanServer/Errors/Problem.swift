@@ -80,6 +80,7 @@ extension Problem {
         case .attendanceChanged: type = "attendance-changed"
         case .scoresChanged: type = "scores-changed"
         case .tooLarge: type = "too-large"
+        case .tooSlow: type = "too-slow"
         case .rateLimited: type = "rate-limited"
         }
         var differences: [Difference]?
@@ -114,6 +115,7 @@ extension KalanError: HTTPResponseError {
         case .storageFailure: .internalServerError
         case .attendanceChanged, .scoresChanged: .conflict
         case .tooLarge: .contentTooLarge
+        case .tooSlow: .requestTimeout
         case .rateLimited: .tooManyRequests
         }
     }

@@ -4,6 +4,7 @@ import Hummingbird
 import KalanCore
 import Metrics
 import Prometheus
+import Synchronization
 
 /// Metrics go through swift-metrics: Hummingbird's `MetricsMiddleware` counts and times requests
 /// per route (the matched route, never the raw path, so staff numbers and serials never become
@@ -75,5 +76,83 @@ extension Array where Element == UInt8 {
     func constantTimeEquals(_ other: [UInt8]) -> Bool {
         guard count == other.count else { return false }
         return zip(self, other).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
+/// Hummingbird's `MetricsMiddleware`, but for the gauge of active requests: a request stops
+/// counting when its handler is done (answered, or failed), not when its answer has been written.
+/// A client that went away before reading its answer (a slow body cut off, a dropped connection)
+/// would otherwise stay counted forever, the write's completion never coming. Request counts,
+/// errors and durations are the same as Hummingbird's, under the same names.
+struct LiveRequestMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let cache = RequestMetricsCache()
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let active = cache.active(method: request.method)
+        active.increment()
+        do {
+            var response = try await next(request, context)
+            active.decrement()
+            let status = response.status
+            let metrics = cache.endpoint(route: context.endpointPath ?? "Unknown", method: request.method, status: status)
+            let body = response.body
+            response.body = ResponseBody(contentLength: body.contentLength) { writer in
+                defer {
+                    metrics.counter.increment()
+                    metrics.timer.recordNanoseconds(DispatchTime.now().uptimeNanoseconds - start)
+                }
+                try await body.write(writer)
+            }
+            return response
+        } catch {
+            active.decrement()
+            let status = (error as? any HTTPResponseError)?.status ?? .internalServerError
+            let metrics = cache.endpoint(route: context.endpointPath ?? "NotFound", method: request.method, status: status)
+            metrics.counter.increment()
+            metrics.errors.increment()
+            throw error
+        }
+    }
+}
+
+/// The metrics of each method and each (route, method, status), made once.
+final class RequestMetricsCache: Sendable {
+    struct Endpoint: Sendable {
+        let counter: Metrics.Counter
+        let timer: Metrics.Timer
+        let errors: Metrics.Counter
+    }
+    struct Key: Hashable {
+        let route: String
+        let method: HTTPRequest.Method
+        let status: HTTPResponse.Status
+    }
+    private let meters = Mutex<[HTTPRequest.Method: Meter]>([:])
+    private let endpoints = Mutex<[Key: Endpoint]>([:])
+
+    func active(method: HTTPRequest.Method) -> Meter {
+        meters.withLock { table in
+            if let meter = table[method] { return meter }
+            let meter = Meter(label: "http.server.active_requests", dimensions: [("http.request.method", method.description)])
+            table[method] = meter
+            return meter
+        }
+    }
+
+    func endpoint(route: String, method: HTTPRequest.Method, status: HTTPResponse.Status) -> Endpoint {
+        endpoints.withLock { table in
+            let key = Key(route: route, method: method, status: status)
+            if let found = table[key] { return found }
+            let labels = [("http.route", route), ("http.request.method", method.description), ("http.response.status_code", status.code.description)]
+            let made = Endpoint(
+                counter: Metrics.Counter(label: "hb.requests", dimensions: labels),
+                timer: Metrics.Timer(label: "http.server.request.duration", dimensions: labels, preferredDisplayUnit: .seconds),
+                errors: Metrics.Counter(
+                    label: "hb.request.errors",
+                    dimensions: [("http.route", route), ("http.request.method", method.description), ("error.type", status.code.description)]))
+            table[key] = made
+            return made
+        }
     }
 }

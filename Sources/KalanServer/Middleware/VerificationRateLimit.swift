@@ -46,18 +46,22 @@ public final class AddressRateLimiter: Sendable {
 }
 
 /// Public verification, limited per address: a serial's page and JSON, the downloads under it,
-/// and the form that checks a pasted credential. The empty form and the issuer's public
-/// documents are not counted.
+/// the form that checks a pasted credential, and the API's verification of a serial (the same
+/// lookup: one limiter, shared by the pages and the API, so one budget for both). The empty form
+/// and the issuer's public documents are not counted.
 struct VerificationRateLimitMiddleware: RouterMiddleware {
     let limiter: AddressRateLimiter
 
     static func counts(_ request: Request) -> Bool {
         let path = request.uri.path
+        if path.hasPrefix("/api/v1/certificates/") && path.hasSuffix("/verification") { return true }
         return path.hasPrefix("/verify/") || (path == "/verify" && request.method == .post)
     }
 
     func handle(_ request: Request, context: KalanRequestContext, next: (Request, KalanRequestContext) async throws -> Response) async throws -> Response {
         if Self.counts(request), let wait = limiter.take(context.clientAddress) {
+            // A refused form's body is not read: its connection ends with the answer.
+            if request.method == .post { BodyLimitMiddleware<KalanRequestContext>.closeAfterAnswer(context.channel) }
             throw KalanError.rateLimited(retryAfter: wait)
         }
         return try await next(request, context)

@@ -71,6 +71,9 @@ struct SessionPages: Sendable {
         do {
             session = try await accounts.login(username: username, password: password, address: address)
         } catch let error as KalanError {
+            // The database gone is no wrong password: the error page says to retry (503, Retry-After).
+            if case .unavailable = error { throw error }
+            if case .storageFailure = error { throw error }
             if case .tooManyAttempts(let seconds) = error {
                 return again(.init(form: error.message(in: page.language)), status: .tooManyRequests, headers: [.retryAfter: "\(seconds)"])
             }

@@ -24,6 +24,8 @@ public enum BitstringStatusList {
 
     /// The bitstring of an `encodedList`.
     public static func decode(_ encodedList: String) throws -> [UInt8] {
+        // A list of 131,072 entries compresses to a few KB; 4 MB of text is no status list.
+        guard encodedList.utf8.count <= 4 << 20 else { throw Failure(description: "encodedList is longer than 4 MB") }
         guard encodedList.hasPrefix("u") else { throw Failure(description: "encodedList is not multibase base64url (u…)") }
         var base64 = String(encodedList.dropFirst()).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }

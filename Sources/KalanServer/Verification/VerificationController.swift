@@ -147,26 +147,38 @@ struct VerificationController<Context: RequestContext>: Sendable {
     func pasted(_ request: Request) async throws -> Response {
         let language = request.language
         let body = try await request.body.collect(upTo: 256 * 1024)
-        let text: String
         let contentType = request.headers[.contentType] ?? ""
-        if MultipartForm.boundary(in: contentType) != nil {
-            do {
-                let multipart = try MultipartForm.parse(body: Array(body.readableBytesView), contentType: contentType)
-                // An uploaded file wins over the text area.
-                text = multipart.text("file") ?? multipart.text("credential") ?? ""
-            } catch {
-                let text = Messages.text("verify.unreadable", language, ["problem": error.description])
-                return try await render(request, result: Result(kind: "bad", verdict: text), status: .badRequest)
-            }
-        } else {
-            text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
-        }
-        guard let document = try? JSONValue(parsing: text) else {
-            return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_json", language)), status: .badRequest)
-        }
         let keys = try await repository.transaction { try await $0.signingKeys() }
-        let result = DataIntegrity.verify(document) { method in
-            keys.first { $0.id == method }.flatMap { try? Multikey.publicKey(fromMultibase: $0.publicKeyMultibase) }
+        // Reading the form, parsing the JSON and checking the proof take CPU in proportion to the
+        // body (64 KB at most): on NIO's blocking pool, as password hashing is, so that a few
+        // large pastes at once do not hold up every other request.
+        let checked = try await NIOThreadPool.singleton.runIfActive { () -> PastedCheck in
+            let text: String
+            if MultipartForm.boundary(in: contentType) != nil {
+                do throws(MultipartForm.Malformed) {
+                    let multipart = try MultipartForm.parse(body: Array(body.readableBytesView), contentType: contentType)
+                    // An uploaded file wins over the text area.
+                    text = multipart.text("file") ?? multipart.text("credential") ?? ""
+                } catch {
+                    return .unreadable(error.description)
+                }
+            } else {
+                text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
+            }
+            guard let document = try? JSONValue(parsing: text) else { return .notJSON }
+            let result = DataIntegrity.verify(document) { method in
+                keys.first { $0.id == method }.flatMap { try? Multikey.publicKey(fromMultibase: $0.publicKeyMultibase) }
+            }
+            return .checked(document, result)
+        }
+        let document: JSONValue, result: VerificationResult
+        switch checked {
+        case .unreadable(let problem):
+            let text = Messages.text("verify.unreadable", language, ["problem": problem])
+            return try await render(request, result: Result(kind: "bad", verdict: text), status: .badRequest)
+        case .notJSON:
+            return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_json", language)), status: .badRequest)
+        case .checked(let parsed, let verification): (document, result) = (parsed, verification)
         }
         let ours =
             result.isVerified
@@ -189,6 +201,13 @@ struct VerificationController<Context: RequestContext>: Sendable {
         }
         let why = result.failure?.rawValue ?? Messages.text("verify.key_unknown", language)
         return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_genuine", language, ["why": why])))
+    }
+
+    /// A pasted credential as read and checked off the request threads.
+    enum PastedCheck: Sendable {
+        case unreadable(String)
+        case notJSON
+        case checked(JSONValue, VerificationResult)
     }
 
     func serialOf(_ document: JSONValue) -> String? {

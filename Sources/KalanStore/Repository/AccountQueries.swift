@@ -29,6 +29,14 @@ extension PostgresUnitOfWork {
         try await query("UPDATE app_user SET password_hash = \(hash), version = version + 1, updated_at = now() WHERE id = \(userID)")
     }
 
+    func endSessions(userID: UUID, keeping: [UInt8]?, at: Date) async throws -> (webSessions: Int, tokens: Int) {
+        var sessions: PostgresQuery = "DELETE FROM web_session WHERE user_id = \(userID)"
+        if let keeping { sessions.append(" AND token_hash <> \(Data(keeping))") }
+        let ended = try await query(sessions).affectedRows
+        let revoked = try await query("UPDATE api_token SET revoked_at = \(at) WHERE user_id = \(userID) AND revoked_at IS NULL").affectedRows
+        return (ended, revoked)
+    }
+
     func setActive(userID: UUID, active: Bool) async throws {
         try await query("UPDATE app_user SET active = \(active), version = version + 1, updated_at = now() WHERE id = \(userID)")
         if !active { try await query("DELETE FROM web_session WHERE user_id = \(userID)") }

@@ -15,12 +15,15 @@ func mappingDriverErrors<T>(_ body: () async throws -> T) async throws -> T {
 
 extension KalanError {
     /// A constraint a user can break as the rule or field it guards; a lost connection (or a pool
-    /// that found none in time) as `.unavailable`; a value PostgreSQL refuses as `.invalid`; the
+    /// that found none in time, or a statement past the statement timeout) as `.unavailable`; a value PostgreSQL refuses as `.invalid`; the
     /// rest (bugs) as `.storageFailure` with the driver's description for the logs.
     public init(driver error: PostgresError) {
         if let domain = PostgresRepository.domainError(error) {
             self = domain
         } else if error.isConnectionLoss || error.reason == "the pool is closed" {
+            self = .unavailable
+        } else if error.sqlState == "57014" || error.sqlState == "55P03" {
+            // The statement timeout (a write blocked on a lock) or a lock not available: busy, try again.
             self = .unavailable
         } else if error.kind == .client, error.reason?.contains("NUL") == true {
             self = .invalid(field: error.column ?? "text", problem: .format(expected: "text without NUL characters"))

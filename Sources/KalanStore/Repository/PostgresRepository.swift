@@ -16,7 +16,12 @@ public struct PostgresRepository: KalanRepository {
 
     public func transaction<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
         try await mappingDriverErrors {
-            try await pool.withRetryingTransaction { connection in
+            if let ambient = AmbientTransaction.connection(on: pool) {
+                return try await AmbientTransaction.savepoint(ambient) { connection in
+                    try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
+                }
+            }
+            return try await pool.withRetryingTransaction { connection in
                 try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
             }
         }
@@ -24,7 +29,12 @@ public struct PostgresRepository: KalanRepository {
 
     public func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
         try await mappingDriverErrors {
-            try await pool.withConnection { connection in
+            if let ambient = AmbientTransaction.connection(on: pool) {
+                return try await AmbientTransaction.savepoint(ambient) { connection in
+                    try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
+                }
+            }
+            return try await pool.withConnection { connection in
                 try await body(PostgresUnitOfWork(connection: connection, cohortIndex: cohortIndex))
             }
         }

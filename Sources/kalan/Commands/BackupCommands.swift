@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddedPostgres
 import Foundation
+import KalanCertificates
 import KalanCore
 import KalanStore
 import Postgres
@@ -27,9 +28,11 @@ struct Backup: AsyncParsableCommand {
             }
             let work = try BackupWork.folder()
             defer { try? FileManager.default.removeItem(at: work) }
+            // The password goes through pg_dump's environment, never its command line.
+            let connection = PostgresTools.connection(ctx.runtime.url)
             try await PostgresTools.check(
-                "pg_dump", ["--format=custom", "--no-owner", "--file", work.appendingPathComponent(BackupFile.dump).path, ctx.runtime.url],
-                binDirectory: GlobalOptions.settings.postgresBinDirectory)
+                "pg_dump", ["--format=custom", "--no-owner", "--file", work.appendingPathComponent(BackupFile.dump).path, "--dbname", connection.url],
+                binDirectory: GlobalOptions.settings.postgresBinDirectory, environment: connection.environment)
             var members = [BackupFile.dump]
             if FileManager.default.fileExists(atPath: global.signingKeyPath) {
                 try FileManager.default.copyItem(atPath: global.signingKeyPath, toPath: work.appendingPathComponent(BackupFile.key).path)
@@ -65,11 +68,16 @@ struct Restore: AsyncParsableCommand {
             }
             let work = try BackupWork.folder()
             defer { try? FileManager.default.removeItem(at: work) }
-            let tar = try await PostgresTools.runProgram("/usr/bin/tar", ["-xf", source.path, "-C", work.path, BackupFile.dump])
+            let tar = try await PostgresTools.runProgram("/usr/bin/tar", ["--no-same-owner", "-xf", source.path, "-C", work.path, BackupFile.dump])
             guard tar.code == 0 else { throw KalanError.invalid(field: "file", problem: .format(expected: "kalan db backup")) }
-            _ = try await PostgresTools.runProgram("/usr/bin/tar", ["-xf", source.path, "-C", work.path, BackupFile.key])
+            _ = try await PostgresTools.runProgram("/usr/bin/tar", ["--no-same-owner", "-xf", source.path, "-C", work.path, BackupFile.key])
+            // A backup holds two plain files: a link (symbolic or hard) or anything else is refused
+            // before it is read, and nothing of the backup is restored.
             let key = work.appendingPathComponent(BackupFile.key)
-            let hasKey = FileManager.default.fileExists(atPath: key.path)
+            let hasKey = FileManager.default.fileExists(atPath: key.path) || BackupWork.isLink(key)
+            for member in [work.appendingPathComponent(BackupFile.dump)] + (hasKey ? [key] : []) where !BackupWork.isPlainFile(member) {
+                throw CommandFailure(text: Messages.text("cli.backup.not_plain", language, ["member": member.lastPathComponent]))
+            }
             if hasKey, FileManager.default.fileExists(atPath: global.signingKeyPath), !force,
                 (try? Data(contentsOf: key)) != (try? Data(contentsOf: URL(fileURLWithPath: global.signingKeyPath)))
             {
@@ -79,17 +87,16 @@ struct Restore: AsyncParsableCommand {
                 let tables = try await runtime.pool.query("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'").first?.decode("n", as: Int.self) ?? 0
                 if tables > 0, !force { throw CommandFailure(text: Messages.text("cli.backup.not_empty", language, ["tables": "\(tables)"])) }
                 // All or nothing; with --force, what the target holds is dropped first, in the same transaction.
-                let arguments = (force ? ["--clean", "--if-exists"] : []) + ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", runtime.url]
+                let connection = PostgresTools.connection(runtime.url)
+                let arguments = (force ? ["--clean", "--if-exists"] : []) + ["--no-owner", "--exit-on-error", "--single-transaction", "--dbname", connection.url]
                 try await PostgresTools.check(
-                    "pg_restore", arguments + [work.appendingPathComponent(BackupFile.dump).path], binDirectory: GlobalOptions.settings.postgresBinDirectory)
+                    "pg_restore", arguments + [work.appendingPathComponent(BackupFile.dump).path], binDirectory: GlobalOptions.settings.postgresBinDirectory,
+                    environment: connection.environment)
                 return try await BackupWork.counts(runtime.pool)
             }
             if hasKey {
-                let destination = URL(fileURLWithPath: global.signingKeyPath)
-                try FileManager.default.createDirectory(at: destination.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try? FileManager.default.removeItem(at: destination)
-                try FileManager.default.copyItem(at: key, to: destination)
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: destination.path)
+                // Written new (mode 0600) and renamed over the old key: a link there is replaced, never followed.
+                try IssuerKeyFile.replace(try Data(contentsOf: key), at: global.signingKeyPath)
             }
             print(Messages.text("cli.backup.restored", language, ["trainees": "\(counts.trainees)", "certificates": "\(counts.certificates)"]))
         } catch {
@@ -105,6 +112,19 @@ enum BackupWork {
         let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kalan-backup-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         return url
+    }
+
+    /// A regular file with one name: not a symbolic link (never followed to find out), not a hard
+    /// link to a file elsewhere, not a device, a fifo or a folder.
+    static func isPlainFile(_ url: URL) -> Bool {
+        var status = stat()
+        guard lstat(url.path, &status) == 0 else { return false }
+        return status.st_mode & S_IFMT == S_IFREG && status.st_nlink == 1
+    }
+
+    static func isLink(_ url: URL) -> Bool {
+        var status = stat()
+        return lstat(url.path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
     }
 
     static func counts(_ pool: PostgresPool) async throws -> (trainees: Int, certificates: Int) {

@@ -176,7 +176,9 @@ extension CertificateCommand {
                 let bar = ProgressBar()
                 for (index, serial) in serials.enumerated() {
                     let (_, content) = try await issuing.content(serial: serial, language: ctx.language, actor: ctx.actor)
-                    archive.add(name: "\(serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: try await CertificateRenderer.renderOffCooperativePool(content))
+                    archive.add(
+                        name: ZipArchive.safeFileName("\(serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"),
+                        data: try await CertificateRenderer.renderOffCooperativePool(content))
                     bar.draw(done: index + 1, total: serials.count)
                 }
                 bar.finish()

@@ -48,7 +48,9 @@ struct Serve: AsyncParsableCommand {
             throw ValidationError("--pool-size: expected a whole number from 1 to \(KalanSettings.maximumPoolSize)")
         }
         let size = poolSize ?? settings.poolSize.flatMap(KalanSettings.poolSize) ?? 10
-        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size)
+        // A statement blocked on a lock, or running away, gives its connection back after this (KALAN_STATEMENT_TIMEOUT, seconds; 0: none).
+        let statementTimeout = settings.statementTimeout.flatMap(KalanSettings.statementTimeout) ?? 30
+        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size, statementTimeoutSeconds: statementTimeout)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
             let key = try IssuerKeyFile.loadOrCreate(global.signingKeyPath)
@@ -74,7 +76,9 @@ struct Serve: AsyncParsableCommand {
             }
             let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
             let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : settings.withPassword($0) }
-            let readPool = readURL.map { PostgresPool(configuration: .init(url: $0), maxConnections: size, logger: logger) }
+            let readPool = readURL.map {
+                PostgresPool(configuration: .init(url: $0, statementTimeoutSeconds: statementTimeout), maxConnections: size, logger: logger)
+            }
             let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.

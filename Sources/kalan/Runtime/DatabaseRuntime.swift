@@ -16,9 +16,11 @@ struct DatabaseRuntime {
 
     static let databaseName = "kalan"
 
-    static func open(_ options: GlobalOptions, logger: Logger, maxConnections: Int = 4) async throws -> DatabaseRuntime {
+    /// `statementTimeoutSeconds`: PostgreSQL's `statement_timeout` on every connection (the server's).
+    static func open(_ options: GlobalOptions, logger: Logger, maxConnections: Int = 4, statementTimeoutSeconds: Int? = nil) async throws -> DatabaseRuntime {
         if let url = options.resolvedDatabaseURL {
-            let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, logger: logger)
+            let pool = PostgresPool(
+                configuration: .init(url: url, statementTimeoutSeconds: statementTimeoutSeconds), maxConnections: maxConnections, logger: logger)
             return DatabaseRuntime(pool: pool, url: url, embedded: nil, lease: nil)
         }
         let embedded = EmbeddedPostgres(
@@ -31,7 +33,7 @@ struct DatabaseRuntime {
             throw error
         }
         let url = embedded.url(database: databaseName)
-        let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, logger: logger)
+        let pool = PostgresPool(configuration: .init(url: url, statementTimeoutSeconds: statementTimeoutSeconds), maxConnections: maxConnections, logger: logger)
         return DatabaseRuntime(pool: pool, url: url, embedded: embedded, lease: lease)
     }
 

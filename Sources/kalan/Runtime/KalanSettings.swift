@@ -31,6 +31,8 @@ struct KalanSettings: Sendable {
     /// A file holding the database password (KALAN_DATABASE_PASSWORD_FILE, a container secret):
     /// put into both database URLs, which then need none of their own.
     var databasePasswordFile: String?
+    /// The server's `statement_timeout` in seconds (KALAN_STATEMENT_TIMEOUT; default 30, 0: none).
+    var statementTimeout: String?
 
     init(reader: ConfigReader) {
         func value(_ key: String) -> String? {
@@ -52,6 +54,7 @@ struct KalanSettings: Sendable {
         postgresBinDirectory = value("kalan.pg.bindir")
         trustedProxies = value("kalan.trusted.proxies")
         databasePasswordFile = value("kalan.database.password.file")
+        statementTimeout = value("kalan.statement.timeout")
         metricsToken = reader.string(forKey: ConfigKey("kalan.metrics.token"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -66,6 +69,9 @@ struct KalanSettings: Sendable {
         }
         if let poolSize, Self.poolSize(poolSize) == nil {
             found.append("KALAN_POOL_SIZE: expected a whole number from 1 to \(Self.maximumPoolSize), got \(got(poolSize))")
+        }
+        if let statementTimeout, Self.statementTimeout(statementTimeout) == nil {
+            found.append("KALAN_STATEMENT_TIMEOUT: expected a whole number of seconds, 0 for none, got \(got(statementTimeout))")
         }
         if let language, Language(code: language) == nil { found.append("KALAN_LANG: expected fr or en, got \(got(language))") }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -98,6 +104,8 @@ struct KalanSettings: Sendable {
         parts.password = password
         return parts.string ?? url
     }
+
+    static func statementTimeout(_ text: String) -> Int? { Int(text).flatMap { (0...86_400).contains($0) ? $0 : nil } }
 
     static func isPort(_ text: String) -> Bool { Int(text).map { (1...65535).contains($0) } ?? false }
 

@@ -211,13 +211,14 @@ struct AccountPages: Sendable {
         return page.renderForm(view, form: form, title: view.heading, status: error == nil ? .ok : .unprocessableContent)
     }
 
-    func changePassword(_ request: Request) async throws -> Response {
+    func changePassword(_ request: Request, address: String) async throws -> Response {
         let page = try await accounts.page(request)
         let fields = try await page.form()
         let user = try page.requireUser()
         do {
             try await accounts.changeOwnPassword(
-                username: user.username, current: fields["current_password"] ?? "", new: fields["new_password"] ?? "", confirmation: fields["confirm"] ?? "")
+                username: user.username, current: fields["current_password"] ?? "", new: fields["new_password"] ?? "", confirmation: fields["confirm"] ?? "",
+                keepingSession: SessionCookie.value(in: request.headers[.cookie]), address: address)
             return page.redirect("/account/password", done: "password_changed")
         } catch let error as KalanError where error.isFormError {
             return passwordForm(page, error: error)

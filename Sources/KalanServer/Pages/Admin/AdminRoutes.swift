@@ -50,7 +50,7 @@ struct AdminRoutes: Sendable {
         group.get("users/:username") { request, context in try await users.show(request, username: try Self.username(context)) }
         group.post("users/:username") { request, context in try await users.post(request, username: try Self.username(context)) }
         group.get("account/password") { request, _ in try await users.passwordForm(request) }
-        group.post("account/password") { request, _ in try await users.changePassword(request) }
+        group.post("account/password") { request, context in try await users.changePassword(request, address: context.clientAddress) }
 
         group.get("audit") { request, _ in try await audit.render(request) }
     }

@@ -28,17 +28,30 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.answer(error, page: page)
         } catch let error as KalanError {
             if case .storageFailure(let detail) = error { context.logger.error("storage failure", metadata: ["error": "\(detail)"]) }
+            // A JSON document (the issuer's profile, the status list…) answers as JSON: a problem.
+            if Self.isJSONResource(request) { return Problem(error, language: request.language).response(headers: error.headers) }
             let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
             return Self.answer(error, page: page)
         } catch let error as any HTTPResponseError {
             throw error
         } catch {
             context.logger.error("page failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            if Self.isJSONResource(request) {
+                return Problem(KalanError.unavailable, language: request.language).response(headers: KalanError.unavailable.headers)
+            }
             let page = PageRequest(request: request, language: request.language, user: nil, csrf: "")
             var response = page.message(page.t("error.title.503"), text: page.t("error.unavailable"), status: .serviceUnavailable)
             response.headers[.retryAfter] = "5"
             return response
         }
+    }
+
+    /// The public documents that are JSON whoever asks (the issuer's profile and achievements, the
+    /// JSON-LD context, the status list, a credential's download), and any page asked for as JSON.
+    static func isJSONResource(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path == "/issuer" || path.hasPrefix("/issuer/") || path.hasPrefix("/status/") || path.hasPrefix("/contexts/")
+            || (path.hasPrefix("/verify/") && path.hasSuffix(".json")) || request.wantsJSON
     }
 
     static func answer(_ error: PageError, page: PageRequest) -> Response {

@@ -101,7 +101,7 @@ struct CertificatePages: Sendable {
         let pdfs = try await KalanAPI.render(contents)
         var archive = ZipArchive()
         for (content, pdf) in zip(contents, pdfs) {
-            archive.add(name: "\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName).pdf", data: pdf)
+            archive.add(name: ZipArchive.safeFileName("\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"), data: pdf)
         }
         return Self.download(archive.data, type: "application/zip", name: "\(code)-certificates.zip")
     }
