@@ -12,5 +12,6 @@ public enum MigrationFiles {
         ("0005_trainee_search.sql", PackageResources._005_trainee_search_sql),
         ("0007_operations.sql", PackageResources._007_operations_sql),
         ("0008_statistics_index.sql", PackageResources._008_statistics_index_sql),
+        ("0011_staff_number_any_case.sql", PackageResources._011_staff_number_any_case_sql),
     ]
 }

@@ -54,6 +54,8 @@ public protocol AccountStore: Sendable {
     func insert(_ user: User, passwordHash: String) async throws
     func setPassword(userID: UUID, hash: String) async throws
     func setActive(userID: UUID, active: Bool) async throws
+    /// Changes a user's name, e-mail, role and partner (not the username, password or state).
+    func update(user: User) async throws
     func passwordHash(userID: UUID) async throws -> String?
     func insert(token: APIToken, hash: [UInt8]) async throws
     func tokens(userID: UUID?) async throws -> [APIToken]
