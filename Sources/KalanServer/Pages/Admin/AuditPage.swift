@@ -145,17 +145,36 @@ struct AuditPage: Sendable {
         let noise: Set<String> = ["id", "version", "updatedAt", "createdAt", "updated_at", "created_at"]
         var rows: [Change] = []
         for key in Set((old ?? [:]).keys).union((new ?? [:]).keys).sorted() where !noise.contains(key) {
-            let a = old?[key].map { text($0, language) }, b = new?[key].map { text($0, language) }
+            let a = old?[key].map { text($0, key: key, language) }, b = new?[key].map { text($0, key: key, language) }
             if old != nil, new != nil, a == b { continue }
             if a == nil && b == nil { continue }
+            // Identifiers of other records say nothing to a reader: left out.
+            if [a, b].allSatisfy({ $0 == nil || isIdentifier($0!) }) { continue }
             rows.append(Change(field: fieldName(key, language), before: a, after: b))
         }
         return rows
     }
 
-    static func text(_ value: Any, _ language: Language) -> String {
+    /// A UUID, or a list of them.
+    static func isIdentifier(_ text: String) -> Bool {
+        let parts = text.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: ",")
+        return !parts.isEmpty && parts.allSatisfy { UUID(uuidString: $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" "))) != nil }
+    }
+
+    static func text(_ value: Any, key: String, _ language: Language) -> String {
         if value is NSNull { return "–" }
-        if let string = value as? String { return string }
+        if let string = value as? String {
+            // Codes of statuses, roles and modes in words.
+            switch key {
+            case "status":
+                return EnrolmentStatus(rawValue: string)?.name(in: language) ?? SessionStatus(rawValue: string)?.name(in: language)
+                    ?? AttendanceStatus(rawValue: string)?.name(in: language) ?? string
+            case "role": return Role(rawValue: string)?.name(in: language) ?? string
+            case "mode": return DeliveryMode(rawValue: string)?.name(in: language) ?? string
+            case "country": return Names.country(string, language)
+            default: return string
+            }
+        }
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
             return "\(value)"
         }
