@@ -628,9 +628,10 @@ def check_u12_audit_in_words(run):
             problems.append(f"the audit log shows {code!r}")
     if "Connexion" not in text:
         problems.append("no sign-in in words ('Connexion')")
-    if re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", text, re.I) and "{" in text:
-        problems.append("JSON with identifiers in the change column")
-    changes = a.driver.execute_script("return Array.from(document.querySelectorAll('ul.changes li')).map(li => li.innerText).slice(0, 5)")
+    changes = a.driver.execute_script("return Array.from(document.querySelectorAll('ul.changes li')).map(li => li.innerText)")
+    raw = [c for c in changes if "{" in c or re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", c, re.I)]
+    if raw:
+        problems.append(f"JSON or identifiers in the change column: {raw[:3]}")
     if not changes:
         problems.append("no change shown as fields")
     require(not problems, "; ".join(problems))

@@ -175,6 +175,14 @@ struct AuditPage: Sendable {
             default: return string
             }
         }
+        // Lists and nested records as words, not JSON: "a, b"; "titre : X · heures : 4".
+        if let list = value as? [Any] { return list.map { text($0, key: key, language) }.filter { !isIdentifier($0) }.joined(separator: ", ") }
+        if let record = value as? [String: Any] {
+            return record.keys.sorted().compactMap { name in
+                let shown = text(record[name]!, key: name, language)
+                return isIdentifier(shown) || shown.isEmpty ? nil : "\(fieldName(name, language)) : \(shown)"
+            }.joined(separator: " · ")
+        }
         guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed]) else {
             return "\(value)"
         }
