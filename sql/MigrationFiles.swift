@@ -13,6 +13,7 @@ public enum MigrationFiles {
         ("0007_operations.sql", PackageResources._007_operations_sql),
         ("0008_statistics_index.sql", PackageResources._008_statistics_index_sql),
         ("0010_statistics_log.sql", PackageResources._010_statistics_log_sql),
+        ("0011_staff_number_any_case.sql", PackageResources._011_staff_number_any_case_sql),
         ("0012_issuer_address.sql", PackageResources._012_issuer_address_sql),
     ]
 }

@@ -16,6 +16,32 @@ struct MessagesTests {
         }
     }
 
+    /// A translator reads `{seconds}`, not `{string_format_1f_date_ti}` (issue 20).
+    @Test func placeholdersAreWordsATranslatorUnderstands() {
+        let machine = /rawvalue|string_format|filter|isnew|_count|fullname|staffnumber|sessioncode/
+        for key in Messages.keys(.fr) {
+            for match in Messages.text(key, .fr).matches(of: /\{([a-z0-9_]+)\}/) {
+                #expect(String(match.1).firstMatch(of: machine) == nil, "\(key): placeholder {\(match.1)} is a code name")
+            }
+        }
+    }
+
+    /// French pages speak French: fields by their label, a date pattern as the French write it,
+    /// a password's length in characters, a signature failure in words (issue 20).
+    @Test func frenchMessagesLeakNoCodeOrEnglish() {
+        let order = KalanError.invalid(field: "ends_on", problem: .order(mustFollow: "starts_on")).message(in: .fr)
+        #expect(!order.contains("starts_on") && order.contains("Début"), "\(order)")
+        let date = KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")).message(in: .fr)
+        #expect(date.contains("AAAA-MM-JJ") && !date.contains("YYYY"), "\(date)")
+        let password = KalanError.invalid(field: "password", problem: .range(min: 10, max: 72)).message(in: .fr)
+        #expect(password.contains("caractères"), "\(password)")
+        let automatic = "Inscription non réussie à la clôture des résultats / Enrolment not completed when results were closed"
+        #expect(ResultsRecording.revocationReason(automatic, in: .fr) == "Inscription non réussie à la clôture des résultats")
+        #expect(ResultsRecording.revocationReason(automatic, in: .en) == "Enrolment not completed when results were closed")
+        #expect(ResultsRecording.revocationReason("erreur de saisie / typo", in: .fr) == "erreur de saisie / typo")
+        #expect(Messages.text("verify.failure.badSignature", .fr).contains("modifié après sa signature"))
+    }
+
     @Test func everyCodeHasANameInBothLanguages() {
         for language in Language.allCases {
             let names =

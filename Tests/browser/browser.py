@@ -53,11 +53,18 @@ class Page:
 
 class Browser:
     bypass_csp = False  # diagnosis only (--bypass-csp): what the pages would look like were the CSP right
+    # axe-core (PyPI axe-selenium-python) on every page a browser lands on, once per account, language
+    # and path: serious and critical violations are collected here for browser_test.py's check x.
+    axe = None  # an Axe-like factory (axe_selenium_python.Axe) when enabled
+    axe_seen = set()
+    axe_violations = []  # (account, lang, path, rule id, impact, help, [targets])
+    axe_pages = 0
 
     def __init__(self, base_url, name="browser", page_timeout=30):
         self.base_url = base_url.rstrip("/")
         self.name = name
         self.size = "desktop"
+        self.account = "public"
         options = webdriver.ChromeOptions()
         binary = find_executable("chromium", "chromium-browser", "google-chrome")
         if binary:
@@ -155,8 +162,31 @@ class Browser:
             " text: document.body ? document.body.innerText : '',"
             " unstyled: Array.from(document.querySelectorAll('link[rel~=stylesheet]')).filter(l => { try { return !l.sheet || l.sheet.cssRules.length === 0 } catch (e) { return true } })"
             ".map(l => l.getAttribute('href'))}")
-        return Page(d.current_url, statuses[-1] if statuses else None, statuses, info["lang"], info["title"], info["text"], d.page_source,
+        page = Page(d.current_url, statuses[-1] if statuses else None, statuses, info["lang"], info["title"], info["text"], d.page_source,
                     info["unstyled"], self.console_errors())
+        self.run_axe(page)
+        return page
+
+    def run_axe(self, page):
+        """axe-core on this page, the first time this account sees it in this language."""
+        if Browser.axe is None or not page.url.startswith(self.base_url):
+            return
+        key = (self.account, page.lang, urllib.parse.urlsplit(page.url).path)
+        if key in Browser.axe_seen:
+            return
+        Browser.axe_seen.add(key)
+        try:
+            axe = Browser.axe(self.driver)
+            axe.inject()
+            results = axe.run(options='{"resultTypes": ["violations"]}')
+        except WebDriverException as e:
+            Browser.axe_violations.append((self.account, page.lang, key[2], "axe-did-not-run", "serious", str(e).splitlines()[0][:120], []))
+            return
+        Browser.axe_pages += 1
+        for v in results.get("violations", []):
+            if v.get("impact") in ("serious", "critical"):
+                targets = [" ".join(map(str, n.get("target", []))) for n in v.get("nodes", [])[:3]]
+                Browser.axe_violations.append((self.account, page.lang, key[2], v["id"], v["impact"], v.get("help", ""), targets))
 
     def drain_log(self):
         for kind in ("performance", "browser"):
@@ -201,6 +231,7 @@ class Browser:
         form = self.form_with_field("username")
         form.find_element(By.NAME, "username").send_keys(username)
         form.find_element(By.NAME, "password").send_keys(password)
+        self.account = username
         landed = self.submit(form)
         if "/login" in urllib.parse.urlsplit(landed.url).path:
             raise AssertionError(f"login as {username} stayed on {landed.path} ({landed.status}): {first_alert(self.driver)}")
@@ -210,6 +241,7 @@ class Browser:
         if not self.driver.current_url.startswith(self.base_url):
             self.driver.get(self.base_url + "/healthz")
         self.driver.delete_all_cookies()
+        self.account = "public"
 
     # --- page helpers ---------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from kalan_server import Kalan, KalanError  # noqa: E402
 import journey_admin  # noqa: E402
 import journey_hr  # noqa: E402
 import journey_public  # noqa: E402
+import journey_ux  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 ROLES = ["public", "admin", "drh", "formateur", "direction"]
@@ -672,6 +673,18 @@ class Grouped:
         return f"{len(self.kinds)} kind(s) of problem:\n      " + "\n      ".join(lines)
 
 
+def check_x_axe(run):
+    """x. axe-core ran on every page the other checks visited (once per account, language and path)
+    and found no serious or critical violation."""
+    require(Browser.axe is not None, "axe-core is not installed: pip install -r Tests/requirements.txt (axe-selenium-python)")
+    require(Browser.axe_pages or Browser.axe_violations, "no page was visited before this check (run it with others: --only u1,x)")
+    found = Grouped()
+    for account, lang, path, rule, impact, help_text, targets in Browser.axe_violations:
+        found.add(f"{impact} {rule} ({help_text})", f"{account} {lang} {path}", ", ".join(targets))
+    require(not found, found.report(Browser.axe_pages))
+    return f"{Browser.axe_pages} pages checked (account × language × path)"
+
+
 def layout_notes(run):
     """Not a check: every crawled page that scrolls sideways at 390 px, for the report."""
     notes = []
@@ -689,9 +702,13 @@ CHECKS = [
     ("e", "attendance, roster and scores fit a 390 px phone", check_e_phone_layout),
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
-] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS
-# Read-only checks first (they use the crawl), then those that change data.
-ORDER = ["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS]
+    ("x", "axe-core finds no serious or critical violation on any page visited, as each role", lambda run: check_x_axe(run)),
+] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS + journey_ux.CHECKS
+# Read-only checks first (they use the crawl), then those that change data; axe-core's verdict on
+# every page the others visited comes last.
+# The checks of issue 20 come before HR's journeys: u7 looks for certificates due before h3 issues them.
+ORDER = (["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_ux.CHECKS + journey_hr.CHECKS + journey_public.CHECKS]
+         + ["x"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -721,12 +738,17 @@ def main():
     base = os.environ.get("KALAN_TEST_DIR") or "/tmp"
     parser.add_argument("--shots", default=os.path.join(base, time.strftime("kalan-screenshots-%Y%m%d-%H%M%S")), help="screenshot folder")
     parser.add_argument("--only", default="", help="comma-separated check letters, e.g. a,e (default: all)")
-    parser.add_argument("--timeout", type=int, default=330, help="seconds for the whole run (default 330)")
+    parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run (default 900)")
     parser.add_argument("--keep", action="store_true", help="keep Kalan's data folder")
     parser.add_argument("--bypass-csp", action="store_true",
                         help="diagnosis only: let the browser ignore Content-Security-Policy (to see pages a CSP breaks)")
     args = parser.parse_args()
     Browser.bypass_csp = args.bypass_csp
+    try:
+        from axe_selenium_python import Axe
+        Browser.axe = Axe
+    except ImportError:
+        Browser.axe = None  # check x says so
     wanted = [c for c in ORDER if not args.only or c in args.only.split(",")]
 
     started = time.monotonic()

@@ -57,6 +57,8 @@ public protocol AccountStore: Sendable {
     /// tokens (after a password change or reset); how many of each.
     func endSessions(userID: UUID, keeping: [UInt8]?, at: Date) async throws -> (webSessions: Int, tokens: Int)
     func setActive(userID: UUID, active: Bool) async throws
+    /// Changes a user's name, e-mail, role and partner (not the username, password or state).
+    func update(user: User) async throws
     func passwordHash(userID: UUID) async throws -> String?
     func insert(token: APIToken, hash: [UInt8]) async throws
     func tokens(userID: UUID?) async throws -> [APIToken]

@@ -97,6 +97,9 @@ public enum KalanError: Error, Sendable, Equatable {
     public func message(in language: Language) -> String {
         func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
+        case .invalid(let field, .range(let min, let max)) where field.hasSuffix("password"):
+            // A password's length: characters (and bytes, all that bcrypt reads), not a bare range.
+            return t("error.invalid", ["field": Self.fieldName(field, language), "problem": t("problem.password_length", ["min": String(min), "max": String(max)])])
         case .invalid(let field, let problem):
             return t("error.invalid", ["field": Self.fieldName(field, language), "problem": problem.message(in: language)])
         case .notFound(let entity, let key):
@@ -151,7 +154,7 @@ public enum KalanError: Error, Sendable, Equatable {
     /// A field as the reader knows it: its catalogue label (`field.staff` → "Matricules"), or the
     /// name itself for per-line fields such as `post.MCE-2019-00123`.
     public static func fieldName(_ field: String, _ language: Language) -> String {
-        if let label = Messages.optionalText("field.\(field)", language) { return label }
+        if let label = Messages.optionalText("field.\(field)", language) ?? Messages.optionalText("admin.field.\(field)", language) { return label }
         let parts = field.split(separator: ".", maxSplits: 1)
         if parts.count == 2, let kind = Messages.optionalText("assessment.\(parts[0])", language) { return "\(kind) \(parts[1])" }
         return field
@@ -159,11 +162,20 @@ public enum KalanError: Error, Sendable, Equatable {
 }
 
 extension KalanError.FieldProblem {
+    /// `format(expected:)` texts that have a translation (`problem.expected.*`).
+    static let expectedKeys = [
+        "YYYY-MM-DD": "date", "the version of the attendance sheet": "sheet_version", "one day per version": "one_day",
+        "the ETag of the staff member": "trainee_etag", "text without NUL characters": "no_nul", "oui/non": "yes_no",
+    ]
+
     public func message(in language: Language) -> String {
         func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
         case .required: return t("problem.required")
-        case .format(let expected): return t("problem.format", ["expected": expected])
+        case .format(let expected):
+            // The few formats written in words or in a pattern: in the reader's language (AAAA-MM-JJ).
+            let shown = Self.expectedKeys[expected].flatMap { Messages.optionalText("problem.expected.\($0)", language) } ?? expected
+            return t("problem.format", ["expected": shown])
         case .range(let min, let max): return t("problem.range", ["min": String(min), "max": String(max)])
         case .tooLong(let max): return t("problem.too_long", ["max": String(max)])
         case .oneOf(let values): return t("problem.one_of", ["values": values.joined(separator: ", ")])

@@ -74,6 +74,36 @@ public struct Accounts: Sendable {
         return try await repository.transaction { try await $0.users() }
     }
 
+    /// An administrator changes a user's name, e-mail and role (a trainer's partner with it), audited
+    /// with what changed. Not one's own role: an administrator cannot lock themselves out.
+    @discardableResult
+    public func updateUser(username: String, displayName: String, email: String?, role: Role, partnerCode: String?, actor: Actor) async throws -> User {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        if role == .trainer, partnerCode?.nonEmptyNormalisedText == nil { throw KalanError.invalid(field: "partner", problem: .required) }
+        let display = try Validate.required(displayName, field: "display_name", max: 100)
+        let mail = try Validate.text(email, field: "email", max: 200, required: false)?.lowercased()
+        if let mail, !TextPattern.isEmail(mail) {
+            throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
+        }
+        return try await repository.transaction { work in
+            guard let before = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }
+            if before.id == actor.userID, role != before.role { throw KalanError.forbidden }
+            var partnerID: UUID?
+            if role == .trainer, let code = partnerCode {
+                guard let partner = try await work.partner(code: code.normalisedText.uppercased()) else {
+                    throw KalanError.invalid(field: "partner", problem: .unknownReference(code))
+                }
+                partnerID = partner.id
+            }
+            var user = before
+            (user.displayName, user.email, user.role, user.partnerID) = (display, mail, role, partnerID)
+            guard user != before else { return user }
+            try await work.update(user: user)
+            try await work.audit(AuditEntry(actor: actor, action: "user.update", entity: .user, entityID: user.username, before: before, after: user))
+            return user
+        }
+    }
+
     public func setActive(username: String, active: Bool, actor: Actor) async throws {
         guard actor.isAdmin else { throw KalanError.forbidden }
         try await repository.transaction { work in

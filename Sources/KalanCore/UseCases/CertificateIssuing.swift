@@ -110,9 +110,18 @@ public struct CertificateIssuing: Sendable {
     /// A serial as typed: trimmed, upper-cased, and Crockford's look-alikes (O, I, L) read as digits
     /// in the year and the random part.
     public static func normalisedSerial(_ typed: String) -> String {
-        let upper = typed.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+        // Pasted from a PDF or a message: spaces anywhere, lower case, dashes left out.
+        let upper = typed.uppercased().filter { !$0.isWhitespace }
         var parts = upper.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 4 else { return upper }
+        if parts.count != 4 {
+            // Without (some of) its dashes: the prefix, then the year's four digits and two groups of four.
+            let bare = Array(upper.filter { $0 != "-" })
+            guard bare.count > 12, bare.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                bare[(bare.count - 12)..<(bare.count - 8)].allSatisfy(\.isNumber)
+            else { return upper }
+            let end = bare.count
+            parts = [String(bare[..<(end - 12)]), String(bare[(end - 12)..<(end - 8)]), String(bare[(end - 8)..<(end - 4)]), String(bare[(end - 4)...])]
+        }
         for index in 1...3 {
             parts[index] = String(parts[index].map { $0 == "O" ? "0" : ($0 == "I" || $0 == "L") ? "1" : $0 })
         }

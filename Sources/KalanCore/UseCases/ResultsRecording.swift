@@ -290,6 +290,13 @@ public struct ResultsRecording: Sendable {
         }
         let result = ClosedResults(sessionCode: session.code, passMark: course.passMark, minAttendance: course.minAttendance, lines: lines)
         let decided = lines.filter(\.closedNow)
+        if save, !decided.isEmpty, session.status == .inProgress {
+            // Every result decided: the session is over, and reads so ("completed", not "in progress").
+            let before = session
+            session.status = .completed
+            try await work.updateSession(session)
+            try await work.audit(AuditEntry(actor: actor, action: "session.update", entity: .session, entityID: session.code, before: before, after: session))
+        }
         if save, !decided.isEmpty {
             try await work.audit(
                 AuditEntry(
@@ -313,6 +320,15 @@ public struct ResultsRecording: Sendable {
 
     /// The revocation reason when closing again does not complete a certificate holder: French
     /// and English, since the verification page shows it to anyone.
+    /// An automatic revocation's reason, stored in both languages ("français / English"), in the
+    /// reader's language alone; any other reason as it was written.
+    public static func revocationReason(_ stored: String, in language: Language) -> String {
+        guard stored.hasPrefix("Inscription non réussie à la clôture") || stored.hasPrefix("Résultats rouverts (« "),
+            let split = stored.range(of: " / ", options: .backwards)
+        else { return stored }
+        return String(language == .fr ? stored[..<split.lowerBound] : stored[split.upperBound...])
+    }
+
     static func revocationReason(reopened: String?) -> String {
         guard let reopened else {
             return "Inscription non réussie à la clôture des résultats / Enrolment not completed when results were closed"
@@ -341,6 +357,14 @@ public struct ResultsRecording: Sendable {
                     .init(staffNumber: line.trainee.staffNumber, fullName: line.trainee.fullName, previousStatus: current.status, certificate: certificate))
             }
             guard !lines.isEmpty else { throw KalanError.rule(.resultsNotClosed(session: session.code)) }
+            if session.status == .completed {
+                // Results open again: the session is back in progress until they are closed.
+                var reopened = session
+                reopened.status = .inProgress
+                try await work.updateSession(reopened)
+                try await work.audit(
+                    AuditEntry(actor: actor, action: "session.update", entity: .session, entityID: session.code, before: session, after: reopened))
+            }
             try await work.audit(
                 AuditEntry(
                     actor: actor, action: "results.reopen", entity: .session, entityID: session.code,

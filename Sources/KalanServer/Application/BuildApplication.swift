@@ -91,6 +91,8 @@ public func buildApplication(
         // Only a malformed server URL in openapi.yaml gets here: a build-time constant.
         preconditionFailure("openapi.yaml: \(error)")
     }
+    // Last, so that it only sees addresses no route answers: a page in the reader's language.
+    router.add(middleware: PageNotFoundMiddleware<KalanRequestContext>(accounts: accounts, routes: router.routes))
     // An idle connection, or one whose request head or body stops arriving, is closed after
     // `idleTimeout`: half-sent headers cannot hold connections open.
     var app = Application(

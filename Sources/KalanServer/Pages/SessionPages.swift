@@ -13,7 +13,7 @@ struct SessionPages: Sendable {
         router.get("") { request, _ in try await home(try await accounts.page(request)) }
         router.get("login") { request, _ in
             let page = try await accounts.page(request)
-            let next = LoginPage.safeNext(request.uri.queryParameters.get("next"))
+            let next = LoginPage.safeNext(request.formQuery.get("next"))
             return LoginPage.render(page, next: next, flash: next == nil ? nil : .bad([page.t("login.to_continue")]))
         }
         router.post("login") { request, context in try await login(try await accounts.page(request), address: context.clientAddress) }

@@ -18,11 +18,14 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     func addRoutes(to router: RouterGroup<Context>) {
         router.get("verify") { request, _ in
-            // The serial form submits by GET; send it to the serial's own page.
-            if let serial = request.uri.queryParameters.get("serial")?.trimmingCharacters(in: .whitespaces), !serial.isEmpty,
-                let path = serial.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "-_.")))
-            {
-                return Response(status: .seeOther, headers: [.location: "/verify/\(path)?lang=\(request.language.rawValue)"])
+            // The serial form submits by GET: a known serial goes to its own page; an unknown one
+            // is said here, with what the person typed (kept in the box, never percent-encoded).
+            if let typed = request.formQuery.get("serial")?.trimmingCharacters(in: .whitespacesAndNewlines), !typed.isEmpty {
+                let serial = CertificateIssuing.normalisedSerial(typed)
+                if Self.isSerialShaped(serial), try await issuing.verify(serial: serial, language: request.language) != nil {
+                    return Response(status: .seeOther, headers: [.location: "/verify/\(serial)?lang=\(request.language.rawValue)"])
+                }
+                return try await unknown(request, typed: typed)
             }
             return try await render(request)
         }
@@ -54,7 +57,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     /// The holder's copies: the stored signed credential (JSON) or the PDF drawn from it.
     func download(_ request: Request, _ context: Context, pdf: Bool) async throws -> Response {
-        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
+        let serial = CertificateIssuing.normalisedSerial(Self.segment(try context.parameters.require("serial")))
         guard serial.utf8.count <= 64, serial.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
             throw KalanError.notFound(.certificate, key: String(serial.prefix(64)))
         }
@@ -105,6 +108,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
     struct View {
         var result: Result?
         var downloads: Downloads?
+        /// What the person typed in the serial box, shown there again.
+        var typed: String?
     }
 
     func render(_ request: Request, result: Result? = nil, title: String? = nil, downloads: Downloads? = nil, status: HTTPResponse.Status = .ok) async throws
@@ -115,21 +120,39 @@ struct VerificationController<Context: RequestContext>: Sendable {
     }
 
     func page(_ request: Request, _ context: Context) async throws -> Response {
-        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
+        let typed = Self.segment(try context.parameters.require("serial"))
+        let serial = CertificateIssuing.normalisedSerial(typed)
         if request.wantsJSON { return try await json(request, context) }
         let language = request.language
-        guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
-            let text = Messages.text("verify.unknown", language, ["serial": String(serial.prefix(64))])
-            return try await render(
-                request, result: Result(kind: "bad", verdict: text), title: Messages.text("verify.unknown_title", language), status: .notFound)
+        guard Self.isSerialShaped(serial), let check = try await issuing.verify(serial: serial, language: language) else {
+            return try await unknown(request, typed: typed)
         }
         let path = "/verify/\(check.serial)"
         let downloads = Downloads(json: "\(path)/credential.json", pdf: "\(path)/certificate.pdf?lang=\(language.rawValue)")
         return try await render(request, result: result(check, language), title: check.serial, downloads: downloads)
     }
 
+    /// "No certificate has this number", quoting what the person typed and keeping it in the box.
+    func unknown(_ request: Request, typed: String) async throws -> Response {
+        let language = request.language
+        let shown = String(typed.trimmingCharacters(in: .whitespacesAndNewlines).prefix(64))
+        let text = Messages.text("verify.unknown", language, ["serial": shown])
+        let page = try await accounts.page(request)
+        return page.render(
+            "verify", title: Messages.text("verify.unknown_title", language),
+            view: View(result: Result(kind: "bad", verdict: text), downloads: nil, typed: shown), status: .notFound)
+    }
+
+    /// A path segment as typed: percent-decoding undone (`%20`, `%2B`…).
+    static func segment(_ raw: String) -> String { raw.removingPercentEncoding ?? raw }
+
+    /// Letters, digits and dashes, at most 64 bytes: anything else cannot be a serial.
+    static func isSerialShaped(_ serial: String) -> Bool {
+        !serial.isEmpty && serial.utf8.count <= 64 && serial.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }
+    }
+
     func json(_ request: Request, _ context: Context) async throws -> Response {
-        let serial = CertificateIssuing.normalisedSerial(try context.parameters.require("serial"))
+        let serial = CertificateIssuing.normalisedSerial(Self.segment(try context.parameters.require("serial")))
         let language = request.language
         guard serial.utf8.count <= 64, let check = try await issuing.verify(serial: serial, language: language) else {
             return Problem(
@@ -199,7 +222,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
             }
             return try await render(request, result: self.result(check, language))
         }
-        let why = result.failure?.rawValue ?? Messages.text("verify.key_unknown", language)
+        // Why, in words: "the file was changed after signing", not the code `badSignature`.
+        let why = result.failure.map { Messages.text("verify.failure.\($0.rawValue)", language) } ?? Messages.text("verify.key_unknown", language)
         return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_genuine", language, ["why": why])))
     }
 

@@ -37,6 +37,15 @@ extension PostgresUnitOfWork {
         return (ended, revoked)
     }
 
+    func update(user u: User) async throws {
+        try await query(
+            """
+            UPDATE app_user SET display_name = \(u.displayName), email = \(u.email), role = \(u.role.rawValue), partner_id = \(u.partnerID),
+                   version = version + 1, updated_at = now()
+            WHERE id = \(u.id)
+            """)
+    }
+
     func setActive(userID: UUID, active: Bool) async throws {
         try await query("UPDATE app_user SET active = \(active), version = version + 1, updated_at = now() WHERE id = \(userID)")
         if !active { try await query("DELETE FROM web_session WHERE user_id = \(userID)") }

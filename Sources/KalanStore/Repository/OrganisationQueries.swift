@@ -30,8 +30,15 @@ extension PostgresUnitOfWork {
     static let traineeColumns =
         "t.id, t.staff_number, t.given_name, t.family_name, t.sex, t.category, t.position, t.department_id, t.email, t.phone, t.active, t.version"
 
+    /// The staff member with this number, whatever the case it was typed in (the exact spelling
+    /// first, should two numbers differ only by case).
     func trainee(staffNumber: String) async throws -> Trainee? {
-        try await query("SELECT \(unescaped: Self.traineeColumns) FROM trainee t WHERE t.staff_number = \(staffNumber)").first.map(Self.trainee)
+        try await query(
+            """
+            SELECT \(unescaped: Self.traineeColumns) FROM trainee t WHERE upper(t.staff_number) = upper(\(staffNumber))
+            ORDER BY t.staff_number = \(staffNumber) DESC, t.staff_number LIMIT 1
+            """
+        ).first.map(Self.trainee)
     }
 
     func trainee(id: UUID) async throws -> Trainee? {

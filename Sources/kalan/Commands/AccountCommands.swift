@@ -36,7 +36,7 @@ struct UserCommand: AsyncParsableCommand {
                 let role = try Validate.choice(role, as: Role.self, field: "role")
                 let user = try await ctx.accounts.addUser(
                     username: username, displayName: displayName, email: email, role: role, partnerCode: partner, password: password, actor: ctx.actor)
-                ctx.say("cli.account.added", ["username": "\(user.username)", "role_rawvalue": user.role.name(in: ctx.language)])
+                ctx.say("cli.account.added", ["username": "\(user.username)", "role": user.role.name(in: ctx.language)])
             }
         }
     }

@@ -184,7 +184,7 @@ extension CertificateCommand {
                 bar.finish()
                 let path = out ?? "\(session).zip"
                 try archive.data.write(to: URL(fileURLWithPath: path))
-                ctx.say("cli.certificate.zipped", ["serials_count": "\(serials.count)", "path": "\(path)"])
+                ctx.say("cli.certificate.zipped", ["certificates": "\(serials.count)", "path": "\(path)"])
             }
         }
     }

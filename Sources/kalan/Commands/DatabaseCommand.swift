@@ -74,7 +74,7 @@ struct DatabaseCommand: AsyncParsableCommand {
                         "cli.seed.synthetic",
                         [
                             "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)", "enrolments": "\(outcome.enrolments)",
-                            "string_format_1f_outcome": "\(String(format: "%.1f", outcome.seconds))",
+                            "seconds": "\(String(format: "%.1f", outcome.seconds))",
                         ])
                 }
             }

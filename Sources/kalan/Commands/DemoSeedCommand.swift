@@ -67,7 +67,7 @@ enum DemoSeedCommand {
         ctx.say(
             "cli.seed.loaded",
             [
-                "string_format_1f_date_ti": "\(String(format: "%.1f", Date().timeIntervalSince(start)))", "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)",
+                "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(start)))", "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)",
                 "enrolments": "\(outcome.enrolments)", "completed": "\(outcome.completed)", "certificates": "\(certificates)",
             ])
         printLogins(ctx)

@@ -29,7 +29,7 @@ struct Attendance: AsyncParsableCommand {
             }
             guard !parsed.isEmpty else { throw KalanError.invalid(field: "marks", problem: .required) }
             let versions = try await ctx.results.recordAttendance(sessionCode: session, marks: parsed, expectedVersion: sheetVersion, actor: ctx.actor)
-            ctx.say("cli.results.attendance_recorded", ["parsed_count": "\(parsed.count)"])
+            ctx.say("cli.results.attendance_recorded", ["marks": "\(parsed.count)"])
             if versions.count == 1, let version = versions.first?.value { ctx.say("cli.results.version", ["version": "\(version)"]) }
         }
     }
@@ -169,7 +169,7 @@ struct ResultsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let reopened = try await ctx.results.reopenResults(sessionCode: session, reason: reason, actor: ctx.actor)
-                ctx.say("cli.results.reopened", ["lines_count": "\(reopened.lines.count)", "sessioncode": "\(reopened.sessionCode)"])
+                ctx.say("cli.results.reopened", ["lines": "\(reopened.lines.count)", "session": "\(reopened.sessionCode)"])
                 for line in reopened.lines {
                     let certificate = line.certificate.map { ctx.t("cli.results.certificate", ["serial": $0]) } ?? ""
                     ctx.print("\(line.staffNumber) \(line.fullName): \(line.previousStatus.name(in: ctx.language))\(certificate)")

@@ -81,7 +81,7 @@ struct SessionCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let next = try Validate.choice(status.replacingOccurrences(of: "-", with: "_"), as: SessionStatus.self, field: "status")
                 let s = try await ctx.register.moveSession(code: code, to: next, actor: ctx.actor)
-                ctx.say("cli.session.moved", ["code": "\(s.code)", "status_rawvalue": s.status.name(in: ctx.language)])
+                ctx.say("cli.session.moved", ["code": "\(s.code)", "status": s.status.name(in: ctx.language)])
             }
         }
     }

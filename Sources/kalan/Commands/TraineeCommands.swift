@@ -28,7 +28,7 @@ struct TraineeCommand: AsyncParsableCommand {
                     "position": position ?? "", "department": department ?? "", "email": email ?? "", "phone": phone ?? "",
                 ]
                 let t = try await TraineeRegister(repository: ctx.repository).add(fields: fields, actor: ctx.actor)
-                ctx.say("cli.trainee.added", ["staffnumber": "\(t.staffNumber)", "fullname": "\(t.fullName)"])
+                ctx.say("cli.trainee.added", ["staff": "\(t.staffNumber)", "name": "\(t.fullName)"])
             }
         }
     }
@@ -119,7 +119,7 @@ struct TraineeCommand: AsyncParsableCommand {
                 let text = TraineeCommand.listing(trainees, departments).render(format == .table ? .csv : format)
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output))
-                    ctx.say("cli.trainee.exported", ["trainees_count": "\(trainees.count)", "output": "\(output)"])
+                    ctx.say("cli.trainee.exported", ["trainees": "\(trainees.count)", "output": "\(output)"])
                 } else {
                     FileHandle.standardOutput.write(Data(text.utf8))
                 }
@@ -135,7 +135,7 @@ struct TraineeCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: false, actor: ctx.actor)
-                ctx.say("cli.trainee.deactivated", ["staffnumber": "\(staffNumber)"])
+                ctx.say("cli.trainee.deactivated", ["staff": "\(staffNumber)"])
             }
         }
     }
@@ -148,7 +148,7 @@ struct TraineeCommand: AsyncParsableCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 try await TraineeRegister(repository: ctx.repository).setActive(staffNumber: staffNumber, active: true, actor: ctx.actor)
-                ctx.say("cli.trainee.activated", ["staffnumber": "\(staffNumber)"])
+                ctx.say("cli.trainee.activated", ["staff": "\(staffNumber)"])
             }
         }
     }

@@ -110,9 +110,13 @@ struct AccountPages: Sendable {
         var toggle: String
         var toggleLabel: String
         var fields: [FormField]
+        /// Name, e-mail, role and partner, changed by an administrator (not one's own role).
+        var profile: Profile
         var tokens: [TokenRow]
         var hasTokens: Bool
     }
+
+    struct Profile { var fields: [FormField] }
 
     func show(_ request: Request, username: String) async throws -> Response {
         let page = try await accounts.page(request)
@@ -120,7 +124,7 @@ struct AccountPages: Sendable {
         return try await show(page, username: username)
     }
 
-    func show(_ page: PageRequest, username: String, error: KalanError? = nil) async throws -> Response {
+    func show(_ page: PageRequest, username: String, error: KalanError? = nil, values: URLEncodedForm? = nil) async throws -> Response {
         let actor = try page.requireAdmin().actor
         let language = page.language
         let name = username.lowercased()
@@ -142,15 +146,34 @@ struct AccountPages: Sendable {
         var password = FormField.text("password", page.t("admin.user.new_password"), nil, max: 200, required: true, type: "password")
         password.autocomplete = "new-password"
         password.hint = page.t("admin.hint.password")
+        let isSelf = user.id == page.user?.id
+        let role = values?["role"] ?? user.role.rawValue
+        let partnerCode = values?["partner"] ?? user.partnerID.flatMap { id in partners.first { $0.id == id }?.code } ?? ""
+        var partnerOptions = [SelectOption(code: "", label: page.t("admin.user.no_partner"), selected: partnerCode.isEmpty)]
+        partnerOptions += partners.map { SelectOption(code: $0.code, label: "\($0.code) · \($0.name)", selected: $0.code == partnerCode) }
+        var partnerField = FormField.choose("partner", page.t("admin.user.partner"), partnerOptions, required: false)
+        partnerField.hint = page.t("admin.hint.partner")
+        var profileFields: [FormField] = [
+            .text("display_name", page.t("admin.user.display_name"), values?["display_name"] ?? user.displayName, max: 100, required: true),
+            .text("email", page.t("admin.user.email"), values?["email"] ?? user.email ?? "", max: 200, type: "email"),
+        ]
+        if !isSelf {
+            profileFields.append(
+                .choose("role", page.t("admin.user.role"), Role.allCases.map { SelectOption(code: $0.rawValue, label: $0.name(in: language), selected: $0.rawValue == role) }))
+            profileFields.append(partnerField)
+        }
+        var profile = AdminForm(profileFields)
         var form = AdminForm([password])
-        if let error { form.place(error, language) }
+        if let error {
+            if values?["action"] == "update" { profile.place(error, language) } else { form.place(error, language) }
+        }
         let view = UserView(
             username: user.username, path: PageRequest.segment(user.username), display: user.displayName, role: user.role.name(in: language),
             partner: user.partnerID.flatMap { id in partners.first { $0.id == id } }.map { "\($0.code) · \($0.name)" }, email: user.email,
-            state: page.t(user.active ? "admin.user.active" : "admin.user.disabled"), active: user.active, isSelf: user.id == page.user?.id,
-            toggle: user.active ? "disable" : "enable", toggleLabel: page.t(user.active ? "admin.user.disable" : "admin.user.enable"), fields: form.fields,
+            state: page.t(user.active ? "admin.user.active" : "admin.user.disabled"), active: user.active, isSelf: isSelf,
+            toggle: user.active ? "disable" : "enable", toggleLabel: page.t(user.active ? "admin.user.disable" : "admin.user.enable"), fields: form.fields, profile: Profile(fields: profile.fields),
             tokens: rows, hasTokens: !rows.isEmpty)
-        return page.render("user", title: user.displayName, view: view, flash: form.flash ?? page.doneFlash(), status: error == nil ? .ok : .unprocessableContent)
+        return page.render("user", title: user.displayName, view: view, flash: profile.flash ?? form.flash ?? page.doneFlash(), status: error == nil ? .ok : .unprocessableContent)
     }
 
     func post(_ request: Request, username: String) async throws -> Response {
@@ -166,6 +189,15 @@ struct AccountPages: Sendable {
                 guard username.lowercased() != page.user?.username else { throw KalanError.forbidden }
                 try await accounts.setActive(username: username, active: active, actor: actor)
                 return page.redirect(path, done: active ? "enabled" : "disabled")
+            case "update":
+                let current = try await repository.transaction { try await $0.user(username: username.lowercased()) }
+                guard let current else { throw KalanError.notFound(.user, key: username) }
+                let isSelf = current.id == page.user?.id
+                let role = isSelf ? current.role : try Validate.choice(fields["role"] ?? "", as: Role.self, field: "role")
+                try await accounts.updateUser(
+                    username: username, displayName: fields["display_name"] ?? "", email: fields["email"], role: role,
+                    partnerCode: isSelf ? nil : fields["partner"], actor: actor)
+                return page.redirect(path, done: "saved")
             case "reset":
                 try await accounts.resetPassword(username: username, password: fields["password"] ?? "", actor: actor)
                 return page.redirect(path, done: "password_reset")
@@ -181,7 +213,7 @@ struct AccountPages: Sendable {
                 throw KalanError.invalid(field: "action", problem: .oneOf(["disable", "enable", "reset", "revoke"]))
             }
         } catch let error as KalanError where error.isFormError {
-            return try await show(page, username: username, error: error)
+            return try await show(page, username: username, error: error, values: fields)
         }
     }
 

@@ -143,12 +143,12 @@ extension PageRequest {
 
     /// `?search=` of a list page, checked like any field.
     func searchText() throws -> String {
-        try Validate.text(request.uri.queryParameters.get("search"), field: "search", max: 100, required: false) ?? ""
+        try Validate.text(request.formQuery.get("search"), field: "search", max: 100, required: false) ?? ""
     }
 
     /// "Saved." when the page comes back from a change (`?done=created|saved|…`).
     func doneFlash() -> PageContext.Flash? {
-        guard let done = request.uri.queryParameters.get("done"), let text = Messages.optionalText("admin.done.\(done)", language) else { return nil }
+        guard let done = request.formQuery.get("done"), let text = Messages.optionalText("admin.done.\(done)", language) else { return nil }
         return .ok([text])
     }
 

@@ -135,8 +135,9 @@ struct OrganisationPages: Sendable {
         let kind = values?["kind"] ?? existing?.kind.rawValue ?? PartnerKind.government.rawValue
         var fields: [FormField] = []
         if existing == nil { fields.append(.text("code", page.t("admin.col.code"), values?["code"], max: 32, required: true)) }
-        var country = FormField.text("country", page.t("admin.col.country"), values?["country"] ?? existing?.country, max: 2, required: true)
-        country.hint = page.t("admin.hint.country")
+        // A list of countries in the page's language, not an ISO code typed by hand.
+        let country = FormField.choose(
+            "country", page.t("admin.col.country"), SelectOption.countries(chosen: values?["country"] ?? existing?.country ?? "ML", language))
         fields += [
             .text("name", page.t("admin.col.name"), values?["name"] ?? existing?.name, required: true),
             .choose("kind", page.t("admin.col.kind"), PartnerKind.allCases.map { SelectOption(code: $0.rawValue, label: $0.name(in: language), selected: $0.rawValue == kind) }),

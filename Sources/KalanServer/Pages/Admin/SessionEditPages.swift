@@ -23,7 +23,7 @@ struct SessionEditPages: Sendable {
         let (courses, partners, programmes) = try await repository.transaction { work in
             (try await work.courses(), try await work.partners(), try await work.programmes())
         }
-        let course = values?["course"] ?? page.request.uri.queryParameters.get("course").map { String($0) } ?? ""
+        let course = values?["course"] ?? page.request.formQuery.get("course").map { String($0) } ?? ""
         let partner = values?["partner"] ?? ""
         let programme = values?["programme"] ?? ""
         var programmeOptions = [SelectOption(code: "", label: page.t("admin.session.programme_of_course"), selected: programme.isEmpty)]
@@ -55,8 +55,10 @@ struct SessionEditPages: Sendable {
     static func changeFields(_ page: PageRequest, values: URLEncodedForm?, session: TrainingSession?) -> [FormField] {
         let language = page.language
         let mode = values?["mode"] ?? session?.mode.rawValue ?? DeliveryMode.inPerson.rawValue
-        var country = FormField.text("country", page.t("admin.col.country"), values?["country"] ?? session?.country, max: 2)
-        country.hint = page.t("admin.hint.country")
+        var country = FormField.choose(
+            "country", page.t("admin.col.country"),
+            SelectOption.countries(chosen: values?["country"] ?? session?.country, language, empty: page.t("admin.session.no_country")), required: false)
+        country.hint = page.t("admin.session.country_hint")
         return [
             .text("starts_on", page.t("admin.field.starts_on"), values?["starts_on"] ?? session?.startsOn.description, max: 10, required: true, type: "date"),
             .text("ends_on", page.t("admin.field.ends_on"), values?["ends_on"] ?? session?.endsOn.description, max: 10, required: true, type: "date"),
@@ -141,6 +143,14 @@ struct SessionEditPages: Sendable {
             trainerError: trainerError,
             cancellable: session.status.canMove(to: .cancelled), cancelError: cancelError)
         var flash = form.flash ?? page.doneFlash()
+        if let promoted = page.request.formQuery.get("promoted"), !promoted.isEmpty, var shown = flash, shown.kind == "ok" {
+            let numbers = Set(promoted.split(separator: ",").map(String.init))
+            let lines = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor).1
+            for line in lines where numbers.contains(line.trainee.staffNumber) && line.enrolment.status == .enrolled {
+                shown.lines.append(page.t("hr.outcome.promoted", ["who": "\(line.trainee.fullName) (\(line.trainee.staffNumber))"]))
+            }
+            flash = shown
+        }
         if session.status == .cancelled, flash == nil { flash = .bad([page.t("admin.session.is_cancelled")]) }
         return page.render(
             "session_edit", title: view.heading, view: view, flash: flash, status: error == nil ? .ok : .unprocessableContent)
@@ -159,8 +169,18 @@ struct SessionEditPages: Sendable {
                 let change = Register.SessionChange(
                     startsOn: fields.text("starts_on"), endsOn: fields.text("ends_on"), mode: fields.text("mode"), city: fields["city"], country: fields["country"],
                     capacity: try fields.integer("capacity") ?? 0, enrolmentDeadline: fields["enrolment_deadline"], status: fields.text("status"))
+                // A larger capacity seats people from the waitlist: say who.
+                let recording = ResultsRecording(repository: repository)
+                let waiting = Set(try await recording.roster(sessionCode: code, actor: actor).1.filter { $0.enrolment.status == .waitlisted }.map(\.trainee.staffNumber))
                 try await register.updateSession(code: code, change, actor: actor)
-                return page.redirect(path, done: "saved")
+                let seated =
+                    waiting.isEmpty
+                    ? []
+                    : try await recording.roster(sessionCode: code, actor: actor).1.filter {
+                        waiting.contains($0.trainee.staffNumber) && $0.enrolment.status == .enrolled
+                    }.map(\.trainee.staffNumber)
+                let promoted = seated.isEmpty ? "" : "?promoted=\(PageRequest.encode(seated.joined(separator: ",")))"
+                return page.redirect(path + promoted, done: "saved")
             case "assign":
                 try await register.assignTrainer(sessionCode: code, username: fields.text("trainer", max: 64), actor: actor)
                 return page.redirect(path, done: "trainer_added")

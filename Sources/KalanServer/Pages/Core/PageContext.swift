@@ -63,7 +63,7 @@ struct PageRequest {
         -> Response
     {
         let other: Language = language == .fr ? .en : .fr
-        var items = request.uri.queryParameters.filter { $0.key != "lang" }.map { "\($0.key)=\(Self.encode(String($0.value)))" }
+        var items = request.formQuery.filter { $0.key != "lang" }.map { "\($0.key)=\(Self.encode(String($0.value)))" }
         items.append("lang=\(other.rawValue)")
         let context = PageContext(
             lang: language.rawValue, t: Messages.tree(language), title: title, wide: wide,
@@ -117,7 +117,7 @@ extension Accounts {
 extension Request {
     /// `?lang=` wins, then Accept-Language; French by default.
     var language: Language {
-        if let lang = uri.queryParameters.get("lang"), let language = Language(code: lang) { return language }
+        if let lang = formQuery.get("lang"), let language = Language(code: lang) { return language }
         return Language(acceptLanguage: headers[.acceptLanguage])
     }
 

@@ -83,7 +83,7 @@ extension PageRequest {
     /// Where to come back to: the page itself for a GET; for a form, the page that shows it (the
     /// form's own address, read with GET).
     var returnPath: String {
-        var items = request.uri.queryParameters.filter { $0.key != "done" }.map { "\($0.key)=\(Self.encode(String($0.value)))" }
+        var items = request.formQuery.filter { $0.key != "done" }.map { "\($0.key)=\(Self.encode(String($0.value)))" }
         if !items.contains(where: { $0.hasPrefix("lang=") }) { items.append("lang=\(language.rawValue)") }
         return "\(request.uri.path)?\(items.joined(separator: "&"))"
     }

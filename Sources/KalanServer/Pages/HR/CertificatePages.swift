@@ -52,13 +52,15 @@ struct CertificatePages: Sendable {
         var count: String
         var rows: [Row]
         var hasRows: Bool
+        /// Only administrators revoke: others are told so, rather than finding no button.
+        var revokeNote: String?
     }
 
     func list(_ request: Request) async throws -> Response {
         let page = try await accounts.page(request)
         let user = try page.requireUser()
         guard user.role != .trainer else { throw KalanError.forbidden }
-        let search = try Validate.text(request.uri.queryParameters.get("search"), field: "search", max: 100, required: false) ?? ""
+        let search = try Validate.text(request.formQuery.get("search"), field: "search", max: 100, required: false) ?? ""
         let (found, total) = try await repository.transaction { work in
             (try await work.certificateListing(search: search, limit: Self.pageSize), try await work.certificateCount(search: search))
         }
@@ -70,12 +72,15 @@ struct CertificatePages: Sendable {
                 serial: item.certificate.serial, path: PageRequest.segment(item.certificate.serial), holder: item.holder, staff: item.staffNumber,
                 staffPath: PageRequest.segment(item.staffNumber), session: item.sessionCode, sessionPath: PageRequest.segment(item.sessionCode),
                 course: item.courseTitle(in: language), issued: Format.shortDay(item.certificate.issuedOn, language), state: status.name(in: language),
-                reason: item.certificate.revokedReason, revocable: user.actor.isAdmin && status != .revoked)
+                reason: item.certificate.revokedReason.map { ResultsRecording.revocationReason($0, in: language) }, revocable: user.actor.isAdmin && status != .revoked)
         }
         let count = page.t(total > found.count ? "hr.certificates.count_more" : "hr.certificates.count", ["count": String(total), "shown": String(found.count)])
-        let done = request.uri.queryParameters.get("done") == "revoked" ? PageContext.Flash.ok([page.t("hr.certificates.revoked")]) : nil
+        let done = request.formQuery.get("done") == "revoked" ? PageContext.Flash.ok([page.t("hr.certificates.revoked")]) : nil
         return page.render(
-            "hr_certificates", title: page.t("hr.certificates.title"), view: View(search: search, count: count, rows: rows, hasRows: !rows.isEmpty), flash: done,
+            "hr_certificates", title: page.t("hr.certificates.title"),
+            view: View(
+                search: search, count: count, rows: rows, hasRows: !rows.isEmpty, revokeNote: user.actor.isAdmin ? nil : page.t("hr.certificates.revoke_admin_only")),
+            flash: done,
             wide: true)
     }
 

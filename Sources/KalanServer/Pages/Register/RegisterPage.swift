@@ -35,7 +35,11 @@ struct RegisterPage: Sendable {
         var reason: String
     }
 
-    struct Problems { var items: [Problem] }
+    /// The import's report, shown before the register (with the form to send the file again).
+    struct Problems {
+        var heading: String
+        var items: [Problem]
+    }
 
     struct View {
         var search: String
@@ -53,7 +57,9 @@ struct RegisterPage: Sendable {
         let user = try page.requireUser()
         guard user.role != .trainer else { throw KalanError.forbidden }
         let language = page.language
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
+        var flash = flash
+        if flash == nil, parameters.get("import") == "expired" { flash = .bad([page.t("import.expired")]) }
         let search = try Validate.text(parameters.get("search"), field: "search", max: 100, required: false) ?? ""
         let after = try Validate.text(parameters.get("after"), field: "after", max: 32, required: false)
         let filter = TraineeFilter(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, after: after.map { TraineeSortKey(staffNumber: $0) })
@@ -83,8 +89,13 @@ struct RegisterPage: Sendable {
         // a stranger's or a viewer's upload costs nothing (the token is also in the form's address).
         let page = try await accounts.page(request)
         guard request.head.isSameOrigin else { throw PageError.foreignForm }
-        guard let signedIn = page.user else { throw PageError.signInRequired }
-        guard request.uri.queryParameters.get("csrf") == page.csrf else { throw PageError.foreignForm }
+        guard let signedIn = page.user else {
+            // The session expired while the file was chosen: the login page, then the register,
+            // which says that the file was not received.
+            let back = PageRequest.encode("/trainees?lang=\(page.language.rawValue)&import=expired")
+            return Response(status: .seeOther, headers: [.location: "/login?lang=\(page.language.rawValue)&next=\(back)"])
+        }
+        guard request.formQuery.get("csrf") == page.csrf else { throw PageError.foreignForm }
         guard signedIn.actor.managesRegister else { throw KalanError.forbidden }
         var request = request
         let data = try await request.collectBody(upTo: BodyLimitMiddleware<KalanRequestContext>.limit(path: "/trainees/import"))
@@ -107,7 +118,8 @@ struct RegisterPage: Sendable {
                 Problem(line: $0.line.map(String.init) ?? "–", column: $0.column ?? "–", value: $0.value ?? "", reason: $0.message(in: page.language))
             }
             return try await list(
-                request, flash: .bad([page.t("import.refused", ["count": String(rejected.problems.count)])]), problems: Problems(items: items),
+                request, flash: .bad([page.t("import.refused", ["count": String(rejected.problems.count)])]),
+                problems: Problems(heading: page.t("import.report", ["count": String(rejected.problems.count), "shown": String(items.count)]), items: items),
                 status: .unprocessableContent)
         }
     }

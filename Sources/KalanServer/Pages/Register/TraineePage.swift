@@ -90,7 +90,7 @@ struct TraineePage: Sendable {
         let view = View(
             manage: actor.managesRegister ? Manage(path: PageRequest.segment(t.staffNumber), active: t.active) : nil, name: "\(t.familyName) \(t.givenName)",
             facts: facts, entries: entries, hasEntries: !entries.isEmpty)
-        let done = request.uri.queryParameters.get("done").flatMap { ["added", "saved", "activated", "deactivated"].contains($0) ? $0 : nil }
+        let done = request.formQuery.get("done").flatMap { ["added", "saved", "activated", "deactivated"].contains($0) ? $0 : nil }
         return page.render("trainee", title: view.name, view: view, flash: done.map { .ok([page.t("hr.trainee.done.\($0)")]) }, wide: true)
     }
 }

@@ -29,6 +29,8 @@ struct AttendancePage: Sendable {
         var name: String
         var saved: String?
         var closed: Bool
+        /// Shown but not to be changed here (closed line, or a reader who may not mark).
+        var locked: Bool
         var choices: [Choice]
     }
 
@@ -37,6 +39,8 @@ struct AttendancePage: Sendable {
         var name: String
         var wanted: String
         var saved: String
+        /// Someone else changed this line since the sheet was read (else: only this person's unsaved mark).
+        var changedMeanwhile: Bool
     }
 
     struct Differences { var items: [Difference] }
@@ -53,6 +57,10 @@ struct AttendancePage: Sendable {
         var lines: [Line]
         var hasLines: Bool
         var differences: Differences?
+        /// The reader may mark this sheet (else it is shown read-only, saying who may).
+        var writable: Bool
+        /// Every line is closed (results closed): nothing to save.
+        var allClosed: Bool
     }
 
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
@@ -61,7 +69,7 @@ struct AttendancePage: Sendable {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
         let sheet: AttendanceSheet
-        if let text = request.uri.queryParameters.get("day"), !text.isEmpty {
+        if let text = request.formQuery.get("day"), !text.isEmpty {
             guard let day = Day(text) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
             sheet = try await recording.attendanceSheet(sessionCode: code, day: day, actor: actor)
         } else {
@@ -82,18 +90,29 @@ struct AttendancePage: Sendable {
             }
             marks.append(.init(staffNumber: String(name.dropFirst(2)), day: day, status: status))
         }
+        let read = fields["version"] ?? ""
+        let versions: [Day: String]
         do {
-            _ = try await recording.recordAttendance(sessionCode: code, marks: marks, expectedVersion: fields["version"] ?? "", actor: actor)
+            versions = try await recording.recordAttendance(sessionCode: code, marks: marks, expectedVersion: read, actor: actor)
         } catch KalanError.attendanceChanged(_, let differences) {
+            // Every line where this person's form differs from the sheet as it is now: the marks
+            // someone else changed, and this person's own marks that were not saved either. The
+            // sheet below is filled with this person's marks over the current version: one press
+            // of the button applies them again.
             let sheet = try await recording.attendanceSheet(sessionCode: code, day: day, actor: actor)
-            let items = differences.map {
-                Difference(
-                    staff: $0.staffNumber, name: $0.fullName, wanted: $0.wanted.name(in: page.language),
-                    saved: $0.saved?.name(in: page.language) ?? page.t("attendance.unmarked"))
+            let changed = Set(differences.map(\.staffNumber))
+            let wanted = Dictionary(marks.map { ($0.staffNumber, $0.status) }, uniquingKeysWith: { _, last in last })
+            let items = sheet.lines.compactMap { line -> Difference? in
+                guard let mine = wanted[line.staffNumber], mine != line.status, !line.closed else { return nil }
+                return Difference(
+                    staff: line.staffNumber, name: line.fullName, wanted: mine.name(in: page.language),
+                    saved: line.status?.name(in: page.language) ?? page.t("attendance.unmarked"), changedMeanwhile: changed.contains(line.staffNumber))
             }
-            return try await render(page, sheet: sheet, differences: Differences(items: items), status: .conflict)
+            return try await render(page, sheet: sheet, differences: Differences(items: items), wanted: wanted, status: .conflict)
         }
-        return page.redirect("/sessions/\(PageRequest.segment(code))/attendance?day=\(day)", done: "attendance")
+        // "Saved" only when something was: the same version means no mark changed.
+        let done = versions[day].map { $0 != read } ?? false ? "attendance" : "attendance_unchanged"
+        return page.redirect("/sessions/\(PageRequest.segment(code))/attendance?day=\(day)", done: done)
     }
 
     /// Without `?day=`: today when it is a training day, else the first day still to mark, else the
@@ -108,13 +127,15 @@ struct AttendancePage: Sendable {
         return try await recording.attendanceSheet(sessionCode: code, day: next, actor: actor)
     }
 
-    func render(_ page: PageRequest, sheet: AttendanceSheet, differences: Differences? = nil, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok)
-        async throws -> Response
-    {
+    func render(
+        _ page: PageRequest, sheet: AttendanceSheet, differences: Differences? = nil, wanted: [String: AttendanceStatus] = [:],
+        flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let language = page.language
         let session = sheet.session
         let course = try await repository.transaction { try await $0.course(id: session.courseID) }
         let unmarked = Set(sheet.unmarkedDays)
+        let writable = page.user?.actor.canRecord(for: session) ?? false
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "", day: sheet.day.description,
             dayLabel: Format.day(sheet.day, language),
@@ -124,15 +145,20 @@ struct AttendancePage: Sendable {
             unmarkedDays: sheet.unmarkedDays.isEmpty ? nil : sheet.unmarkedDays.map { Format.shortDay($0, language) }.joined(separator: ", "),
             version: sheet.version,
             lines: sheet.lines.map { line in
-                Line(
-                    staff: line.staffNumber, name: line.fullName, saved: line.status?.name(in: language), closed: line.closed,
-                    choices: AttendanceStatus.allCases.map { Choice(code: $0.rawValue, label: $0.name(in: language), checked: $0 == line.status) })
+                let shown = line.closed ? line.status : (wanted[line.staffNumber] ?? line.status)
+                return Line(
+                    staff: line.staffNumber, name: line.fullName, saved: line.status?.name(in: language), closed: line.closed, locked: line.closed || !writable,
+                    choices: AttendanceStatus.allCases.map { Choice(code: $0.rawValue, label: $0.name(in: language), checked: $0 == shown) })
             },
-            hasLines: !sheet.lines.isEmpty, differences: differences)
+            hasLines: !sheet.lines.isEmpty, differences: differences, writable: writable, allClosed: sheet.lines.allSatisfy(\.closed))
         return page.render("attendance", title: page.t("attendance.title"), view: view, flash: flash, wide: true, status: status)
     }
 
     func done(_ page: PageRequest) -> PageContext.Flash? {
-        page.request.uri.queryParameters.get("done") == "attendance" ? .ok([page.t("roster.done.attendance")]) : nil
+        switch page.request.formQuery.get("done") {
+        case "attendance": .ok([page.t("roster.done.attendance")])
+        case "attendance_unchanged": .ok([page.t("attendance.unchanged")])
+        default: nil
+        }
     }
 }

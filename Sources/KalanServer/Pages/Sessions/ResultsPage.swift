@@ -29,6 +29,16 @@ struct ResultsPage: Sendable {
         var hasLines: Bool
         var canClose: Bool
         var canReopen: Bool
+        /// "Closing now decides N completed and M failed": the box to tick before closing.
+        var closeConfirm: String
+        /// Completed lines still without a valid certificate, and who issues them.
+        var due: Due?
+    }
+
+    struct Due {
+        var text: String
+        var canIssue: Bool
+        var who: String?
     }
 
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
@@ -37,19 +47,30 @@ struct ResultsPage: Sendable {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
         var flash: PageContext.Flash?
-        if let done = request.uri.queryParameters.get("done"), ["closed", "reopened"].contains(done) { flash = .ok([page.t("roster.done.\(done)")]) }
+        if let done = request.formQuery.get("done"), ["closed", "reopened"].contains(done) { flash = .ok([page.t("roster.done.\(done)")]) }
         return try await render(page, code: code, actor: actor, flash: flash)
     }
 
     func close(_ request: Request, code: String) async throws -> Response {
         let page = try await accounts.page(request)
-        _ = try await page.form()
+        let fields = try await page.form()
         let actor = try page.requireUser().actor
+        guard fields["confirm"] == "1" else {
+            // Closing locks attendance and scores: only after the person confirmed the outcome counts.
+            let (session, _) = try await recording.roster(sessionCode: code, actor: actor)
+            guard actor.canRecord(for: session) else { throw KalanError.forbidden }
+            return try await render(page, code: code, actor: actor, flash: .bad([page.t("results.confirm_needed")]), status: .unprocessableContent)
+        }
         let closed = try await recording.closeResults(sessionCode: code, actor: actor)
         var lines = [page.t("results.closed_summary", ["completed": String(closed.completed), "failed": String(closed.failed)])]
         for line in closed.lines {
             if let serial = line.revokedCertificate { lines.append(page.t("results.revoked_line", ["name": line.fullName, "serial": serial])) }
         }
+        // Someone who newly passes (after a reopening, say) has no certificate yet: say how many are due.
+        let session = try await recording.roster(sessionCode: code, actor: actor).0
+        let valid = try await repository.transaction { try await $0.certificates(sessionID: session.id) }.filter { $0.revokedAt == nil }.count
+        let due = max(0, closed.completed - valid)
+        if due > 0 { lines.append(page.t("results.certificates_due", ["count": String(due)])) }
         return try await render(page, code: code, actor: actor, flash: .ok(lines))
     }
 
@@ -66,7 +87,24 @@ struct ResultsPage: Sendable {
         let language = page.language
         let preview = try await recording.closingPreview(sessionCode: code, actor: actor)
         let (session, _) = try await recording.roster(sessionCode: code, actor: actor)
-        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let (course, certificates) = try await repository.transaction {
+            (try await $0.course(id: session.courseID), try await $0.certificates(sessionID: session.id))
+        }
+        let pending = preview.lines.filter(\.closedNow)
+        let closeConfirm = page.t(
+            "results.confirm_close",
+            [
+                "completed": String(pending.filter { $0.outcome == .completed }.count), "failed": String(pending.filter { $0.outcome == .failed }.count),
+            ])
+        // Closed as completed, and no certificate yet (or only a revoked one): certificates due.
+        let passed = preview.lines.filter { !$0.closedNow && $0.outcome == .completed }.count
+        let dueCount = max(0, passed - certificates.filter { $0.revokedAt == nil }.count)
+        let due =
+            dueCount == 0
+            ? nil
+            : Due(
+                text: page.t("results.certificates_due", ["count": String(dueCount)]), canIssue: actor.managesRegister,
+                who: actor.managesRegister ? nil : page.t("results.certificates_who"))
         let lines = preview.lines.map { line in
             Line(
                 staff: line.staffNumber, name: line.fullName, attendance: Format.percent(line.attendanceRate / 100, language),
@@ -78,7 +116,7 @@ struct ResultsPage: Sendable {
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
             rule: page.t("results.rule", ["pass": String(preview.passMark), "attendance": String(preview.minAttendance)]), lines: lines,
             hasLines: !lines.isEmpty, canClose: actor.canRecord(for: session) && preview.lines.contains { $0.closedNow },
-            canReopen: actor.managesRegister && preview.lines.contains { !$0.closedNow })
+            canReopen: actor.managesRegister && preview.lines.contains { !$0.closedNow }, closeConfirm: closeConfirm, due: due)
         return page.render("results", title: page.t("results.title"), view: view, flash: flash, wide: true, status: status)
     }
 }

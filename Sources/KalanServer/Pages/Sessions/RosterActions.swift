@@ -29,9 +29,11 @@ struct RosterActions: Sendable {
         let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
         var report: [String] = []
         var refused = 0
-        for number in numbers {
-            let name = try await repository.transaction { try await $0.trainee(staffNumber: String(number.prefix(32)))?.fullName }
-            let who = name.map { "\($0) (\(number))" } ?? number
+        for typedNumber in numbers {
+            // Typed in any case: the register's own spelling of the number.
+            let trainee = try await repository.transaction { try await $0.trainee(staffNumber: String(typedNumber.prefix(32))) }
+            let number = trainee?.staffNumber ?? typedNumber
+            let who = trainee.map { "\($0.fullName) (\(number))" } ?? number
             do {
                 let enrolment = try await workflow.enrol(staffNumber: number, sessionCode: code, actor: actor, override: override)
                 report.append(Self.outcome(enrolment, who: who, page: page))
@@ -106,7 +108,7 @@ struct RosterActions: Sendable {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         let staff = String((staff ?? parameters.get("staff") ?? "").prefix(32))
         let action = action ?? parameters.get("action") ?? ""
         guard ["reject", "withdraw"].contains(action) else { throw KalanError.invalid(field: "action", problem: .oneOf(["reject", "withdraw"])) }

@@ -186,7 +186,7 @@ struct RosterPage: Sendable {
 
     /// The staff found by `?find=` (active staff only: inactive staff cannot be nominated).
     func picker(_ page: PageRequest, lines: [RosterLine]) async throws -> Picker {
-        let find = try Validate.text(page.request.uri.queryParameters.get("find"), field: "find", max: 100, required: false) ?? ""
+        let find = try Validate.text(page.request.formQuery.get("find"), field: "find", max: 100, required: false) ?? ""
         guard !find.isEmpty else { return Picker(find: "", count: nil, candidates: [], hasCandidates: false, searched: false) }
         let filter = TraineeFilter(search: find, active: true, limit: Self.candidatesShown, order: .familyName)
         let (found, total, departments) = try await repository.transaction { work in
@@ -236,7 +236,7 @@ struct RosterPage: Sendable {
 
     /// What the last change did, named by `?done=`.
     func done(_ page: PageRequest) -> PageContext.Flash? {
-        guard let flag = page.request.uri.queryParameters.get("done"),
+        guard let flag = page.request.formQuery.get("done"),
             ["attendance", "scores", "decision", "closed", "reopened"].contains(flag)
         else { return nil }
         return .ok([page.t("roster.done.\(flag)")])

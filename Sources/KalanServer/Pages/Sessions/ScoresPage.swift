@@ -18,6 +18,9 @@ struct ScoresPage: Sendable {
         var post: String
         var wasPre: String
         var wasPost: String
+        /// Why a typed score was refused, shown beside its field (and tied to it for screen readers).
+        var preError: String?
+        var postError: String?
     }
 
     struct View {
@@ -33,7 +36,7 @@ struct ScoresPage: Sendable {
     func show(_ request: Request, code: String) async throws -> Response {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
-        let flash: PageContext.Flash? = request.uri.queryParameters.get("done") == "scores" ? .ok([page.t("roster.done.scores")]) : nil
+        let flash: PageContext.Flash? = request.formQuery.get("done") == "scores" ? .ok([page.t("roster.done.scores")]) : nil
         return try await render(page, code: code, actor: actor, flash: flash)
     }
 
@@ -42,15 +45,15 @@ struct ScoresPage: Sendable {
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         var entries: [ResultsRecording.ScoreEntry] = []
+        var invalid: [String: String] = [:]
         for (name, value) in fields.all {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
             guard parts.count == 2, let kind = AssessmentKind(rawValue: parts[0]) else { continue }
             let text = Self.number(value)
             if text.isEmpty { continue }
             guard let score = Double(text), score.isFinite, (0...100).contains(score) else {
-                let error = KalanError.invalid(field: name, problem: .range(min: 0, max: 100))
-                return try await render(
-                    page, code: code, actor: actor, typed: fields, flash: .bad([error.message(in: page.language)]), status: .unprocessableContent)
+                invalid[name] = KalanError.FieldProblem.range(min: 0, max: 100).message(in: page.language)
+                continue
             }
             // What the form showed: a score saved since as something else is not overwritten.
             if let was = fields["was.\(name)"].map(Self.number) {
@@ -58,6 +61,12 @@ struct ScoresPage: Sendable {
             } else {
                 entries.append(.init(staffNumber: parts[1], kind: kind, score: score))
             }
+        }
+        if !invalid.isEmpty {
+            // Every refused score is marked beside its field; nothing is saved.
+            return try await render(
+                page, code: code, actor: actor, typed: fields, errors: invalid, flash: .bad([page.t("scores.invalid", ["count": String(invalid.count)])]),
+                status: .unprocessableContent)
         }
         do {
             try await recording.recordScores(sessionCode: code, scores: entries, actor: actor)
@@ -74,7 +83,8 @@ struct ScoresPage: Sendable {
     }
 
     func render(
-        _ page: PageRequest, code: String, actor: Actor, typed: URLEncodedForm? = nil, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok
+        _ page: PageRequest, code: String, actor: Actor, typed: URLEncodedForm? = nil, errors: [String: String] = [:], flash: PageContext.Flash? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let language = page.language
         let (session, lines) = try await recording.roster(sessionCode: code, actor: actor)
@@ -87,7 +97,8 @@ struct ScoresPage: Sendable {
             return Line(
                 staff: staff, name: line.trainee.fullName, closed: line.enrolment.status.resultsClosed,
                 pre: typed?["pre.\(staff)"] ?? pre, post: typed?["post.\(staff)"] ?? post,
-                wasPre: typed?["was.pre.\(staff)"] ?? pre, wasPost: typed?["was.post.\(staff)"] ?? post)
+                wasPre: typed?["was.pre.\(staff)"] ?? pre, wasPost: typed?["was.post.\(staff)"] ?? post, preError: errors["pre.\(staff)"],
+                postError: errors["post.\(staff)"])
         }
         let view = View(code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "", lines: shown, hasLines: !shown.isEmpty)
         return page.render("scores", title: page.t("scores.title"), view: view, flash: flash, wide: true, status: status)

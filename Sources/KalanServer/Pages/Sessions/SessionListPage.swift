@@ -29,7 +29,7 @@ struct SessionListPage: Sendable {
         var filter = SessionFilter.visible(to: user.actor)
         filter.order = .startsOnDescending
         filter.limit = 500
-        if let text = request.uri.queryParameters.get("status"), !text.isEmpty {
+        if let text = request.formQuery.get("status"), !text.isEmpty {
             guard let status = SessionStatus(rawValue: text) else {
                 throw KalanError.invalid(field: "status", problem: .oneOf(SessionStatus.allCases.map { $0.name(in: page.language) }))
             }

@@ -91,7 +91,7 @@ struct StatisticsPage: Sendable {
 
     /// The query of the form's fields; the field at fault otherwise.
     static func query(_ request: Request) throws -> CohortQuery {
-        let parameters = request.uri.queryParameters
+        let parameters = request.formQuery
         var query = CohortQuery()
         for field in ["by", "then"] {
             guard let value = parameters.get(field), !value.isEmpty else { continue }
@@ -133,7 +133,7 @@ struct StatisticsPage: Sendable {
             let parsed = try Self.query(request)
             // A first visit, with no grouping asked for, groups by course.
             query = parsed
-            if parsed.by.isEmpty && request.uri.queryParameters.get("by") == nil { query.by = [.course] }
+            if parsed.by.isEmpty && request.formQuery.get("by") == nil { query.by = [.course] }
             report = try await statistics.cohorts(query, actor: user.actor)
         } catch let error as KalanError {
             guard case .invalid = error else { throw error }
@@ -159,19 +159,23 @@ struct StatisticsPage: Sendable {
         let language = request.language
         let page = try await accounts.page(request)
         guard let user = page.user else {
+            // A browser goes to the login page and comes back to the download; a program gets 401.
+            guard request.wantsJSON else { throw PageError.signInRequired }
             return Problem(type: "/problems/unauthorized", title: page.t("login.to_continue"), status: 401).response()
         }
         let report: CohortReport
         do {
             report = try await CohortStatistics(repository: repository).cohorts(try Self.query(request), actor: user.actor)
         } catch let error as KalanError {
+            guard request.wantsJSON else { throw error }  // a browser: the refusal as a page
             return Problem(
                 type: "/problems/validation", title: error.message(in: language), status: 422,
                 errors: error.field.map { [.init(field: $0, message: error.message(in: language))] }
             ).response()
         }
         let rows = CohortTable.rows(report, language: language, labels: try await labels())
-        let name = Messages.text("statistics.file_name", language)
+        // Named after what it holds: "cohortes-par-cours-puis-sexe", not "cohortes" whatever the grouping.
+        let name = Self.fileName(try Self.query(request), language)
         if xlsx {
             let data = XLSXWorkbook(sheets: [.init(name: Messages.text("cli.statistics.sheet", language), rows: rows)]).data
             return Response(
@@ -225,6 +229,17 @@ struct StatisticsPage: Sendable {
         ]
     }
 
+    static func fileName(_ query: CohortQuery, _ language: Language) -> String {
+        var words = [Messages.text("statistics.file_name", language)]
+        for (index, dimension) in query.by.enumerated() {
+            words.append(Messages.text(index == 0 ? "statistics.file_by" : "statistics.file_then", language))
+            words.append(dimension.name(in: language))
+        }
+        let text = words.joined(separator: " ").folding(options: [.diacriticInsensitive, .caseInsensitive], locale: nil).lowercased()
+        let slug = text.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }
+        return String(slug).split(separator: "-").joined(separator: "-")
+    }
+
     static func parameters(_ query: CohortQuery, _ language: Language) -> String {
         var items = ["lang=\(language.rawValue)"]
         for (name, value) in [
@@ -242,10 +257,15 @@ struct StatisticsPage: Sendable {
 
     static func report(_ report: CohortReport, labels: CohortLabels, _ language: Language) -> Report {
         let rows = CohortTable.rows(report, language: language, labels: labels)
+        // A group where nobody has a result yet (sessions to come) has no completion rate to
+        // speak of: "— à venir", not a "0 %" that reads as failure.
+        let completion = report.dimensions.count + CohortTable.columns.firstIndex(of: "completion")!
+        let pending = (report.groups + [report.total]).map(Self.isPending)
         let body = rows.dropFirst().enumerated().map { index, row in
             Row(
-                cells: row.map { cell in
+                cells: row.enumerated().map { column, cell in
                     if case .text = cell { return Cell(text: CohortTable.text(cell), number: false) }
+                    if column == completion, pending[index] { return Cell(text: "— " + Messages.text("statistics.to_come", language), number: true) }
                     return Cell(text: CohortTable.text(cell, missing: "–", language: language), number: true)
                 }, total: index == rows.count - 2)
         }
@@ -257,20 +277,29 @@ struct StatisticsPage: Sendable {
             header: rows.first.map { $0.map { CohortTable.text($0) } } ?? [], rows: body)
     }
 
+    /// Nobody in the group has a result yet: people enrolled, none completed or failed.
+    static func isPending(_ figures: CohortFigures) -> Bool {
+        figures.count(.enrolled) > 0 && figures.count(.completed) + figures.count(.failed) == 0
+    }
+
     /// Completion rate and women's share per group, as horizontal bars under each group's name
     /// (the name gets the whole width, so that it stays readable on a phone).
     static func chart(_ report: CohortReport, names: [String], _ language: Language) -> Chart {
-        let width = 640, bar = 560, row = 62, top = 34
+        // 400 units wide, drawn at most 30rem wide: text of 17 units stays at least 12 px on a
+        // 390 px phone (the chart then spans about 340 px) and about 20 px on a laptop.
+        let width = 400, bar = 320, row = 62, top = 34
         let groups = Array(report.groups.prefix(40))
         let bars = groups.enumerated().map { i, group -> Bar in
             let y = top + i * row
             func length(_ rate: Double?) -> Int { Int(((rate ?? 0) * Double(bar)).rounded()) }
             func text(_ rate: Double?) -> String { rate.map { Format.percent($0, language) } ?? "–" }
             let name = names[i]
+            let pending = isPending(group)
             let w1 = length(group.completionRate), w2 = length(group.womenShare)
             return Bar(
-                label: name.count > 60 ? String(name.prefix(59)) + "…" : name, labelX: 0, labelY: y + 16, x: 0, y1: y + 24, y2: y + 41,
-                w1: w1, w2: w2, t1x: w1 + 6, t1y: y + 36, t2x: w2 + 6, t2y: y + 53, v1: text(group.completionRate), v2: text(group.womenShare))
+                label: name.count > 36 ? String(name.prefix(35)) + "…" : name, labelX: 0, labelY: y + 16, x: 0, y1: y + 24, y2: y + 41,
+                w1: w1, w2: w2, t1x: w1 + 6, t1y: y + 36, t2x: w2 + 6, t2y: y + 53, v1: pending ? "— " + Messages.text("statistics.to_come", language) : text(group.completionRate),
+                v2: text(group.womenShare))
         }
         return Chart(
             width: width, height: top + groups.count * row + 6, labelWidth: 0, legendText1: 22, legend2: 200, legendText2: 222, bars: bars,
