@@ -40,7 +40,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Reading .xlsx imports: the zip container and the sheet's XML.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
-        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
     ],
     targets: [
         .systemLibrary(
@@ -77,7 +76,6 @@ let package = Package(
             name: "KalanCore",
             dependencies: [
                 "CivilCalendar", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .product(name: "XMLCoder", package: "XMLCoder"),
             ],
             // The message catalogue (fr.json, en.json) is compiled in.
             resources: [.embedInCode("Messages/Catalogue")],

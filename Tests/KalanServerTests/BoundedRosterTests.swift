@@ -45,6 +45,10 @@ struct BoundedRosterTests {
                 let staffPage = try await Pages.get(client, "/trainees/T-21?lang=en", hr)
                 #expect(staffPage.body.contains("History (") && staffPage.body.contains("&amp;history=T-21#line-T-21"), "the staff page links to the whole history")
 
+                // The audit log names an enrolment by its person and session, not by its identifier.
+                let audit = try await Pages.get(client, "/audit?lang=en", try await Pages.signIn(client, "admin"))
+                #expect(audit.body.contains("Keïta Awa (T-21) · S-1"), "the audit log's record column in words")
+
                 func rosterLines(_ query: String) async throws -> Int {
                     try await client.execute(uri: "/api/v1/sessions/S-1/roster\(query)", method: .get, headers: f.headers("hr")) { response in
                         #expect(response.status == .ok)

@@ -74,20 +74,29 @@ extension PostgresUnitOfWork {
     }
 
     func auditEvents(_ filter: AuditFilter) async throws -> [AuditEvent] {
-        var sql: PostgresQuery = "SELECT id, at, actor, source, action, entity, entity_id, before::text AS before, after::text AS after FROM audit_event WHERE true"
+        // An enrolment (its decisions, attendance and scores are audited under its id) reads as the
+        // person and the session, not as an identifier.
+        var sql: PostgresQuery = """
+            SELECT a.id, a.at, a.actor, a.source, a.action, a.entity, a.before::text AS before, a.after::text AS after,
+                   coalesce(CASE WHEN a.entity_id ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (
+                       SELECT t.family_name || ' ' || t.given_name || ' (' || t.staff_number || ') · ' || s.code
+                       FROM enrolment e JOIN trainee t ON t.id = e.trainee_id JOIN training_session s ON s.id = e.session_id
+                       WHERE e.id = a.entity_id::uuid) END, a.entity_id) AS entity_id
+            FROM audit_event a WHERE true
+            """
         func pattern(_ text: String) -> String {
             "%" + text.lowercased().replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
                 + "%"
         }
-        if let actor = filter.actor { sql.append(" AND lower(actor) LIKE \(pattern(actor))") }
+        if let actor = filter.actor { sql.append(" AND lower(a.actor) LIKE \(pattern(actor))") }
         if let action = filter.action {
             let like = pattern(action)
-            sql.append(" AND (lower(action) LIKE \(like) OR lower(entity_id) LIKE \(like) OR lower(entity) LIKE \(like))")
+            sql.append(" AND (lower(a.action) LIKE \(like) OR lower(a.entity_id) LIKE \(like) OR lower(a.entity) LIKE \(like))")
         }
-        if let from = filter.from { sql.append(" AND at >= \(from)") }
-        if let to = filter.to { sql.append(" AND at < \(to)") }
-        if let before = filter.before { sql.append(" AND id < \(before)") }
-        sql.append(" ORDER BY id DESC LIMIT \(filter.limit)")
+        if let from = filter.from { sql.append(" AND a.at >= \(from)") }
+        if let to = filter.to { sql.append(" AND a.at < \(to)") }
+        if let before = filter.before { sql.append(" AND a.id < \(before)") }
+        sql.append(" ORDER BY a.id DESC LIMIT \(filter.limit)")
         return try await query(sql).map { row in
             AuditEvent(
                 id: try row.decode("id"), at: try row.decode("at"), actor: try row.decode("actor"), source: try row.decode("source"),
