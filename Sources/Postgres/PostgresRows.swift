@@ -91,3 +91,25 @@ final class ColumnLookup: Sendable {
         self.index = index
     }
 }
+
+extension PostgresRow {
+    /// Decodes a text column into an enumeration by its raw value: a value the enumeration does not
+    /// know is a decoding error naming the column, never a silent default (a drifted status must not
+    /// become "nominated", nor a role "viewer").
+    public func decode<E: RawRepresentable>(_ column: String, as type: E.Type) throws(PostgresError) -> E where E.RawValue == String {
+        let raw = try decode(column, as: String.self)
+        guard let value = E(rawValue: raw) else {
+            throw PostgresError(kind: .decoding, column: column, reason: "a value \(E.self) does not know")
+        }
+        return value
+    }
+
+    /// The same for a column that may be NULL: nil for NULL, an error for an unknown value.
+    public func decodeIfPresent<E: RawRepresentable>(_ column: String, as type: E.Type) throws(PostgresError) -> E? where E.RawValue == String {
+        guard let raw = try decode(column, as: String?.self) else { return nil }
+        guard let value = E(rawValue: raw) else {
+            throw PostgresError(kind: .decoding, column: column, reason: "a value \(E.self) does not know")
+        }
+        return value
+    }
+}

@@ -71,7 +71,6 @@ struct ConcurrentLoginTests {
                 // Ordering, not tight timing: five health checks take a small part of the burst.
                 #expect(healthDurations.count == 5)
                 #expect(healthTotal * 2 < burst, "health checks took \(healthTotal) during a burst of \(burst)")
-                #expect(healthDurations.allSatisfy { $0 < .seconds(1) }, "\(healthDurations)")
                 #expect(try #require(healthDone) < loginsDone!, "every health check answered before the burst ended")
             }
         }

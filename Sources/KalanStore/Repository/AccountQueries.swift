@@ -96,7 +96,7 @@ extension PostgresUnitOfWork {
         }
         let user = User(
             id: try row.decode("user_id"), username: try row.decode("username"), displayName: try row.decode("display_name"), email: try row.decode("email"),
-            role: Role(rawValue: try row.decode("role")) ?? .viewer, partnerID: try row.decode("partner_id"), active: try row.decode("active"))
+            role: try row.decode("role", as: Role.self), partnerID: try row.decode("partner_id"), active: try row.decode("active"))
         return (token, user)
     }
 
@@ -173,7 +173,7 @@ extension PostgresUnitOfWork {
     static func user(_ row: PostgresRow) throws -> User {
         User(
             id: try row.decode("id"), username: try row.decode("username"), displayName: try row.decode("display_name"), email: try row.decode("email"),
-            role: Role(rawValue: try row.decode("role")) ?? .viewer, partnerID: try row.decode("partner_id"), active: try row.decode("active"))
+            role: try row.decode("role", as: Role.self), partnerID: try row.decode("partner_id"), active: try row.decode("active"))
     }
 
     static func token(_ row: PostgresRow) throws -> APIToken {

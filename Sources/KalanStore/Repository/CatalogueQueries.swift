@@ -22,7 +22,7 @@ extension PostgresUnitOfWork {
     static func partner(_ row: PostgresRow) throws -> Partner {
         Partner(
             id: try row.decode("id"), code: try row.decode("code"), name: try row.decode("name"),
-            kind: PartnerKind(rawValue: try row.decode("kind")) ?? .government, country: try row.decode("country"))
+            kind: try row.decode("kind", as: PartnerKind.self), country: try row.decode("country"))
     }
 
     static let programmeSelect = """

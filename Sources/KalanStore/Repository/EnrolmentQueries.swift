@@ -155,8 +155,8 @@ extension PostgresUnitOfWork {
 
     static func event(_ row: PostgresRow) throws -> EnrolmentEvent {
         EnrolmentEvent(
-            from: try row.decode("from_status", as: String?.self).flatMap(EnrolmentStatus.init(rawValue:)),
-            to: EnrolmentStatus(rawValue: try row.decode("to_status")) ?? .nominated, actor: try row.decode("actor"),
+            from: try row.decodeIfPresent("from_status", as: EnrolmentStatus.self),
+            to: try row.decode("to_status", as: EnrolmentStatus.self), actor: try row.decode("actor"),
             reason: try row.decode("reason"), at: try row.decode("at"))
     }
 
@@ -200,7 +200,7 @@ extension PostgresUnitOfWork {
     static func enrolment(_ row: PostgresRow, id: String = "id", version: String = "version") throws -> Enrolment {
         Enrolment(
             id: try row.decode(id), sessionID: try row.decode("session_id"), traineeID: try row.decode("trainee_id"),
-            status: EnrolmentStatus(rawValue: try row.decode("status")) ?? .nominated, waitlistPosition: try row.decode("waitlist_position"),
+            status: try row.decode("status", as: EnrolmentStatus.self), waitlistPosition: try row.decode("waitlist_position"),
             overrideReason: try row.decode("override_reason"), requestedAt: try row.decode("requested_at"), version: try row.decode(version))
     }
 
@@ -215,7 +215,7 @@ extension PostgresUnitOfWork {
     func attendance(of enrolmentID: UUID) async throws -> [Day: AttendanceStatus] {
         var result: [Day: AttendanceStatus] = [:]
         for row in try await query("SELECT day, status FROM attendance WHERE enrolment_id = \(enrolmentID)") {
-            result[try row.decode("day")] = AttendanceStatus(rawValue: try row.decode("status"))
+            result[try row.decode("day")] = try row.decode("status", as: AttendanceStatus.self)
         }
         return result
     }
@@ -231,7 +231,7 @@ extension PostgresUnitOfWork {
     func scores(of enrolmentID: UUID) async throws -> [AssessmentKind: Double] {
         var result: [AssessmentKind: Double] = [:]
         for row in try await query("SELECT kind, score::float8 AS score FROM assessment WHERE enrolment_id = \(enrolmentID)") {
-            if let kind = AssessmentKind(rawValue: try row.decode("kind")) { result[kind] = try row.decode("score") }
+            result[try row.decode("kind", as: AssessmentKind.self)] = try row.decode("score")
         }
         return result
     }

@@ -24,7 +24,7 @@ extension PostgresUnitOfWork {
     static func department(_ row: PostgresRow) throws -> Department {
         Department(
             id: try row.decode("id"), code: try row.decode("code"), nameFR: try row.decode("name_fr"), nameEN: try row.decode("name_en"),
-            kind: DepartmentKind(rawValue: try row.decode("kind")) ?? .other, parentID: try row.decode("parent_id"))
+            kind: try row.decode("kind", as: DepartmentKind.self), parentID: try row.decode("parent_id"))
     }
 
     static let traineeColumns =

@@ -15,10 +15,10 @@ extension PostgresUnitOfWork {
             """)
         return try rows.map { row in
             SavedMark(
-                enrolmentID: try row.decode("id"), enrolmentStatus: EnrolmentStatus(rawValue: try row.decode("enrolment_status")) ?? .enrolled,
+                enrolmentID: try row.decode("id"), enrolmentStatus: try row.decode("enrolment_status", as: EnrolmentStatus.self),
                 staffNumber: try row.decode("staff_number"),
                 fullName: "\(try row.decode("given_name", as: String.self)) \(try row.decode("family_name", as: String.self))",
-                status: try row.decode("status", as: String?.self).flatMap(AttendanceStatus.init(rawValue:)), revision: try row.decode("revision"))
+                status: try row.decodeIfPresent("status", as: AttendanceStatus.self), revision: try row.decode("revision"))
         }
     }
 

@@ -62,8 +62,8 @@ extension PostgresUnitOfWork {
         TrainingSession(
             id: try row.decode("id"), code: try row.decode("code"), courseID: try row.decode("course_id"), partnerID: try row.decode("partner_id"),
             programmeID: try row.decode("programme_id"), startsOn: try row.decode("starts_on"), endsOn: try row.decode("ends_on"),
-            mode: DeliveryMode(rawValue: try row.decode("mode")) ?? .inPerson, city: try row.decode("city"), country: try row.decode("country"),
+            mode: try row.decode("mode", as: DeliveryMode.self), city: try row.decode("city"), country: try row.decode("country"),
             capacity: try row.decode("capacity"), enrolmentDeadline: try row.decode("enrolment_deadline"),
-            status: SessionStatus(rawValue: try row.decode("status")) ?? .planned, trainerIDs: try row.decode("trainer_ids"))
+            status: try row.decode("status", as: SessionStatus.self), trainerIDs: try row.decode("trainer_ids"))
     }
 }
