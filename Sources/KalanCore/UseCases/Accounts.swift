@@ -193,21 +193,7 @@ public struct Accounts: Sendable {
         let now = now ?? clock.now()
         guard !username.hasControlCharacters else { throw KalanError.invalid(field: "username", problem: .controlCharacters) }
         guard !password.hasControlCharacters else { throw KalanError.invalid(field: "password", problem: .controlCharacters) }
-        let name = String(username.normalisedText.lowercased().prefix(FieldLimits.username))
-        let count = try await repository.transaction { work in
-            try await work.countLoginAttempt(
-                username: name, address: address, at: now, window: limits.window, perAccountAndAddress: limits.perAccountAndAddress,
-                perAddress: limits.perAddress)
-        }
-        let attempt: Int64
-        switch count {
-        case .refused(let seconds): throw KalanError.tooManyAttempts(retryAfter: seconds)
-        case .counted(let id, let accountFailures):
-            attempt = id
-            let delay = limits.delay(afterAccountFailures: accountFailures)
-            if delay > .zero { try await Task.sleep(for: delay) }
-        }
-        guard password.utf8.count <= FieldLimits.passwordBytes, let user = try await authenticate(username: name, password: password) else {
+        guard let (user, attempt) = try await countedCheck(username: username, password: password, address: address, limits: limits, now: now) else {
             throw KalanError.unauthenticated
         }
         let secret = Self.newSecret()
@@ -218,6 +204,27 @@ public struct Accounts: Sendable {
             try await work.audit(AuditEntry(actor: user.actor, action: "user.login", entity: .user, entityID: user.username))
         }
         return (user, secret, expiresAt)
+    }
+
+    /// A password checked as a login checks it: counted first per (account, address) and per
+    /// address (refused past the limits, slowed after an account's failures), at most 72 UTF-8
+    /// bytes (all bcrypt reads). The user and the attempt's id (to forget once it succeeded), or
+    /// nil for a wrong password. The login and the change of one's own password share it.
+    func countedCheck(username: String, password: String, address: String, limits: LoginLimits, now: Date) async throws -> (User, Int64)? {
+        let name = String(username.normalisedText.lowercased().prefix(FieldLimits.username))
+        let count = try await repository.transaction { work in
+            try await work.countLoginAttempt(
+                username: name, address: address, at: now, window: limits.window, perAccountAndAddress: limits.perAccountAndAddress,
+                perAddress: limits.perAddress)
+        }
+        switch count {
+        case .refused(let seconds): throw KalanError.tooManyAttempts(retryAfter: seconds)
+        case .counted(let id, let accountFailures):
+            let delay = limits.delay(afterAccountFailures: accountFailures)
+            if delay > .zero { try await Task.sleep(for: delay) }
+            guard password.utf8.count <= FieldLimits.passwordBytes, let user = try await authenticate(username: name, password: password) else { return nil }
+            return (user, id)
+        }
     }
 
     /// The user of a live web session and the token its forms must carry; nil for anything else.

@@ -280,21 +280,7 @@ extension Accounts {
         }
         guard new == confirmation else { throw KalanError.invalid(field: "confirm", problem: .mismatch) }
         let now = clock.now()
-        let name = String(username.normalisedText.lowercased().prefix(FieldLimits.username))
-        let count = try await repository.transaction { work in
-            try await work.countLoginAttempt(
-                username: name, address: address, at: now, window: limits.window, perAccountAndAddress: limits.perAccountAndAddress,
-                perAddress: limits.perAddress)
-        }
-        let attempt: Int64
-        switch count {
-        case .refused(let seconds): throw KalanError.tooManyAttempts(retryAfter: seconds)
-        case .counted(let id, let accountFailures):
-            attempt = id
-            let delay = limits.delay(afterAccountFailures: accountFailures)
-            if delay > .zero { try await Task.sleep(for: delay) }
-        }
-        guard current.utf8.count <= FieldLimits.passwordBytes, let user = try await authenticate(username: name, password: current) else {
+        guard let (user, attempt) = try await countedCheck(username: username, password: current, address: address, limits: limits, now: now) else {
             throw KalanError.invalid(field: "current_password", problem: .wrongPassword)
         }
         let hash = try await hasher.hash(new)
