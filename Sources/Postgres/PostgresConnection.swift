@@ -11,12 +11,28 @@ public struct PostgresConfiguration: Sendable {
     /// PostgreSQL's `statement_timeout` for every statement of the connection (one blocked on a
     /// lock included); nil: PostgreSQL's setting (none by default).
     public var statementTimeoutSeconds: Int?
+    /// PostgreSQL's `lock_timeout`: how long a statement may wait for a lock before it is
+    /// cancelled (SQLSTATE 55P03); nil: PostgreSQL's setting (none by default), 0: none.
+    public var lockTimeoutSeconds: Int?
 
-    public init(url: String, applicationName: String = "kalan", connectTimeoutSeconds: Int = 10, statementTimeoutSeconds: Int? = nil) {
+    public init(
+        url: String, applicationName: String = "kalan", connectTimeoutSeconds: Int = 10, statementTimeoutSeconds: Int? = nil,
+        lockTimeoutSeconds: Int? = nil
+    ) {
         self.url = url
         self.applicationName = applicationName
         self.connectTimeoutSeconds = connectTimeoutSeconds
         self.statementTimeoutSeconds = statementTimeoutSeconds
+        self.lockTimeoutSeconds = lockTimeoutSeconds
+    }
+
+    /// The `options` connection parameter: settings every connection gets (UTC and ISO dates, so
+    /// that text decoding is exact), then the timeouts asked for.
+    var sessionOptions: String {
+        var options = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3"
+        if let statementTimeoutSeconds { options += " -c statement_timeout=\(max(0, statementTimeoutSeconds))s" }
+        if let lockTimeoutSeconds { options += " -c lock_timeout=\(max(0, lockTimeoutSeconds))s" }
+        return options
     }
 }
 
@@ -47,14 +63,11 @@ public final class PostgresConnection: @unchecked Sendable {
         return PostgresConnection(handle: handle.pointer, threadPool: threadPool, logger: logger)
     }
 
-    /// Session settings every connection gets: UTC and ISO dates, so that text decoding is exact.
-    private static let sessionOptions = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c IntervalStyle=iso_8601 -c extra_float_digits=3"
-
     private static func open(_ configuration: PostgresConfiguration) throws -> OpaquePointer {
         let pairs: [(String, String)] = [
             ("dbname", configuration.url),
             ("client_encoding", "UTF8"),
-            ("options", sessionOptions + (configuration.statementTimeoutSeconds.map { " -c statement_timeout=\(max(0, $0))s" } ?? "")),
+            ("options", configuration.sessionOptions),
             ("application_name", configuration.applicationName),
             ("connect_timeout", String(configuration.connectTimeoutSeconds)),
         ]

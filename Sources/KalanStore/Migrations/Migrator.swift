@@ -56,18 +56,18 @@ public struct Migrator: Sendable {
     public func migrate(_ pool: PostgresPool) async throws -> [Migration] {
         try await pool.withConnection { connection in
             // Waiting for another server's migrations, and a migration itself, may take as long as
-            // the data needs: no statement timeout (the connection's own comes back after).
-            try await connection.run("SET statement_timeout = 0")
+            // the data needs: no statement or lock timeout (the connection's own come back after).
+            try await connection.run("SET statement_timeout = 0; SET lock_timeout = 0")
             try await connection.query("SELECT pg_advisory_lock(\(Self.lockKey))")
             do {
                 let applied = try await migrate(on: connection)
                 try await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
-                try await connection.run("RESET statement_timeout")
+                try await connection.run("RESET statement_timeout; RESET lock_timeout")
                 return applied
             } catch {
                 if await !connection.isBroken() {
                     _ = try? await connection.query("SELECT pg_advisory_unlock(\(Self.lockKey))")
-                    try? await connection.run("RESET statement_timeout")
+                    try? await connection.run("RESET statement_timeout; RESET lock_timeout")
                 }
                 throw error
             }

@@ -50,7 +50,10 @@ struct Serve: AsyncParsableCommand {
         let size = poolSize ?? settings.poolSize.flatMap(KalanSettings.poolSize) ?? 10
         // A statement blocked on a lock, or running away, gives its connection back after this (KALAN_STATEMENT_TIMEOUT, seconds; 0: none).
         let statementTimeout = settings.statementTimeout.flatMap(KalanSettings.statementTimeout) ?? 30
-        let database = try await DatabaseRuntime.open(global, logger: logger, maxConnections: size, statementTimeoutSeconds: statementTimeout)
+        // A statement waiting for a lock gives up sooner (KALAN_LOCK_TIMEOUT, seconds; 0: none): answered 503 "try again".
+        let lockTimeout = settings.lockTimeout.flatMap(KalanSettings.statementTimeout) ?? 10
+        let database = try await DatabaseRuntime.open(
+            global, logger: logger, maxConnections: size, statementTimeoutSeconds: statementTimeout, lockTimeoutSeconds: lockTimeout)
         do {
             try await Migrator(logger: logger).migrate(database.pool)
             let key = try IssuerKeyFile.loadOrCreate(global.signingKeyPath)
@@ -77,7 +80,9 @@ struct Serve: AsyncParsableCommand {
             let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
             let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : settings.withPassword($0) }
             let readPool = readURL.map {
-                PostgresPool(configuration: .init(url: $0, statementTimeoutSeconds: statementTimeout), maxConnections: size, logger: logger)
+                PostgresPool(
+                    configuration: .init(url: $0, statementTimeoutSeconds: statementTimeout, lockTimeoutSeconds: lockTimeout), maxConnections: size,
+                    logger: logger)
             }
             let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])

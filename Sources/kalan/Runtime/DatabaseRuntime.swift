@@ -16,11 +16,17 @@ struct DatabaseRuntime {
 
     static let databaseName = "kalan"
 
-    /// `statementTimeoutSeconds`: PostgreSQL's `statement_timeout` on every connection (the server's).
-    static func open(_ options: GlobalOptions, logger: Logger, maxConnections: Int = 4, statementTimeoutSeconds: Int? = nil) async throws -> DatabaseRuntime {
+    /// `statementTimeoutSeconds`, `lockTimeoutSeconds`: PostgreSQL's `statement_timeout` and
+    /// `lock_timeout` on every connection (the server's).
+    static func open(
+        _ options: GlobalOptions, logger: Logger, maxConnections: Int = 4, statementTimeoutSeconds: Int? = nil, lockTimeoutSeconds: Int? = nil
+    ) async throws -> DatabaseRuntime {
+        let configuration = { (url: String) in
+            PostgresConfiguration(url: url, statementTimeoutSeconds: statementTimeoutSeconds, lockTimeoutSeconds: lockTimeoutSeconds)
+        }
         if let url = options.resolvedDatabaseURL {
             let pool = PostgresPool(
-                configuration: .init(url: url, statementTimeoutSeconds: statementTimeoutSeconds), maxConnections: maxConnections, logger: logger)
+                configuration: configuration(url), maxConnections: maxConnections, logger: logger)
             return DatabaseRuntime(pool: pool, url: url, embedded: nil, lease: nil)
         }
         let embedded = EmbeddedPostgres(
@@ -33,7 +39,7 @@ struct DatabaseRuntime {
             throw error
         }
         let url = embedded.url(database: databaseName)
-        let pool = PostgresPool(configuration: .init(url: url, statementTimeoutSeconds: statementTimeoutSeconds), maxConnections: maxConnections, logger: logger)
+        let pool = PostgresPool(configuration: configuration(url), maxConnections: maxConnections, logger: logger)
         return DatabaseRuntime(pool: pool, url: url, embedded: embedded, lease: lease)
     }
 

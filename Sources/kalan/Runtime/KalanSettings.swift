@@ -33,6 +33,8 @@ struct KalanSettings: Sendable {
     var databasePasswordFile: String?
     /// The server's `statement_timeout` in seconds (KALAN_STATEMENT_TIMEOUT; default 30, 0: none).
     var statementTimeout: String?
+    /// The server's `lock_timeout` in seconds (KALAN_LOCK_TIMEOUT; default 10, 0: none).
+    var lockTimeout: String?
 
     init(reader: ConfigReader) {
         func value(_ key: String) -> String? {
@@ -55,6 +57,7 @@ struct KalanSettings: Sendable {
         trustedProxies = value("kalan.trusted.proxies")
         databasePasswordFile = value("kalan.database.password.file")
         statementTimeout = value("kalan.statement.timeout")
+        lockTimeout = value("kalan.lock.timeout")
         metricsToken = reader.string(forKey: ConfigKey("kalan.metrics.token"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
     }
 
@@ -72,6 +75,9 @@ struct KalanSettings: Sendable {
         }
         if let statementTimeout, Self.statementTimeout(statementTimeout) == nil {
             found.append("KALAN_STATEMENT_TIMEOUT: expected a whole number of seconds, 0 for none, got \(got(statementTimeout))")
+        }
+        if let lockTimeout, Self.statementTimeout(lockTimeout) == nil {
+            found.append("KALAN_LOCK_TIMEOUT: expected a whole number of seconds, 0 for none, got \(got(lockTimeout))")
         }
         if let language, Language(code: language) == nil { found.append("KALAN_LANG: expected fr or en, got \(got(language))") }
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
@@ -105,6 +111,7 @@ struct KalanSettings: Sendable {
         return parts.string ?? url
     }
 
+    /// A timeout in whole seconds, 0 (none) to a day: KALAN_STATEMENT_TIMEOUT and KALAN_LOCK_TIMEOUT.
     static func statementTimeout(_ text: String) -> Int? { Int(text).flatMap { (0...86_400).contains($0) ? $0 : nil } }
 
     static func isPort(_ text: String) -> Bool { Int(text).map { (1...65535).contains($0) } ?? false }
