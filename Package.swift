@@ -93,7 +93,11 @@ let package = Package(
         ),
         .target(
             name: "KalanCertificates",
-            dependencies: ["KalanCore", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "KalanCore", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto"),
+                // The status list's GZIP.
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: settings
         ),
         .target(

@@ -63,9 +63,11 @@ struct TrustedCertificateTests {
 
     func json(_ response: TestResponse) throws -> JSONValue { try JSONValue(parsing: Data(String(buffer: response.body).utf8)) }
 
-    func profile(_ s: Setup) async throws -> JSONValue {
-        s.issuer.profile(keys: try await s.repository.transaction { try await $0.signingKeys() })
+    func verification(_ s: Setup, clock: WallClock = .system) -> CredentialVerification {
+        CredentialVerification(issuer: s.issuer, records: CredentialRecords(repository: s.repository), clock: clock)
     }
+
+    func profile(_ s: Setup) async throws -> JSONValue { try await verification(s).issuerProfile() }
 
     // MARK: - Binding, dates, status: the relying party's checks
 
@@ -74,7 +76,7 @@ struct TrustedCertificateTests {
             let s = try await setup(pool)
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
             let document = try JSONValue(parsing: issued.certificate.credential)
-            let list = try await StatusListPublisher(issuer: s.issuer, repository: s.repository).current().credential
+            let list = try await verification(s).statusList().credential
             let checker = CredentialChecker(profile: try await profile(s), statusList: list)
             let outcome = checker.check(document)
             #expect(outcome.failure == nil, "\(outcome.values)")
@@ -117,7 +119,7 @@ struct TrustedCertificateTests {
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
             let document = try JSONValue(parsing: issued.certificate.credential)
             #expect(document["validUntil"] == "2027-03-14T00:00:00Z")
-            let list = try await StatusListPublisher(issuer: s.issuer, repository: s.repository).current().credential
+            let list = try await verification(s).statusList().credential
             let profile = try await profile(s)
             let before = CredentialChecker(profile: profile, statusList: list, now: Day("2027-03-13")!.startOfDay).check(document)
             #expect(before.failure == nil)
@@ -126,6 +128,34 @@ struct TrustedCertificateTests {
             #expect(after.values["day"] == "2027-03-14")
             let early = CredentialChecker(profile: profile, statusList: list, now: Day("2026-03-13")!.startOfDay).check(document)
             #expect(early.failure == .notYetValid)
+        }
+    }
+
+    /// Issue 22: the /verify page used to ignore `validFrom`; it now decides with the same policy as
+    /// `kalan credential verify`, at the server's clock.
+    @Test func notYetValidCredentialIsRefusedByThePage() async throws {
+        try await TestDatabase.withPool { pool in
+            let s = try await setup(pool, today: { Day("2099-01-01")! })
+            let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
+            let document = try JSONValue(parsing: issued.certificate.credential)
+            #expect(document["validFrom"] == "2099-01-01T00:00:00Z")
+            let outcome = try await verification(s, clock: .fixed(Day("2026-03-20")!)).check(document)
+            #expect(outcome.failure == .notYetValid)
+            #expect(outcome.values["day"] == "2099-01-01")
+            let expected = Messages.text("credentials.check.not_yet_valid", .en, ["day": Format.day(Day("2099-01-01")!, .en)])
+            let app = buildApplication(
+                configuration: .init(publicURL: Self.publicURL, clock: .fixed(Day("2026-03-20")!)), pool: s.pool, issuer: s.issuer,
+                logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                let form = "credential=" + issued.certificate.credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                try await client.execute(
+                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+                ) { response in
+                    let html = String(buffer: response.body)
+                    #expect(html.contains(expected), "\(html)")
+                    #expect(!html.contains(Messages.text("verify.valid", .en)))
+                }
+            }
         }
     }
 

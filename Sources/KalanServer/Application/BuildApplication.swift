@@ -72,7 +72,8 @@ public func buildApplication(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing).add(to: pages)
-    VerificationController<KalanRequestContext>(issuing: issuing, issuer: issuer, repository: repository, accounts: accounts).addRoutes(to: pages)
+    let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
+    VerificationController<KalanRequestContext>(issuing: issuing, verification: verification, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(
         repository: repository, readRepository: ports.readRepository, issuing: issuing, accounts: accounts, secureCookies: secureCookies,

@@ -12,9 +12,11 @@ import NIOPosix
 /// name, Kalan's JSON-LD context and the revocation status list.
 struct VerificationController<Context: RequestContext>: Sendable {
     let issuing: CertificateIssuing
-    let issuer: OpenBadgeIssuer
-    let repository: any KalanRepository
+    /// The one policy for pasted credentials, the issuer profile, the status list and achievements.
+    let verification: CredentialVerification
     let accounts: Accounts
+
+    var issuer: OpenBadgeIssuer { verification.issuer }
 
     func addRoutes(to router: RouterGroup<Context>) {
         router.get("verify") { request, _ in
@@ -46,7 +48,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     /// The revocation status list credential; ETag and If-None-Match, so that verifiers may cache it.
     func statusList(_ request: Request) async throws -> Response {
-        let (credential, etag) = try await StatusListPublisher(issuer: issuer, repository: repository).current()
+        let (credential, etag) = try await verification.statusList()
         var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60, must-revalidate"]
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
             return Response(status: .notModified, headers: headers)
@@ -76,14 +78,12 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     /// `/issuer/achievements/{code}`: the achievement a credential names, from the catalogue.
     func achievement(_ request: Request, _ context: Context) async throws -> Response {
-        let code = try context.parameters.require("code")
-        guard code.utf8.count <= 64, let course = try await repository.transaction({ try await $0.course(code: code) }) else {
+        guard let document = try await verification.achievement(code: try context.parameters.require("code")) else {
             return Problem(
                 type: "/problems/not-found", title: Messages.text("credentials.achievement_unknown", request.language), status: 404,
                 detail: Messages.text("credentials.achievement_unknown", request.language)
             ).response()
         }
-        let document = issuer.achievement(code: course.code, titleFR: course.titleFR, titleEN: course.titleEN, domain: course.domain, hours: course.hours)
         return Response(status: .ok, headers: [.contentType: "application/ld+json"], body: .init(byteBuffer: ByteBuffer(string: try document.serialized())))
     }
 
@@ -166,16 +166,16 @@ struct VerificationController<Context: RequestContext>: Sendable {
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(check))))
     }
 
-    /// A pasted or uploaded credential: is its proof genuine with one of our keys, and what is its status?
+    /// A pasted or uploaded credential, checked as `kalan credential verify` checks it: the proof,
+    /// the key's binding to this ministry, the dates and the status bit of this very copy.
     func pasted(_ request: Request) async throws -> Response {
         let language = request.language
         let body = try await request.body.collect(upTo: 256 * 1024)
         let contentType = request.headers[.contentType] ?? ""
-        let keys = try await repository.transaction { try await $0.signingKeys() }
-        // Reading the form, parsing the JSON and checking the proof take CPU in proportion to the
-        // body (64 KB at most): on NIO's blocking pool, as password hashing is, so that a few
-        // large pastes at once do not hold up every other request.
-        let checked = try await NIOThreadPool.singleton.runIfActive { () -> PastedCheck in
+        // Reading the form and parsing the JSON take CPU in proportion to the body (64 KB at
+        // most): on NIO's blocking pool, as password hashing is, so that a few large pastes at
+        // once do not hold up every other request.
+        let read = try await NIOThreadPool.singleton.runIfActive { () -> PastedCredential in
             let text: String
             if MultipartForm.boundary(in: contentType) != nil {
                 do throws(MultipartForm.Malformed) {
@@ -189,49 +189,61 @@ struct VerificationController<Context: RequestContext>: Sendable {
                 text = URLEncodedForm(String(buffer: body))["credential"] ?? ""
             }
             guard let document = try? JSONValue(parsing: text) else { return .notJSON }
-            let result = DataIntegrity.verify(document) { method in
-                keys.first { $0.id == method }.flatMap { try? Multikey.publicKey(fromMultibase: $0.publicKeyMultibase) }
-            }
-            return .checked(document, result)
+            return .parsed(document)
         }
-        let document: JSONValue, result: VerificationResult
-        switch checked {
+        let document: JSONValue
+        switch read {
         case .unreadable(let problem):
             let text = Messages.text("verify.unreadable", language, ["problem": problem])
             return try await render(request, result: Result(kind: "bad", verdict: text), status: .badRequest)
         case .notJSON:
             return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_json", language)), status: .badRequest)
-        case .checked(let parsed, let verification): (document, result) = (parsed, verification)
+        case .parsed(let parsed): document = parsed
         }
-        let ours =
-            result.isVerified
-            && keys.contains { key in
-                if case .verified(let method) = result { return key.id == method }
-                return false
+        let outcome = try await verification.check(document)
+        return try await render(request, result: try await verdict(outcome, on: document, language))
+    }
+
+    /// The page's words for the policy's verdict; a genuine copy of ours shows its record.
+    func verdict(_ outcome: CredentialChecker.Outcome, on document: JSONValue, _ language: Language) async throws -> Result {
+        func bad(_ text: String) -> Result { Result(kind: "bad", verdict: text) }
+        let genuine: Bool =
+            switch outcome.failure {
+            case .proof, .unbound, .bindingUnknown: false
+            default: true
             }
-        if ours, let serial = serialOf(document), var check = try await issuing.verify(serial: serial, language: language) {
-            // The pasted copy may be an older one than the record: its own dates and status bit decide.
-            if let index = document["credentialStatus"]?["statusListIndex"]?.stringValue.flatMap({ Int($0) }),
-                let superseded = try await repository.transaction({ try await $0.supersededAt(statusIndex: index) })
-            {
-                let text = Messages.text("credentials.superseded", language, ["day": Format.day(Day.today(superseded), language)])
-                return try await render(request, result: Result(kind: "bad", verdict: text))
-            }
-            if check.status == .valid, let until = document["validUntil"]?.stringValue.flatMap({ Day($0.prefix(10)) }), until < Day.today() {
-                check.status = .expired
-            }
-            return try await render(request, result: self.result(check, language))
+        guard genuine, let serial = serialOf(document), var check = try await issuing.verify(serial: serial, language: language) else {
+            // Why, in words: "the file was changed after signing", not the code `badSignature`.
+            let why = outcome.values["why"].flatMap { $0.isEmpty ? nil : Messages.text("verify.failure.\($0)", language) }
+            return bad(Messages.text("verify.not_genuine", language, ["why": why ?? Messages.text("verify.key_unknown", language)]))
         }
-        // Why, in words: "the file was changed after signing", not the code `badSignature`.
-        let why = result.failure.map { Messages.text("verify.failure.\($0.rawValue)", language) } ?? Messages.text("verify.key_unknown", language)
-        return try await render(request, result: Result(kind: "bad", verdict: Messages.text("verify.not_genuine", language, ["why": why])))
+        check.genuine = true
+        switch outcome.failure {
+        case .notYetValid:
+            let day = outcome.values["day"].flatMap { Day($0) }.map { Format.day($0, language) } ?? outcome.values["day"] ?? ""
+            var result = self.result(check, language)
+            (result.kind, result.verdict) = ("bad", Messages.text("credentials.check.not_yet_valid", language, ["day": day]))
+            return result
+        case .expired: check.status = .expired
+        case .revoked:
+            // The pasted copy may be an older one than the record: replaced by a reissue.
+            if let superseded = outcome.supersededAt {
+                return bad(Messages.text("credentials.superseded", language, ["day": Format.day(Day.today(superseded), language)]))
+            }
+            check.status = .revoked
+        case .statusUnknown, .statusListInvalid:
+            return bad(Messages.text("credentials.check.status_list_invalid", language, outcome.values))
+        case nil: check.status = .valid
+        case .proof, .unbound, .bindingUnknown: break
+        }
+        return result(check, language)
     }
 
     /// A pasted credential as read and checked off the request threads.
-    enum PastedCheck: Sendable {
+    enum PastedCredential: Sendable {
         case unreadable(String)
         case notJSON
-        case checked(JSONValue, VerificationResult)
+        case parsed(JSONValue)
     }
 
     func serialOf(_ document: JSONValue) -> String? {
@@ -241,10 +253,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
     }
 
     func profile() async throws -> Response {
-        let keys = try await repository.transaction { try await $0.signingKeys() }
-        var all = keys
-        if !all.contains(where: { $0.id == issuer.keyID }) { all.append((issuer.keyID, issuer.publicKeyMultibase, false)) }
-        let text = try issuer.profile(keys: all).serialized()
+        let text = try await verification.issuerProfile().serialized()
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 

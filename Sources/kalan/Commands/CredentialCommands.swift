@@ -60,31 +60,24 @@ struct CredentialCommand: AsyncParsableCommand {
         func run() async throws {
             let language = global.language
             let document = try CredentialCommand.read(file)
-            var checker = CredentialChecker()
+            var given = CredentialChecker.Evidence()
             if let publicKey {
-                do { checker.publicKey = try Multikey.publicKey(fromMultibase: publicKey) } catch { throw ValidationError("--public-key: not an Ed25519 multikey") }
+                do { given.publicKey = try Multikey.publicKey(fromMultibase: publicKey) } catch { throw ValidationError("--public-key: not an Ed25519 multikey") }
             }
-            if let issuerProfile { checker.profile = try CredentialCommand.read(issuerProfile) }
-            if let statusList { checker.statusList = try CredentialCommand.read(statusList) }
+            if let issuerProfile { given.profile = try CredentialCommand.read(issuerProfile) }
+            if let statusList { given.statusList = try CredentialCommand.read(statusList) }
             let ownIssuer = CommandIssuer.normalisedPublicURL(GlobalOptions.settings.publicURL ?? global.defaultPublicURL) + "/issuer"
-            let needsOwn =
-                !proofOnly && CredentialChecker.issuerID(of: document) == ownIssuer
-                && (checker.profile == nil || (checker.statusList == nil && CredentialChecker.statusListURL(of: document) != nil))
-            if needsOwn {
+            var own: CredentialChecker.Outcome?
+            if CredentialVerification.needsOwnRecords(document, given: given, ownIssuerID: ownIssuer, proofOnly: proofOnly) {
                 // Kalan's own credential: its profile and status list come from this Kalan's database, offline.
                 try await CommandContext.run(global) { ctx in
                     let issuer = try await CommandIssuer.issuer(ctx, global, for: .reads)
-                    if checker.profile == nil {
-                        var keys = try await ctx.repository.transaction { try await $0.signingKeys() }
-                        if !keys.contains(where: { $0.id == issuer.keyID }) { keys.append((issuer.keyID, issuer.publicKeyMultibase, false)) }
-                        checker.profile = issuer.profile(keys: keys)
-                    }
-                    if checker.statusList == nil, CredentialChecker.statusListURL(of: document) == issuer.statusListURL {
-                        checker.statusList = try await StatusListPublisher(issuer: issuer, repository: ctx.repository).current().credential
-                    }
+                    let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: ctx.repository), clock: .system)
+                    own = try await verification.check(document, given: given, proofOnly: proofOnly)
                 }
             }
-            let outcome = checker.check(document, proofOnly: proofOnly)
+            // Someone else's credential: the same policy, on the files given.
+            let outcome = own ?? CredentialChecker(given, now: WallClock.system.now()).check(document, proofOnly: proofOnly)
             if let failure = outcome.failure {
                 print(Messages.text(failure.messageKey, language, outcome.values))
                 throw ExitCode(failure.rawValue)

@@ -1,11 +1,12 @@
 import Crypto
 import Foundation
-import KalanCertificates
+import KalanCore
 
 /// What a relying party checks in a credential, in order: the proof, the binding of its key to the
 /// issuer (the issuer profile lists it under `assertionMethod`), the validity dates, and the
 /// revocation status (its bit in the issuer's signed status list). Everything is given, nothing is
-/// fetched: the caller reads the profile and the status list from files or from Kalan's own database.
+/// fetched: the caller reads the profile and the status list from files, or `CredentialVerification`
+/// from Kalan's own records. The one policy of `kalan credential verify` and the /verify page.
 public struct CredentialChecker {
     /// Why a credential is refused; the raw value is the CLI's exit code (10–17, so that no verdict
     /// reuses a code every command gives: 2 bad input, 3 not found, 4 refused, 5 database unreachable).
@@ -44,6 +45,25 @@ public struct CredentialChecker {
         public var failure: Failure?
         /// Values for the message: issuer, method, why, day, index.
         public var values: [String: String]
+        /// For a revoked copy of this Kalan's own credentials: when a reissue replaced it (nil when
+        /// it was revoked, or when the records were not read).
+        public var supersededAt: Date?
+
+        public init(failure: Failure?, values: [String: String], supersededAt: Date? = nil) {
+            (self.failure, self.values, self.supersededAt) = (failure, values, supersededAt)
+        }
+    }
+
+    /// What the checks rely on besides the credential: the issuer's profile, its status list, and
+    /// a pinned key for the proof alone.
+    public struct Evidence {
+        public var profile: JSONValue?
+        public var statusList: JSONValue?
+        public var publicKey: Curve25519.Signing.PublicKey?
+
+        public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil) {
+            (self.profile, self.statusList, self.publicKey) = (profile, statusList, publicKey)
+        }
     }
 
     public var profile: JSONValue?
@@ -51,11 +71,15 @@ public struct CredentialChecker {
     public var publicKey: Curve25519.Signing.PublicKey?
     public var now: Date
 
-    public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil, now: Date = Date()) {
+    public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil, now: Date = WallClock.system.now()) {
         self.profile = profile
         self.statusList = statusList
         self.publicKey = publicKey
         self.now = now
+    }
+
+    public init(_ evidence: Evidence, now: Date) {
+        self.init(profile: evidence.profile, statusList: evidence.statusList, publicKey: evidence.publicKey, now: now)
     }
 
     public static func issuerID(of document: JSONValue) -> String? {

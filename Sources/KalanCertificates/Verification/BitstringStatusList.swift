@@ -1,6 +1,5 @@
 import CompressNIO
 import Foundation
-import KalanCertificates
 import KalanCore
 import NIOCore
 
@@ -42,33 +41,5 @@ public enum BitstringStatusList {
     public static func isSet(_ bits: [UInt8], index: Int) -> Bool? {
         guard index >= 0, index / 8 < bits.count else { return nil }
         return bits[index / 8] & (0x80 >> UInt8(index % 8)) != 0
-    }
-}
-
-/// The status list credential Kalan serves, built from the database: the revoked certificates' and
-/// superseded credentials' bits set, dated by the last change (so the same list signs the same).
-public struct StatusListPublisher: Sendable {
-    public let issuer: OpenBadgeIssuer
-    public let repository: any KalanRepository
-
-    public init(issuer: OpenBadgeIssuer, repository: any KalanRepository) {
-        self.issuer = issuer
-        self.repository = repository
-    }
-
-    /// The signed status list credential and its ETag (a hash of its bytes).
-    public func current() async throws -> (credential: JSONValue, etag: String) {
-        let (indexes, changedAt) = try await repository.transaction { try await $0.revokedStatusIndexes() }
-        let encoded = try BitstringStatusList.encode(setting: indexes)
-        // Undated (nothing revoked yet): the epoch of the status list, a fixed instant.
-        let validFrom = changedAt.map { Date(timeIntervalSince1970: $0.timeIntervalSince1970.rounded(.down)) } ?? Date(timeIntervalSince1970: 0)
-        let credential = try issuer.statusListCredential(encodedList: encoded, validFrom: validFrom)
-        let bytes = try credential.serializedBytes()
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return (credential, "\"\(String(hash, radix: 16))\"")
     }
 }
