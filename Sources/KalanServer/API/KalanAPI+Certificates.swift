@@ -23,12 +23,13 @@ extension KalanAPI {
 
     func getCertificateArchive(_ input: Operations.GetCertificateArchive.Input) async throws -> Operations.GetCertificateArchive.Output {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        let serials = try await repository.transaction { work -> [String] in
-            guard let session = try await work.session(code: input.path.code), actor.canSee(session) else {
-                throw KalanError.notFound(.session, key: input.path.code)
-            }
-            return try await work.certificates(sessionID: session.id).map(\.serial)
-        }
+        let archive = try await Self.archive(sessionCode: input.path.code, language: language, actor: actor, repository: repository, issuing: issuing)
+        return .ok(.init(body: .applicationZip(HTTPBody(archive))))
+    }
+
+    /// A session's certificates as PDFs in one ZIP, for the API and the pages.
+    static func archive(sessionCode: String, language: Language, actor: Actor, repository: any KalanRepository, issuing: CertificateIssuing) async throws -> Data {
+        let serials = try await SessionQueries(repository: repository).serials(sessionCode: sessionCode, actor: actor)
         var contents: [CertificateContent] = []
         for serial in serials { contents.append(try await issuing.content(serial: serial, language: language, actor: actor).1) }
         let pdfs = try await Self.render(contents)
@@ -36,7 +37,7 @@ extension KalanAPI {
         for (content, pdf) in zip(contents, pdfs) {
             archive.add(name: ZipArchive.safeFileName("\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"), data: pdf)
         }
-        return .ok(.init(body: .applicationZip(HTTPBody(archive.data))))
+        return archive.data
     }
 
     /// cairo work is CPU-bound and serialised: it runs on NIO's blocking pool, not on the tasks' threads.

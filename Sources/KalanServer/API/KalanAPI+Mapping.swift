@@ -11,10 +11,10 @@ extension KalanAPI {
         return Int(text.dropFirst(2).dropLast())
     }
 
-    static func schema(_ t: Trainee, _ codes: [UUID: String], department: String? = nil) -> Components.Schemas.Trainee {
+    static func schema(_ t: Trainee, department: String?) -> Components.Schemas.Trainee {
         .init(
             staffNumber: t.staffNumber, givenName: t.givenName, familyName: t.familyName, sex: t.sex == "F" ? .f : .m, category: t.category,
-            position: t.position, department: department ?? t.departmentID.flatMap { codes[$0] }, email: t.email, phone: t.phone, active: t.active,
+            position: t.position, department: department, email: t.email, phone: t.phone, active: t.active,
             version: t.version)
     }
 

@@ -19,14 +19,12 @@ struct KalanAPI: APIProtocol {
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         guard let id = actor.userID else { throw KalanError.forbidden }
         // The account was read with the token a moment ago, in the same request.
-        var found = RequestPrincipal.user
-        if found?.id != id { found = try await repository.statement { try await $0.user(id: id) } }
-        guard let user = found else { throw KalanError.forbidden }
+        let read = RequestPrincipal.user
+        let user = try await read?.id == id ? read! : accounts.me(actor: actor)
         return .ok(.init(body: .json(.init(username: user.username, displayName: user.displayName, role: .init(user.role)))))
     }
 
     func listTrainees(_ input: Operations.ListTrainees.Input) async throws -> Operations.ListTrainees.Output {
-        guard actor.role != .trainer else { throw KalanError.forbidden }
         let q = input.query
         try ContractLimits.number(q.limit, "limit", in: 1...500)
         try ContractLimits.text(q.cursor, "cursor", max: 1000)
@@ -43,11 +41,10 @@ struct KalanAPI: APIProtocol {
         }
         let filter = TraineeFilter(
             search: q.search, departmentCode: q.department?.uppercased(), active: q.active, limit: limit + 1, order: order, after: after)
-        let (trainees, departments) = try await repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
-        let page = Array(trainees.prefix(limit))
-        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-        let next = trainees.count > limit ? page.last.map { Cursor.encode(TraineeCursor(order: order, key: TraineeSortKey($0))) } : nil
-        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes) }, nextCursor: next))))
+        let found = try await StaffQueries(repository: repository).list(filter, actor: actor)
+        let page = Array(found.staff.prefix(limit))
+        let next = found.staff.count > limit ? page.last.map { Cursor.encode(TraineeCursor(order: order, key: TraineeSortKey($0))) } : nil
+        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, department: found.departments.code(of: $0.departmentID)) }, nextCursor: next))))
     }
 
     func createTrainee(_ input: Operations.CreateTrainee.Input) async throws -> Operations.CreateTrainee.Output {
@@ -67,18 +64,13 @@ struct KalanAPI: APIProtocol {
             "phone": body.phone ?? "",
         ]
         let trainee = try await TraineeRegister(repository: repository).add(fields: fields, actor: actor)
-        return .created(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, [:], department: body.department?.uppercased()))))
+        return .created(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, department: body.department?.uppercased()))))
     }
 
     func getTrainee(_ input: Operations.GetTrainee.Input) async throws -> Operations.GetTrainee.Output {
-        guard actor.role != .trainer else { throw KalanError.forbidden }
         try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
-        let (found, departments) = try await repository.transaction { work in
-            (try await work.trainee(staffNumber: input.path.staffNumber), try await work.departments())
-        }
-        guard let trainee = found else { throw KalanError.notFound(.trainee, key: input.path.staffNumber) }
-        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        let (trainee, department) = try await StaffQueries(repository: repository).record(staffNumber: input.path.staffNumber, actor: actor)
+        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, department: department?.code))))
     }
 
     func updateTrainee(_ input: Operations.UpdateTrainee.Input) async throws -> Operations.UpdateTrainee.Output {
@@ -97,9 +89,8 @@ struct KalanAPI: APIProtocol {
             staffNumber: input.path.staffNumber, expectedVersion: version,
             changes: .init(givenName: body.givenName, familyName: body.familyName, position: body.position, email: body.email, phone: body.phone, active: body.active),
             actor: actor)
-        let departments = try await repository.transaction { try await $0.departments() }
-        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
-        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, codes))))
+        let department = try await StaffQueries(repository: repository).record(staffNumber: trainee.staffNumber, actor: actor).1
+        return .ok(.init(headers: .init(eTag: Self.etag(trainee)), body: .json(Self.schema(trainee, department: department?.code))))
     }
 
     func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
@@ -108,7 +99,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(q.cursor, "cursor", max: 1000)
         try ContractLimits.text(q.course, "course", max: 32)
         let limit = q.limit ?? 100
-        var filter = SessionFilter.visible(to: actor)
+        var filter = SessionFilter()
         filter.limit = limit + 1
         filter.order = q.sort.map(SessionOrder.init) ?? .startsOn
         filter.status = q.status.map(SessionStatus.init)
@@ -122,17 +113,16 @@ struct KalanAPI: APIProtocol {
             filter.after = decoded.key
         }
         let query = filter
-        let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
-        let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
-        let page = Array(sessions.prefix(limit))
-        let next = sessions.count > limit ? page.last.map { Cursor.encode(SessionCursor(order: query.order, key: SessionSortKey(startsOn: $0.startsOn, code: $0.code))) } : nil
-        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, codes[$0.courseID] ?? "") }, nextCursor: next))))
+        let found = try await SessionQueries(repository: repository).list(query, actor: actor)
+        let page = Array(found.sessions.prefix(limit))
+        let next = found.sessions.count > limit ? page.last.map { Cursor.encode(SessionCursor(order: query.order, key: SessionSortKey(startsOn: $0.startsOn, code: $0.code))) } : nil
+        return .ok(.init(body: .json(.init(items: page.map { Self.schema($0, found.courses[$0.courseID]?.code ?? "") }, nextCursor: next))))
     }
 
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
         let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
-        let course = try await repository.statement { try await $0.course(id: session.courseID) }
+        let course = try await SessionQueries(repository: repository).course(of: session, actor: actor)
         let days = session.trainingDays.count
         return .ok(
             .init(

@@ -16,7 +16,7 @@ struct AccountPages: Sendable {
         let search = try page.searchText()
         let language = page.language
         let users = try await accounts.users(actor: actor)
-        let partners = try await repository.transaction { try await $0.partners() }
+        let partners = try await accounts.partnerChoices(actor: actor)
         let partnerCodes = Dictionary(uniqueKeysWithValues: partners.map { ($0.id, $0.code) })
         let columns = [page.t("admin.user.username"), page.t("admin.user.display_name"), page.t("admin.user.role"), page.t("admin.user.partner"), page.t("admin.user.state")]
         let rows = users.sorted { $0.username < $1.username }
@@ -43,7 +43,7 @@ struct AccountPages: Sendable {
 
     func newForm(_ page: PageRequest, values: URLEncodedForm? = nil, error: KalanError? = nil) async throws -> Response {
         let language = page.language
-        let partners = try await repository.transaction { try await $0.partners() }
+        let partners = try await accounts.partnerChoices(actor: try page.requireUser().actor)
         let role = values?["role"] ?? Role.hr.rawValue
         let partner = values?["partner"] ?? ""
         var partnerOptions = [SelectOption(code: "", label: page.t("admin.user.no_partner"), selected: partner.isEmpty)]
@@ -127,9 +127,7 @@ struct AccountPages: Sendable {
     func show(_ page: PageRequest, username: String, error: KalanError? = nil, values: URLEncodedForm? = nil) async throws -> Response {
         let actor = try page.requireAdmin().actor
         let language = page.language
-        let name = username.lowercased()
-        let (found, partners) = try await repository.transaction { work in (try await work.user(username: name), try await work.partners()) }
-        guard let user = found else { throw KalanError.notFound(.user, key: username) }
+        let (user, partners) = try await accounts.user(username: username, actor: actor)
         let tokens = try await accounts.tokens(username: user.username, actor: actor)
         let now = Date()
         func when(_ date: Date?) -> String {
@@ -190,8 +188,7 @@ struct AccountPages: Sendable {
                 try await accounts.setActive(username: username, active: active, actor: actor)
                 return page.redirect(path, done: active ? "enabled" : "disabled")
             case "update":
-                let current = try await repository.transaction { try await $0.user(username: username.lowercased()) }
-                guard let current else { throw KalanError.notFound(.user, key: username) }
+                let current = try await accounts.user(username: username, actor: actor).user
                 let isSelf = current.id == page.user?.id
                 let role = isSelf ? current.role : try Validate.choice(fields["role"] ?? "", as: Role.self, field: "role")
                 try await accounts.updateUser(

@@ -69,7 +69,7 @@ struct AuditPage: Sendable {
             form.place(error, language)
         }
         let shown = events.prefix(Self.pageSize)
-        let users = try await repository.transaction { try await $0.users() }
+        let users = try await accounts.users(actor: actor)
         let names = Dictionary(users.map { ($0.username, $0.displayName) }, uniquingKeysWith: { first, _ in first })
         let rows = shown.map { event in
             let changes = Self.changes(before: event.before, after: event.after, language)

@@ -15,7 +15,7 @@ struct CoursePages: Sendable {
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
-        let all = try await repository.transaction { try await $0.courses() }
+        let all = try await CatalogueQueries(repository: repository).courses(actor: user.actor).courses
         let codes = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.code) })
         let columns = [
             page.t("admin.col.code"), page.t("admin.col.title"), page.t("admin.field.domain"), page.t("admin.field.hours"), page.t("admin.field.prerequisites"),
@@ -38,7 +38,7 @@ struct CoursePages: Sendable {
     func form(_ page: PageRequest, existing: Course?, values: URLEncodedForm? = nil, error: KalanError? = nil) async throws -> Response {
         let user = try existing == nil ? page.requireManager() : page.requireCatalogueReader()
         let language = page.language
-        let (courses, programmes) = try await repository.transaction { work in (try await work.courses(), try await work.programmes()) }
+        let (courses, programmes) = try await CatalogueQueries(repository: repository).courses(actor: user.actor)
         let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
         let chosen = Set(values.map { $0.values("prerequisites") } ?? existing?.prerequisiteIDs.compactMap { codes[$0] } ?? [])
         let domain = values?["domain"] ?? existing?.domain ?? "telecoms"
@@ -84,8 +84,7 @@ struct CoursePages: Sendable {
     func show(_ request: Request, code: String?) async throws -> Response {
         let page = try await accounts.page(request)
         guard let code else { return try await form(page, existing: nil) }
-        _ = try page.requireCatalogueReader()
-        guard let course = try await repository.transaction({ try await $0.course(code: code) }) else { throw KalanError.notFound(.course, key: code) }
+        let course = try await CatalogueQueries(repository: repository).course(code: code, actor: try page.requireUser().actor)
         return try await form(page, existing: course)
     }
 
@@ -103,7 +102,7 @@ struct CoursePages: Sendable {
             if code != nil { try await register.updateCourse(input, actor: actor) } else { try await register.addCourse(input, actor: actor) }
             return page.redirect("/courses/\(PageRequest.segment(input.code.normalisedText.uppercased()))", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
-            let existing = try await code.asyncMap { code in try await repository.transaction { try await $0.course(code: code) } } ?? nil
+            let existing = try await code.asyncMap { try await CatalogueQueries(repository: repository).course(code: $0, actor: actor) }
             return try await form(page, existing: existing, values: fields, error: error)
         }
     }

@@ -11,6 +11,7 @@ struct OrganisationPages: Sendable {
     let repository: any KalanRepository
 
     var register: Register { Register(repository: repository) }
+    var catalogue: CatalogueQueries { CatalogueQueries(repository: repository) }
 
     // MARK: Departments
 
@@ -18,7 +19,7 @@ struct OrganisationPages: Sendable {
         let page = try await accounts.page(request)
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
-        let all = try await repository.transaction { try await $0.departments() }
+        let all = try await catalogue.departments(actor: user.actor)
         let language = page.language
         // Depth-first from the roots, children by code: the tree as an indented list.
         let children = Dictionary(grouping: all, by: \.parentID)
@@ -50,7 +51,7 @@ struct OrganisationPages: Sendable {
 
     func departmentForm(_ page: PageRequest, existing: Department?, values: URLEncodedForm? = nil, error: KalanError? = nil) async throws -> Response {
         let user = try existing == nil ? page.requireManager() : page.requireCatalogueReader()
-        let all = try await repository.transaction { try await $0.departments() }
+        let all = try await catalogue.departments(actor: user.actor)
         let language = page.language
         let parentCode = values?["parent"] ?? existing?.parentID.flatMap { id in all.first { $0.id == id }?.code } ?? ""
         let kind = values?["kind"] ?? existing?.kind.rawValue ?? DepartmentKind.direction.rawValue
@@ -79,10 +80,7 @@ struct OrganisationPages: Sendable {
     func showDepartment(_ request: Request, code: String?) async throws -> Response {
         let page = try await accounts.page(request)
         guard let code else { return try await departmentForm(page, existing: nil) }
-        _ = try page.requireCatalogueReader()
-        guard let department = try await repository.transaction({ try await $0.department(code: code) }) else {
-            throw KalanError.notFound(.department, key: code)
-        }
+        let department = try await catalogue.department(code: code, actor: try page.requireUser().actor)
         return try await departmentForm(page, existing: department)
     }
 
@@ -101,7 +99,7 @@ struct OrganisationPages: Sendable {
             }
             return page.redirect("/departments", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
-            let existing = try await code.asyncMap { code in try await repository.transaction { try await $0.department(code: code) } } ?? nil
+            let existing = try await code.asyncMap { try await catalogue.department(code: $0, actor: actor) }
             return try await departmentForm(page, existing: existing, values: fields, error: error)
         }
     }
@@ -113,7 +111,7 @@ struct OrganisationPages: Sendable {
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
-        let all = try await repository.transaction { try await $0.partners() }
+        let all = try await catalogue.partners(actor: user.actor)
         let columns = [page.t("admin.col.code"), page.t("admin.col.name"), page.t("admin.col.kind"), page.t("admin.col.country")]
         let rows = all.filter { matches(search, $0.code, $0.name, Names.country($0.country, language)) }.map { p in
             ListView.Row(cells: [
@@ -156,8 +154,7 @@ struct OrganisationPages: Sendable {
     func showPartner(_ request: Request, code: String?) async throws -> Response {
         let page = try await accounts.page(request)
         guard let code else { return try partnerForm(page, existing: nil) }
-        _ = try page.requireCatalogueReader()
-        guard let partner = try await repository.transaction({ try await $0.partner(code: code) }) else { throw KalanError.notFound(.partner, key: code) }
+        let partner = try await catalogue.partner(code: code, actor: try page.requireUser().actor)
         return try partnerForm(page, existing: partner)
     }
 
@@ -174,7 +171,7 @@ struct OrganisationPages: Sendable {
             }
             return page.redirect("/partners", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
-            let existing = try await code.asyncMap { code in try await repository.transaction { try await $0.partner(code: code) } } ?? nil
+            let existing = try await code.asyncMap { try await catalogue.partner(code: $0, actor: actor) }
             return try partnerForm(page, existing: existing, values: fields, error: error)
         }
     }
@@ -186,7 +183,7 @@ struct OrganisationPages: Sendable {
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
-        let (all, partners) = try await repository.transaction { work in (try await work.programmes(), try await work.partners()) }
+        let (all, partners) = try await catalogue.programmes(actor: user.actor)
         let partnerCodes = Dictionary(uniqueKeysWithValues: partners.map { ($0.id, $0.code) })
         let columns = [page.t("admin.col.code"), page.t("admin.col.name"), page.t("admin.col.period"), page.t("admin.col.target"), page.t("admin.col.partners")]
         let rows = all.filter { matches(search, $0.code, $0.nameFR, $0.nameEN) }.map { p in
@@ -208,7 +205,7 @@ struct OrganisationPages: Sendable {
     func programmeForm(_ page: PageRequest, existing: Programme?, values: URLEncodedForm? = nil, error: KalanError? = nil) async throws -> Response {
         let user = try existing == nil ? page.requireManager() : page.requireCatalogueReader()
         let language = page.language
-        let partners = try await repository.transaction { try await $0.partners() }
+        let partners = try await catalogue.partners(actor: user.actor)
         let chosen = Set(values.map { $0.values("partners") } ?? partners.filter { existing?.partnerIDs.contains($0.id) == true }.map(\.code))
         var fields: [FormField] = []
         if existing == nil { fields.append(.text("code", page.t("admin.col.code"), values?["code"], max: 32, required: true)) }
@@ -239,8 +236,7 @@ struct OrganisationPages: Sendable {
     func showProgramme(_ request: Request, code: String?) async throws -> Response {
         let page = try await accounts.page(request)
         guard let code else { return try await programmeForm(page, existing: nil) }
-        _ = try page.requireCatalogueReader()
-        guard let programme = try await repository.transaction({ try await $0.programme(code: code) }) else { throw KalanError.notFound(.programme, key: code) }
+        let programme = try await catalogue.programme(code: code, actor: try page.requireUser().actor)
         return try await programmeForm(page, existing: programme)
     }
 
@@ -257,7 +253,7 @@ struct OrganisationPages: Sendable {
             if code != nil { try await register.updateProgramme(input, actor: actor) } else { try await register.addProgramme(input, actor: actor) }
             return page.redirect("/programmes", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
-            let existing = try await code.asyncMap { code in try await repository.transaction { try await $0.programme(code: code) } } ?? nil
+            let existing = try await code.asyncMap { try await catalogue.programme(code: $0, actor: actor) }
             return try await programmeForm(page, existing: existing, values: fields, error: error)
         }
     }

@@ -20,9 +20,8 @@ struct SessionEditPages: Sendable {
 
     func newForm(_ page: PageRequest, values: URLEncodedForm? = nil, error: KalanError? = nil) async throws -> Response {
         let language = page.language
-        let (courses, partners, programmes) = try await repository.transaction { work in
-            (try await work.courses(), try await work.partners(), try await work.programmes())
-        }
+        let choices = try await CatalogueQueries(repository: repository).sessionChoices(actor: try page.requireUser().actor)
+        let (courses, partners, programmes) = (choices.courses, choices.partners, choices.programmes)
         let course = values?["course"] ?? page.request.formQuery.get("course").map { String($0) } ?? ""
         let partner = values?["partner"] ?? ""
         let programme = values?["programme"] ?? ""
@@ -115,10 +114,8 @@ struct SessionEditPages: Sendable {
     func edit(_ page: PageRequest, code: String, values: URLEncodedForm? = nil, error: KalanError? = nil, part: Part = .save) async throws -> Response {
         let actor = try page.requireManager().actor
         let language = page.language
-        let (session, course, users, partner) = try await repository.transaction { work in
-            guard let session = try await work.session(code: code) else { throw KalanError.notFound(.session, key: code) }
-            return (session, try await work.course(id: session.courseID), try await work.users(), try await work.partner(id: session.partnerID))
-        }
+        let editing = try await SessionQueries(repository: repository).editing(code: code, actor: actor)
+        let (session, course, users, partner) = (editing.session, editing.course, editing.users, editing.partner)
         let eligible = try await register.eligibleTrainers(sessionCode: session.code, actor: actor).filter { !session.trainerIDs.contains($0.id) }
         let status = values?["status"] ?? session.status.rawValue
         let statuses = Register.editableStatuses(from: session.status).map { SelectOption(code: $0.rawValue, label: $0.name(in: language), selected: $0.rawValue == status) }

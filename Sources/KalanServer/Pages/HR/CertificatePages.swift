@@ -59,11 +59,8 @@ struct CertificatePages: Sendable {
     func list(_ request: Request) async throws -> Response {
         let page = try await accounts.page(request)
         let user = try page.requireUser()
-        guard user.role != .trainer else { throw KalanError.forbidden }
         let search = try Validate.text(request.formQuery.get("search"), field: "search", max: 100, required: false) ?? ""
-        let (found, total) = try await repository.transaction { work in
-            (try await work.certificateListing(search: search, limit: Self.pageSize), try await work.certificateCount(search: search))
-        }
+        let (found, total) = try await CertificateQueries(repository: repository).listing(search: search, limit: Self.pageSize, actor: user.actor)
         let language = page.language
         let today = Day.today()
         let rows = found.map { item in
@@ -97,18 +94,8 @@ struct CertificatePages: Sendable {
     func archive(_ request: Request, code: String) async throws -> Response {
         let page = try await accounts.page(request)
         let actor = try page.requireUser().actor
-        let serials = try await repository.transaction { work -> [String] in
-            guard let session = try await work.session(code: code), actor.canSee(session) else { throw KalanError.notFound(.session, key: code) }
-            return try await work.certificates(sessionID: session.id).map(\.serial)
-        }
-        var contents: [CertificateContent] = []
-        for serial in serials { contents.append(try await issuing.content(serial: serial, language: page.language, actor: actor).1) }
-        let pdfs = try await KalanAPI.render(contents)
-        var archive = ZipArchive()
-        for (content, pdf) in zip(contents, pdfs) {
-            archive.add(name: ZipArchive.safeFileName("\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"), data: pdf)
-        }
-        return Self.download(archive.data, type: "application/zip", name: "\(code)-certificates.zip")
+        let archive = try await KalanAPI.archive(sessionCode: code, language: page.language, actor: actor, repository: repository, issuing: issuing)
+        return Self.download(archive, type: "application/zip", name: "\(code)-certificates.zip")
     }
 
     static func download(_ data: Data, type: String, name: String) -> Response {

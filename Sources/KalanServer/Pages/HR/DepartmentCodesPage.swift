@@ -18,8 +18,7 @@ struct DepartmentCodesPage: Sendable {
 
     func render(_ request: Request) async throws -> Response {
         let page = try await accounts.page(request)
-        guard try page.requireUser().role != .trainer else { throw KalanError.forbidden }
-        let departments = try await repository.transaction { try await $0.departments() }
+        let departments = try await CatalogueQueries(repository: repository).departments(actor: try page.requireUser().actor)
         let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
         let rows = departments.map { Row(code: $0.code, nameFR: $0.nameFR, nameEN: $0.nameEN, parent: $0.parentID.flatMap { codes[$0] } ?? "") }
         return page.render("hr_departments", title: page.t("hr.departments.title"), view: View(rows: rows), wide: true)

@@ -52,9 +52,10 @@ struct TraineeFormPage: Sendable {
 
     func showEdit(_ request: Request, staffNumber: String) async throws -> Response {
         let page = try await accounts.page(request)
-        guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
-        let trainee = try await find(staffNumber)
-        return try await form(page, values: try await values(of: trainee), errors: [:], editing: trainee)
+        let actor = try page.requireUser().actor
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let (trainee, department) = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor)
+        return try await form(page, values: Self.values(of: trainee, department: department), errors: [:], editing: trainee)
     }
 
     func create(_ request: Request) async throws -> Response {
@@ -81,7 +82,7 @@ struct TraineeFormPage: Sendable {
         let page = try await accounts.page(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
-        let trainee = try await find(staffNumber)
+        let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
         var values: [String: String] = ["staff_number": trainee.staffNumber]
         for name in Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
         let errors = Self.problems(values, page.language)
@@ -117,8 +118,9 @@ struct TraineeFormPage: Sendable {
 
     func confirmDeactivation(_ request: Request, staffNumber: String) async throws -> Response {
         let page = try await accounts.page(request)
-        guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
-        let trainee = try await find(staffNumber)
+        let actor = try page.requireUser().actor
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
         let view = Confirmation(
             question: page.t("hr.trainee.confirm_deactivate", ["who": "\(trainee.fullName) (\(trainee.staffNumber))"]),
             path: PageRequest.segment(trainee.staffNumber))
@@ -127,16 +129,8 @@ struct TraineeFormPage: Sendable {
 
     // MARK: - The form
 
-    func find(_ staffNumber: String) async throws -> Trainee {
-        guard staffNumber.utf8.count <= 32, let trainee = try await repository.transaction({ try await $0.trainee(staffNumber: staffNumber) }) else {
-            throw KalanError.notFound(.trainee, key: String(staffNumber.prefix(32)))
-        }
-        return trainee
-    }
-
-    func values(of trainee: Trainee) async throws -> [String: String] {
-        let department = try await repository.transaction { work in try await work.departments().first { $0.id == trainee.departmentID } }
-        return [
+    static func values(of trainee: Trainee, department: Department?) -> [String: String] {
+        [
             "staff_number": trainee.staffNumber, "given_name": trainee.givenName, "family_name": trainee.familyName, "sex": trainee.sex,
             "category": trainee.category ?? "", "position": trainee.position ?? "", "department": department?.code ?? "", "email": trainee.email ?? "",
             "phone": trainee.phone ?? "",
@@ -160,7 +154,7 @@ struct TraineeFormPage: Sendable {
     func form(_ page: PageRequest, values: [String: String], errors: [String: String], editing: Trainee?, status: HTTPResponse.Status = .ok) async throws
         -> Response
     {
-        let departments = try await repository.transaction { try await $0.departments() }
+        let departments = try await CatalogueQueries(repository: repository).departments(actor: try page.requireUser().actor)
         let language = page.language
         func field(_ name: String, type: String = "text", max: Int, required: Bool = false, autocomplete: String? = nil) -> Field {
             Field(

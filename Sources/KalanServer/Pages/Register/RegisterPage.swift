@@ -55,7 +55,7 @@ struct RegisterPage: Sendable {
     func list(_ request: Request, flash: PageContext.Flash? = nil, problems: Problems? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let page = try await accounts.page(request)
         let user = try page.requireUser()
-        guard user.role != .trainer else { throw KalanError.forbidden }
+        try user.actor.require(.register)
         let language = page.language
         let parameters = request.formQuery
         var flash = flash
@@ -63,15 +63,13 @@ struct RegisterPage: Sendable {
         let search = try Validate.text(parameters.get("search"), field: "search", max: 100, required: false) ?? ""
         let after = try Validate.text(parameters.get("after"), field: "after", max: 32, required: false)
         let filter = TraineeFilter(search: search.isEmpty ? nil : search, limit: Self.pageSize + 1, after: after.map { TraineeSortKey(staffNumber: $0) })
-        let (found, total, departments) = try await repository.transaction { work in
-            (try await work.trainees(filter), try await work.traineeCount(filter), try await work.departments())
-        }
+        let result = try await StaffQueries(repository: repository).list(filter, counted: true, actor: user.actor)
+        let found = result.staff, total = result.total ?? 0
         let shown = found.prefix(Self.pageSize)
-        let names = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.name(in: language)) })
         let rows = shown.map { t in
             Row(
                 staff: t.staffNumber, path: PageRequest.segment(t.staffNumber), family: t.familyName, given: t.givenName, sex: Names.sex(t.sex, language), category: t.category ?? "",
-                department: t.departmentID.flatMap { names[$0] } ?? "", position: t.position ?? "",
+                department: result.departments.name(of: t.departmentID, in: language) ?? "", position: t.position ?? "",
                 state: page.t(t.active ? "register.active" : "register.inactive"))
         }
         let base = "/trainees?lang=\(language.rawValue)" + (search.isEmpty ? "" : "&search=\(PageRequest.encode(search))")

@@ -118,7 +118,7 @@ struct AttendancePage: Sendable {
     /// Without `?day=`: today when it is a training day, else the first day still to mark, else the
     /// first day. (The sheet itself checks that the actor may see the session.)
     func defaultSheet(code: String, actor: Actor) async throws -> AttendanceSheet {
-        guard let session = try await repository.transaction({ try await $0.session(code: code) }) else { throw KalanError.notFound(.session, key: code) }
+        let session = try await SessionQueries(repository: repository).session(code: code, actor: actor)
         let days = session.trainingDays, today = clock.today()
         guard let first = days.first else { throw KalanError.rule(.dayOutsideSession(day: today)) }
         if days.contains(today) { return try await recording.attendanceSheet(sessionCode: code, day: today, actor: actor) }
@@ -133,7 +133,7 @@ struct AttendancePage: Sendable {
     ) async throws -> Response {
         let language = page.language
         let session = sheet.session
-        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let course = try await SessionQueries(repository: repository).course(of: session, actor: try page.requireUser().actor)
         let unmarked = Set(sheet.unmarkedDays)
         let writable = page.user?.actor.canRecord(for: session) ?? false
         let view = View(

@@ -68,7 +68,7 @@ struct ResultsPage: Sendable {
         }
         // Someone who newly passes (after a reopening, say) has no certificate yet: say how many are due.
         let session = try await recording.roster(sessionCode: code, actor: actor).0
-        let valid = try await repository.transaction { try await $0.certificates(sessionID: session.id) }.filter { $0.revokedAt == nil }.count
+        let valid = try await SessionQueries(repository: repository).certificates(of: session, actor: actor).certificates.filter { $0.revokedAt == nil }.count
         let due = max(0, closed.completed - valid)
         if due > 0 { lines.append(page.t("results.certificates_due", ["count": String(due)])) }
         return try await render(page, code: code, actor: actor, flash: .ok(lines))
@@ -87,9 +87,7 @@ struct ResultsPage: Sendable {
         let language = page.language
         let preview = try await recording.closingPreview(sessionCode: code, actor: actor)
         let (session, _) = try await recording.roster(sessionCode: code, actor: actor)
-        let (course, certificates) = try await repository.transaction {
-            (try await $0.course(id: session.courseID), try await $0.certificates(sessionID: session.id))
-        }
+        let (course, certificates) = try await SessionQueries(repository: repository).certificates(of: session, actor: actor)
         let pending = preview.lines.filter(\.closedNow)
         let closeConfirm = page.t(
             "results.confirm_close",

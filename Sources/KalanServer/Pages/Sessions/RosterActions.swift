@@ -31,7 +31,7 @@ struct RosterActions: Sendable {
         var refused = 0
         for typedNumber in numbers {
             // Typed in any case: the register's own spelling of the number.
-            let trainee = try await repository.transaction { try await $0.trainee(staffNumber: String(typedNumber.prefix(32))) }
+            let trainee = try await StaffQueries(repository: repository).find(staffNumber: typedNumber, actor: actor)
             let number = trainee?.staffNumber ?? typedNumber
             let who = trainee.map { "\($0.fullName) (\(number))" } ?? number
             do {
@@ -114,7 +114,7 @@ struct RosterActions: Sendable {
         guard ["reject", "withdraw"].contains(action) else { throw KalanError.invalid(field: "action", problem: .oneOf(["reject", "withdraw"])) }
         // The line must exist and be visible: the same lookup as the change itself.
         _ = try await EnrolmentWorkflow(repository: repository, today: clock.today).history(staffNumber: staff, sessionCode: code, actor: actor)
-        let name = try await repository.transaction { try await $0.trainee(staffNumber: staff)?.fullName } ?? staff
+        let name = try await StaffQueries(repository: repository).find(staffNumber: staff, actor: actor)?.fullName ?? staff
         let view = Confirmation(
             question: page.t("hr.confirm.\(action)", ["who": "\(name) (\(staff))", "session": code]), path: PageRequest.segment(code), staff: staff,
             action: action, label: page.t(action == "reject" ? "roster.reject" : "roster.withdraw"), reasonRequired: action == "reject")

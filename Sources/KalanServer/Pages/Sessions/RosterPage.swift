@@ -114,13 +114,8 @@ struct RosterPage: Sendable {
         // here too); the others' last event only.
         let expanded = query.get("history").flatMap { wanted in lines.first { $0.trainee.staffNumber.caseInsensitiveCompare(wanted) == .orderedSame } }
         let shown = lines.filter { showsPast || !$0.enrolment.status.hasLeftTheRoster || $0.enrolment.id == expanded?.enrolment.id }
-        let (course, summaries, history, issued) = try await repository.transaction { work in
-            let summaries = try await work.eventSummaries(sessionID: session.id)
-            var history: [EnrolmentEvent] = []
-            if let expanded { history = try await work.history(of: expanded.enrolment.id) }
-            let issued = Dictionary(try await work.certificates(sessionID: session.id).map { ($0.enrolmentID, $0) }) { a, _ in a }
-            return (try await work.course(id: session.courseID), summaries, history, issued)
-        }
+        let details = try await SessionQueries(repository: repository).rosterDetails(of: session, expanding: expanded?.enrolment.id, actor: actor)
+        let (course, summaries, history, issued) = (details.course, details.summaries, details.history, details.certificates)
         let language = page.language
         let days = session.trainingDays.count
         let seated = lines.filter { [.enrolled, .completed, .failed].contains($0.enrolment.status) }.count
@@ -129,7 +124,7 @@ struct RosterPage: Sendable {
             "roster.seats",
             ["taken": String(seated), "capacity": String(session.capacity), "left": String(max(0, session.capacity - seated)), "waiting": String(waiting)])
         let records = actor.canRecord(for: session) && seated > 0
-        let picker = actor.managesRegister ? try await self.picker(page, lines: lines) : nil
+        let picker = actor.managesRegister ? try await self.picker(page, lines: lines, actor: actor) : nil
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "",
             meta: SessionText.meta(session, language), status: session.status.name(in: language), seats: seats,
@@ -185,18 +180,16 @@ struct RosterPage: Sendable {
     }
 
     /// The staff found by `?find=` (active staff only: inactive staff cannot be nominated).
-    func picker(_ page: PageRequest, lines: [RosterLine]) async throws -> Picker {
+    func picker(_ page: PageRequest, lines: [RosterLine], actor: Actor) async throws -> Picker {
         let find = try Validate.text(page.request.formQuery.get("find"), field: "find", max: 100, required: false) ?? ""
         guard !find.isEmpty else { return Picker(find: "", count: nil, candidates: [], hasCandidates: false, searched: false) }
         let filter = TraineeFilter(search: find, active: true, limit: Self.candidatesShown, order: .familyName)
-        let (found, total, departments) = try await repository.transaction { work in
-            (try await work.trainees(filter), try await work.traineeCount(filter), try await work.departments())
-        }
-        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+        let result = try await StaffQueries(repository: repository).list(filter, counted: true, actor: actor)
+        let found = result.staff, total = result.total ?? 0
         let open = Dictionary(lines.filter { !$0.enrolment.status.isClosed }.map { ($0.trainee.id, $0.enrolment.status) }) { a, _ in a }
         let candidates = found.enumerated().map { index, trainee in
             Candidate(
-                field: "pick_\(index + 1)", staff: trainee.staffNumber, name: trainee.fullName, department: trainee.departmentID.flatMap { codes[$0] },
+                field: "pick_\(index + 1)", staff: trainee.staffNumber, name: trainee.fullName, department: result.departments.code(of: trainee.departmentID),
                 present: open[trainee.id].map { $0.name(in: page.language) })
         }
         let count = page.t(total > found.count ? "hr.found_shown" : "hr.found", ["count": Format.number(Double(total), decimals: 0, page.language), "shown": String(found.count)])

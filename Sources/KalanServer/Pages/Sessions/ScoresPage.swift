@@ -89,7 +89,7 @@ struct ScoresPage: Sendable {
         let language = page.language
         let (session, lines) = try await recording.roster(sessionCode: code, actor: actor)
         guard actor.canRecord(for: session) else { throw KalanError.forbidden }
-        let course = try await repository.transaction { try await $0.course(id: session.courseID) }
+        let course = try await SessionQueries(repository: repository).course(of: session, actor: actor)
         let shown = lines.filter { [.enrolled, .completed, .failed].contains($0.enrolment.status) }.map { line -> Line in
             let staff = line.trainee.staffNumber
             let pre = line.preScore.map { Format.number($0, language) } ?? ""

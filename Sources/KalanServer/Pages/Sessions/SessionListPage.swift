@@ -26,7 +26,7 @@ struct SessionListPage: Sendable {
     func render(_ request: Request) async throws -> Response {
         let page = try await accounts.page(request)
         let user = try page.requireUser()
-        var filter = SessionFilter.visible(to: user.actor)
+        var filter = SessionFilter()
         filter.order = .startsOnDescending
         filter.limit = 500
         if let text = request.formQuery.get("status"), !text.isEmpty {
@@ -36,11 +36,10 @@ struct SessionListPage: Sendable {
             filter.status = status
         }
         let query = filter
-        let (sessions, courses) = try await repository.transaction { work in (try await work.sessions(query), try await work.courses()) }
-        let titles = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.title(in: page.language)) })
-        let rows = sessions.map { s in
+        let found = try await SessionQueries(repository: repository).list(query, actor: user.actor)
+        let rows = found.sessions.map { s in
             Row(
-                code: s.code, path: PageRequest.segment(s.code), course: titles[s.courseID] ?? "",
+                code: s.code, path: PageRequest.segment(s.code), course: found.courses[s.courseID]?.title(in: page.language) ?? "",
                 dates: "\(Format.shortDay(s.startsOn, page.language)) → \(Format.shortDay(s.endsOn, page.language))", place: SessionText.place(s, page.language),
                 capacity: s.capacity, status: s.status.name(in: page.language))
         }

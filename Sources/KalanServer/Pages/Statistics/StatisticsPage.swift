@@ -114,10 +114,8 @@ struct StatisticsPage: Sendable {
         return query
     }
 
-    func labels() async throws -> CohortLabels {
-        try await repository.transaction { work in
-            CohortLabels(courses: try await work.courses(), partners: try await work.partners(), programmes: try await work.programmes(), departments: try await work.departments())
-        }
+    static func labels(_ catalogue: CatalogueQueries.Catalogue) -> CohortLabels {
+        CohortLabels(courses: catalogue.courses, partners: catalogue.partners, programmes: catalogue.programmes, departments: catalogue.departments)
     }
 
     func page(_ request: Request) async throws -> Response {
@@ -140,14 +138,15 @@ struct StatisticsPage: Sendable {
             flash = .bad([error.message(in: language)])
             status = .badRequest
         }
-        let labels = try await labels()
+        let catalogue = try await CatalogueQueries(repository: repository).labels(actor: user.actor)
+        let labels = Self.labels(catalogue)
         func options(_ chosen: CohortDimension?) -> [SelectOption] { SelectOption.all(CohortDimension.self, chosen: chosen, language) }
         var programmes: Programmes?
         if user.role != .trainer {
             programmes = Programmes(items: try await statistics.programmeProgress(actor: user.actor).map { programme($0, language) })
         }
         let view = View(
-            filters: Self.filters(query, labels: try await filterChoices(), page: page),
+            filters: Self.filters(query, labels: Self.filterChoices(catalogue), page: page),
             byOptions: options(query.by.first), thenOptions: options(query.by.count > 1 ? query.by[1] : nil),
             from: query.from.map { "\($0)" } ?? "", to: query.to.map { "\($0)" } ?? "",
             links: report == nil ? nil : Self.parameters(query, language),
@@ -173,7 +172,8 @@ struct StatisticsPage: Sendable {
                 errors: error.field.map { [.init(field: $0, message: error.message(in: language))] }
             ).response()
         }
-        let rows = CohortTable.rows(report, language: language, labels: try await labels())
+        let labels = Self.labels(try await CatalogueQueries(repository: repository).labels(actor: user.actor))
+        let rows = CohortTable.rows(report, language: language, labels: labels)
         // Named after what it holds: "cohortes-par-cours-puis-sexe", not "cohortes" whatever the grouping.
         let name = Self.fileName(try Self.query(request), language)
         if xlsx {
@@ -200,10 +200,8 @@ struct StatisticsPage: Sendable {
         var courses: [(String, String)]
     }
 
-    func filterChoices() async throws -> (Language) -> FilterChoices {
-        let (partners, programmes, departments, courses) = try await repository.transaction { work in
-            (try await work.partners(), try await work.programmes(), try await work.departments(), try await work.courses())
-        }
+    static func filterChoices(_ catalogue: CatalogueQueries.Catalogue) -> (Language) -> FilterChoices {
+        let (partners, programmes, departments, courses) = (catalogue.partners, catalogue.programmes, catalogue.departments, catalogue.courses)
         return { language in
             let fr = language == .fr
             return FilterChoices(
