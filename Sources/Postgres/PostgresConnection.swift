@@ -41,12 +41,14 @@ public struct PostgresConfiguration: Sendable {
 public final class PostgresConnection: @unchecked Sendable {
     private let handle: OpaquePointer
     private let threadPool: NIOThreadPool
+    private let canceller: StatementCanceller
     private var isClosed = false
     public let logger: Logger
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
         self.handle = handle
         self.threadPool = threadPool
+        self.canceller = StatementCanceller(connection: handle, logger: logger)
         self.logger = logger
     }
 
@@ -96,16 +98,18 @@ public final class PostgresConnection: @unchecked Sendable {
         return connection
     }
 
-    /// Runs a statement with parameters and returns its rows.
+    /// Runs a statement with parameters and returns its rows. When the task is cancelled, the
+    /// statement is cancelled on the server and this throws `CancellationError`; so do
+    /// `run` and `copyIn`.
     @discardableResult
     public func query(_ query: PostgresQuery) async throws -> PostgresRows {
         logger.trace("query", metadata: ["sql": "\(query.sql)"])
-        return try await threadPool.runIfActive { try self.execute(query) }
+        return try await canceller.run(on: threadPool) { try self.execute(query) }
     }
 
     /// Runs one or more statements without parameters (migrations, BEGIN/COMMIT).
     public func run(_ sql: String) async throws {
-        try await threadPool.runIfActive { try self.executeSimple(sql) }
+        try await canceller.run(on: threadPool) { try self.executeSimple(sql) }
     }
 
     /// Streams data into `COPY … FROM STDIN`. `produce` runs on the connection's thread and
@@ -114,13 +118,19 @@ public final class PostgresConnection: @unchecked Sendable {
     public func copyIn(
         _ statement: String, produce: @escaping @Sendable (_ write: @escaping (ArraySlice<UInt8>) throws -> Void) throws -> Void
     ) async throws -> Int {
-        try await threadPool.runIfActive { try self.copyInBlocking(statement, produce: produce) }
+        try await canceller.run(on: threadPool) { try self.copyInBlocking(statement, produce: produce) }
     }
 
     /// True when libpq already knows the connection failed (or it was closed). Reads only the
     /// handle's state: no system call, safe anywhere.
     var hasFailed: Bool {
         isClosed || PQstatus(handle) != CONNECTION_OK
+    }
+
+    /// False when the connection must not be lent again: it failed, or a cancel request sent for
+    /// one of its statements may still stop a later one.
+    var isReusable: Bool {
+        !hasFailed && !canceller.hasSentCancel
     }
 
     /// True when the server has gone away. Reads pending input (a system call), so it runs on
@@ -167,7 +177,8 @@ public final class PostgresConnection: @unchecked Sendable {
         do {
             value = try await body(self)
         } catch {
-            if await !isBroken() { try? await run("ROLLBACK") }
+            // After a cancel request the connection is closed, not lent again: the server rolls back.
+            if isReusable, await !isBroken() { try? await run("ROLLBACK") }
             throw error
         }
         try await run("COMMIT")

@@ -69,7 +69,7 @@ public final class PostgresPool: Service, Sendable {
     }
 
     private func giveBack(_ connection: PostgresConnection) async {
-        if connection.hasFailed {
+        if !connection.isReusable {
             await connection.close()
             await state.discard()
         } else if let unwanted = await state.release(connection) {
