@@ -1,6 +1,7 @@
 import Hummingbird
 import KalanCertificates
 import KalanCore
+import KalanPasswords
 import Logging
 import OpenAPIHummingbird
 import OpenAPIRuntime
