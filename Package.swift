@@ -91,6 +91,14 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // Password hashing (bcrypt on a NIO thread pool), for the server and the command line alike.
+        .target(
+            name: "KalanPasswords",
+            dependencies: [
+                "KalanCore", .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
         .target(
             name: "KalanCertificates",
             dependencies: [
@@ -103,9 +111,8 @@ let package = Package(
         .target(
             name: "KalanServer",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "Postgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -132,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "kalan",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres", "EmbeddedPostgres",
+                "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "KalanPasswords", "Postgres", "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -173,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "KalanServerTests",
             dependencies: [
-                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "Postgres", "KalanTestSupport",
+                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "KalanPasswords", "Postgres", "KalanTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanPasswords
 import KalanServer
 import KalanStore
 import KalanTestSupport

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KalanCore
+import KalanPasswords
 import KalanServer
 import KalanStore
 import KalanTestSupport

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import KalanCertificates
 import KalanCore
+import KalanPasswords
 import KalanServer
 import KalanStore
 import KalanTestSupport

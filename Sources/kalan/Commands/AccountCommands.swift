@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KalanCore
+import KalanPasswords
 import KalanServer
 
 extension CommandContext {

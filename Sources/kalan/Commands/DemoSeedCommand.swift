@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KalanCertificates
 import KalanCore
+import KalanPasswords
 import KalanServer
 import KalanStore
 import Logging
