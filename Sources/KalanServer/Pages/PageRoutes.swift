@@ -35,7 +35,7 @@ struct PageRoutes: Sendable {
         // After a login, a form's address is opened with GET: show the page it belongs to.
         for action in ["enrolments", "decision", "results/close", "results/reopen"] {
             group.get("sessions/:code/\(action)") { request, context in
-                let page = try await accounts.page(request)
+                let page = PageRequest(request)
                 let target = action.hasPrefix("results") ? "/results" : ""
                 return page.redirect("/sessions/\(PageRequest.segment(try Self.code(context)))\(target)")
             }
@@ -44,7 +44,7 @@ struct PageRoutes: Sendable {
         let register = RegisterPage(accounts: accounts, repository: repository)
         group.get("trainees") { request, _ in try await register.list(request) }
         group.post("trainees/import") { request, _ in try await register.importSheet(request) }
-        group.get("trainees/import") { request, _ in try await accounts.page(request).redirect("/trainees") }
+        group.get("trainees/import") { request, _ in PageRequest(request).redirect("/trainees") }
         let trainee = TraineePage(accounts: accounts, repository: repository, clock: clock)
         group.get("trainees/:staffNumber") { request, context in
             try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))

@@ -10,14 +10,14 @@ struct SessionPages: Sendable {
     let secureCookies: Bool
 
     func addRoutes(to router: RouterGroup<KalanRequestContext>) {
-        router.get("") { request, _ in try await home(try await accounts.page(request)) }
+        router.get("") { request, _ in try await home(PageRequest(request)) }
         router.get("login") { request, _ in
-            let page = try await accounts.page(request)
+            let page = PageRequest(request)
             let next = LoginPage.safeNext(request.formQuery.get("next"))
             return LoginPage.render(page, next: next, flash: next == nil ? nil : .bad([page.t("login.to_continue")]))
         }
-        router.post("login") { request, context in try await login(try await accounts.page(request), address: context.clientAddress) }
-        router.post("logout") { request, _ in try await logout(try await accounts.page(request)) }
+        router.post("login") { request, context in try await login(PageRequest(request), address: context.clientAddress) }
+        router.post("logout") { request, _ in try await logout(PageRequest(request)) }
         router.get("assets/kalan.css") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],

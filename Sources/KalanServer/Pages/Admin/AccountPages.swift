@@ -11,7 +11,7 @@ struct AccountPages: Sendable {
     let repository: any KalanRepository
 
     func list(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireAdmin().actor
         let search = try page.searchText()
         let language = page.language
@@ -36,7 +36,7 @@ struct AccountPages: Sendable {
     }
 
     func newForm(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try page.requireAdmin()
         return try await newForm(page)
     }
@@ -71,7 +71,7 @@ struct AccountPages: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireAdmin().actor
         do {
@@ -119,7 +119,7 @@ struct AccountPages: Sendable {
     struct Profile { var fields: [FormField] }
 
     func show(_ request: Request, username: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try page.requireAdmin()
         return try await show(page, username: username)
     }
@@ -175,7 +175,7 @@ struct AccountPages: Sendable {
     }
 
     func post(_ request: Request, username: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireAdmin().actor
         let path = "/users/\(PageRequest.segment(username.lowercased()))"
@@ -217,7 +217,7 @@ struct AccountPages: Sendable {
     // MARK: Own password
 
     func passwordForm(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try page.requireUser()
         return passwordForm(page)
     }
@@ -241,7 +241,7 @@ struct AccountPages: Sendable {
     }
 
     func changePassword(_ request: Request, address: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let user = try page.requireUser()
         do {

@@ -43,7 +43,7 @@ struct AuditPage: Sendable {
     static let pageSize = 50
 
     func render(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireAdmin().actor
         let language = page.language
         let query = request.formQuery

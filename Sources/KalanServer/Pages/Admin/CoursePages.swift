@@ -11,7 +11,7 @@ struct CoursePages: Sendable {
     let repository: any KalanRepository
 
     func list(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
@@ -82,14 +82,14 @@ struct CoursePages: Sendable {
     }
 
     func show(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard let code else { return try await form(page, existing: nil) }
         let course = try await CatalogueQueries(repository: repository).course(code: code, actor: try page.requireUser().actor)
         return try await form(page, existing: course)
     }
 
     func save(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         let register = Register(repository: repository)

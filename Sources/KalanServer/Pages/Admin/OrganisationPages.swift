@@ -16,7 +16,7 @@ struct OrganisationPages: Sendable {
     // MARK: Departments
 
     func departments(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let all = try await catalogue.departments(actor: user.actor)
@@ -78,14 +78,14 @@ struct OrganisationPages: Sendable {
     }
 
     func showDepartment(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard let code else { return try await departmentForm(page, existing: nil) }
         let department = try await catalogue.department(code: code, actor: try page.requireUser().actor)
         return try await departmentForm(page, existing: department)
     }
 
     func saveDepartment(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
@@ -107,7 +107,7 @@ struct OrganisationPages: Sendable {
     // MARK: Partners
 
     func partners(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
@@ -152,14 +152,14 @@ struct OrganisationPages: Sendable {
     }
 
     func showPartner(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard let code else { return try partnerForm(page, existing: nil) }
         let partner = try await catalogue.partner(code: code, actor: try page.requireUser().actor)
         return try partnerForm(page, existing: partner)
     }
 
     func savePartner(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
@@ -179,7 +179,7 @@ struct OrganisationPages: Sendable {
     // MARK: Programmes
 
     func programmes(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireCatalogueReader()
         let search = try page.searchText()
         let language = page.language
@@ -234,14 +234,14 @@ struct OrganisationPages: Sendable {
     }
 
     func showProgramme(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard let code else { return try await programmeForm(page, existing: nil) }
         let programme = try await catalogue.programme(code: code, actor: try page.requireUser().actor)
         return try await programmeForm(page, existing: programme)
     }
 
     func saveProgramme(_ request: Request, code: String?) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {

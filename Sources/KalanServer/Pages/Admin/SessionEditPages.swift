@@ -13,7 +13,7 @@ struct SessionEditPages: Sendable {
     var register: Register { Register(repository: repository) }
 
     func newForm(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try page.requireManager()
         return try await newForm(page)
     }
@@ -70,7 +70,7 @@ struct SessionEditPages: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
@@ -106,7 +106,7 @@ struct SessionEditPages: Sendable {
     enum Part { case save, trainer, cancel }
 
     func edit(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try page.requireManager()
         return try await edit(page, code: code)
     }
@@ -154,7 +154,7 @@ struct SessionEditPages: Sendable {
     }
 
     func post(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         let path = "/sessions/\(PageRequest.segment(code))/edit"

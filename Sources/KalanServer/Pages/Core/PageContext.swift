@@ -104,13 +104,9 @@ struct PageRequest {
 }
 
 extension Accounts {
-    /// The page request: language, and the signed-in user by the session cookie.
+    /// The page request: language, and the signed-in user `PageAuthenticator` found.
     func page(_ request: Request) async throws -> PageRequest {
-        let language = request.language
-        if let secret = SessionCookie.value(in: request.headers[.cookie]), let found = try await authenticate(session: secret) {
-            return PageRequest(request: request, language: language, user: found.user, csrf: found.csrfToken)
-        }
-        return PageRequest(request: request, language: language, user: nil, csrf: "")
+        PageRequest(request)
     }
 }
 

@@ -22,16 +22,16 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
+            // The session could not be checked (the database gone): answered as any other failure.
+            if let failure = PagePrincipal.failure { throw failure }
             return try await next(request, context)
         } catch let error as PageError {
-            let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
-            return Self.answer(error, page: page)
+            return Self.answer(error, page: PageRequest(request))
         } catch let error as KalanError {
             if case .storageFailure(let detail) = error { context.logger.error("storage failure", metadata: ["error": "\(detail)"]) }
             // A JSON document (the issuer's profile, the status list…) answers as JSON: a problem.
             if Self.isJSONResource(request) { return Problem(error, language: request.language).response(headers: error.headers) }
-            let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
-            return Self.answer(error, page: page)
+            return Self.answer(error, page: PageRequest(request))
         } catch let error as any HTTPResponseError {
             throw error
         } catch {

@@ -28,7 +28,9 @@ struct PageNotFoundMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError where error.status == .notFound {
             let path = request.uri.path
             guard !path.hasPrefix("/api/"), !request.wantsJSON else { throw error }
-            let page = (try? await accounts.page(request)) ?? PageRequest(request: request, language: request.language, user: nil, csrf: "")
+            // Outside the pages' group: the same check of the session as `PageAuthenticator`'s.
+            let visitor = try? await PageAuthenticator<Context>.visitor(of: request, accounts: accounts)
+            let page = PagePrincipal.$visitor.withValue(visitor ?? nil) { PageRequest(request) }
             let segments = path.split(separator: "/")
             let allowed = routes.filter { matches($0.segments, segments) }.reduce(into: Set<HTTPRequest.Method>()) { $0.formUnion($1.methods) }
             if !allowed.isEmpty, !allowed.contains(request.method) {

@@ -21,7 +21,7 @@ struct CertificatePages: Sendable {
         group.post("certificates/:serial/revoke") { request, context in try await revoke(request, serial: try Self.serial(context)) }
         group.post("sessions/:code/certificates") { request, context in try await issue(request, code: try PageRoutes.code(context)) }
         group.get("sessions/:code/certificates") { request, context in
-            try await accounts.page(request).redirect("/sessions/\(PageRequest.segment(try PageRoutes.code(context)))")
+            PageRequest(request).redirect("/sessions/\(PageRequest.segment(try PageRoutes.code(context)))")
         }
         group.get("sessions/:code/certificates.zip") { request, context in try await archive(request, code: try PageRoutes.code(context)) }
     }
@@ -57,7 +57,7 @@ struct CertificatePages: Sendable {
     }
 
     func list(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireUser()
         let search = try Validate.text(request.formQuery.get("search"), field: "search", max: 100, required: false) ?? ""
         let (found, total) = try await CertificateQueries(repository: repository).listing(search: search, limit: Self.pageSize, actor: user.actor)
@@ -83,7 +83,7 @@ struct CertificatePages: Sendable {
 
     /// One certificate's PDF, drawn by the same renderer as the API's, in the reader's language.
     func pdf(_ request: Request, serial: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         let (_, content) = try await issuing.content(serial: serial, language: page.language, actor: actor)
         guard actor.canSee(content.session) else { throw KalanError.notFound(.certificate, key: serial) }
@@ -92,7 +92,7 @@ struct CertificatePages: Sendable {
     }
 
     func archive(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         let archive = try await KalanAPI.archive(sessionCode: code, language: page.language, actor: actor, repository: repository, issuing: issuing)
         return Self.download(archive, type: "application/zip", name: "\(code)-certificates.zip")
@@ -107,7 +107,7 @@ struct CertificatePages: Sendable {
 
     /// Issues every completed enrolment's certificate and says how many, of how many.
     func issue(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         _ = try await page.form()
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
@@ -125,7 +125,7 @@ struct CertificatePages: Sendable {
     }
 
     func confirmRevocation(_ request: Request, serial: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         guard actor.isAdmin else { throw KalanError.forbidden }
         let (_, content) = try await issuing.content(serial: serial, language: page.language, actor: actor)
@@ -136,7 +136,7 @@ struct CertificatePages: Sendable {
     }
 
     func revoke(_ request: Request, serial: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         try await issuing.revoke(serial: serial, reason: String((fields["reason"] ?? "").prefix(500)), actor: actor)

@@ -17,7 +17,7 @@ struct DepartmentCodesPage: Sendable {
     struct View { var rows: [Row] }
 
     func render(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let departments = try await CatalogueQueries(repository: repository).departments(actor: try page.requireUser().actor)
         let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
         let rows = departments.map { Row(code: $0.code, nameFR: $0.nameFR, nameEN: $0.nameEN, parent: $0.parentID.flatMap { codes[$0] } ?? "") }

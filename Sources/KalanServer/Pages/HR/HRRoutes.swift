@@ -23,7 +23,7 @@ struct HRRoutes: Sendable {
         group.post("trainees/:staffNumber/active") { request, context in try await form.setActive(request, staffNumber: try Self.staff(context)) }
         // After a login, a form's address is opened with GET: show the staff member.
         group.get("trainees/:staffNumber/active") { request, context in
-            try await accounts.page(request).redirect("/trainees/\(PageRequest.segment(try Self.staff(context)))")
+            PageRequest(request).redirect("/trainees/\(PageRequest.segment(try Self.staff(context)))")
         }
     }
 

@@ -45,13 +45,13 @@ struct TraineeFormPage: Sendable {
     static let editable = ["given_name", "family_name", "sex", "category", "position", "department", "email", "phone"]
 
     func showNew(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard try page.requireUser().actor.managesRegister else { throw KalanError.forbidden }
         return try await form(page, values: [:], errors: [:], editing: nil)
     }
 
     func showEdit(_ request: Request, staffNumber: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
         let (trainee, department) = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor)
@@ -59,7 +59,7 @@ struct TraineeFormPage: Sendable {
     }
 
     func create(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         var values: [String: String] = [:]
@@ -79,7 +79,7 @@ struct TraineeFormPage: Sendable {
     }
 
     func save(_ request: Request, staffNumber: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
@@ -102,7 +102,7 @@ struct TraineeFormPage: Sendable {
 
     /// Deactivating asks first (inactive staff can no longer be nominated); reactivating does not.
     func setActive(_ request: Request, staffNumber: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         let active = fields["active"] == "1"
@@ -117,7 +117,7 @@ struct TraineeFormPage: Sendable {
     }
 
     func confirmDeactivation(_ request: Request, staffNumber: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
         let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0

@@ -53,7 +53,7 @@ struct RegisterPage: Sendable {
     static let pageSize = 100
 
     func list(_ request: Request, flash: PageContext.Flash? = nil, problems: Problems? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireUser()
         try user.actor.require(.register)
         let language = page.language
@@ -85,7 +85,7 @@ struct RegisterPage: Sendable {
     func importSheet(_ request: Request) async throws -> Response {
         // Who sends it, from where and with which form token are known before the body is read:
         // a stranger's or a viewer's upload costs nothing (the token is also in the form's address).
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard request.head.isSameOrigin else { throw PageError.foreignForm }
         guard let signedIn = page.user else {
             // The session expired while the file was chosen: the login page, then the register,

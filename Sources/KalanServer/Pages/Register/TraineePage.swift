@@ -53,7 +53,7 @@ struct TraineePage: Sendable {
     }
 
     func render(_ request: Request, staffNumber: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         guard staffNumber.utf8.count <= 32 else { throw KalanError.notFound(.trainee, key: String(staffNumber.prefix(32))) }
         let profile = try await TraineeHistory(repository: repository).profile(staffNumber: staffNumber, actor: actor)

@@ -66,7 +66,7 @@ struct AttendancePage: Sendable {
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
 
     func show(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         let sheet: AttendanceSheet
         if let text = request.formQuery.get("day"), !text.isEmpty {
@@ -79,7 +79,7 @@ struct AttendancePage: Sendable {
     }
 
     func save(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         guard let day = fields["day"].flatMap({ Day($0) }) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }

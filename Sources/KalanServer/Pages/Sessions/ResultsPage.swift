@@ -44,7 +44,7 @@ struct ResultsPage: Sendable {
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
 
     func show(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         var flash: PageContext.Flash?
         if let done = request.formQuery.get("done"), ["closed", "reopened"].contains(done) { flash = .ok([page.t("roster.done.\(done)")]) }
@@ -52,7 +52,7 @@ struct ResultsPage: Sendable {
     }
 
     func close(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         guard fields["confirm"] == "1" else {
@@ -75,7 +75,7 @@ struct ResultsPage: Sendable {
     }
 
     func reopen(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         guard fields["confirm"] == "1" else { throw KalanError.invalid(field: "confirm", problem: .required) }

@@ -14,7 +14,7 @@ struct RosterActions: Sendable {
     static let maxPeople = 500
 
     func enrol(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
@@ -58,7 +58,7 @@ struct RosterActions: Sendable {
     }
 
     func decide(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
@@ -105,7 +105,7 @@ struct RosterActions: Sendable {
 
     /// "Withdraw Awa Traoré from S-…?" with the reason, the confirming button and a way back.
     func confirmation(_ request: Request, code: String, staff: String? = nil, action: String? = nil) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         guard actor.managesRegister else { throw KalanError.forbidden }
         let parameters = request.formQuery

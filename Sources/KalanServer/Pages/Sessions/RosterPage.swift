@@ -103,7 +103,7 @@ struct RosterPage: Sendable {
     static let candidatesShown = 25
 
     func render(_ request: Request, code: String, flash: PageContext.Flash? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         let (session, found) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
         let lines = Self.ordered(found)

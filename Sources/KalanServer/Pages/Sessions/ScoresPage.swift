@@ -34,14 +34,14 @@ struct ScoresPage: Sendable {
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
 
     func show(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let actor = try page.requireUser().actor
         let flash: PageContext.Flash? = request.formQuery.get("done") == "scores" ? .ok([page.t("roster.done.scores")]) : nil
         return try await render(page, code: code, actor: actor, flash: flash)
     }
 
     func save(_ request: Request, code: String) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         var entries: [ResultsRecording.ScoreEntry] = []

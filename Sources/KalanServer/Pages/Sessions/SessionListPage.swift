@@ -24,7 +24,7 @@ struct SessionListPage: Sendable {
     }
 
     func render(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireUser()
         var filter = SessionFilter()
         filter.order = .startsOnDescending

@@ -119,7 +119,7 @@ struct StatisticsPage: Sendable {
     }
 
     func page(_ request: Request) async throws -> Response {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         let user = try page.requireUser()
         let language = page.language
         let statistics = CohortStatistics(repository: repository)
@@ -156,7 +156,7 @@ struct StatisticsPage: Sendable {
 
     func download(_ request: Request, xlsx: Bool) async throws -> Response {
         let language = request.language
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         guard let user = page.user else {
             // A browser goes to the login page and comes back to the download; a program gets 401.
             guard request.wantsJSON else { throw PageError.signInRequired }
