@@ -111,7 +111,7 @@ let package = Package(
         .target(
             name: "KalanServer",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "Postgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -136,16 +136,35 @@ let package = Package(
             swiftSettings: settings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
-        .executableTarget(
-            name: "kalan",
+        // The settings (KALAN_* and their types), read and checked once at start, and the address
+        // ranges of trusted proxies: for the commands and the server alike.
+        .target(
+            name: "KalanConfiguration",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "KalanPasswords", "Postgres", "EmbeddedPostgres",
+                "KalanCore", .product(name: "Configuration", package: "swift-configuration"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        // Every command but `serve`: no HTTP server (neither KalanServer nor Hummingbird).
+        .target(
+            name: "KalanCommands",
+            dependencies: [
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres", "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: settings
+        ),
+        // The composition root: the command list and `serve`, which starts the HTTP server.
+        .executableTarget(
+            name: "kalan",
+            dependencies: [
+                "KalanCommands", "KalanConfiguration", "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: settings
         ),
@@ -180,7 +199,7 @@ let package = Package(
         .testTarget(
             name: "KalanServerTests",
             dependencies: [
-                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "KalanPasswords", "Postgres", "KalanTestSupport",
+                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres", "KalanTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

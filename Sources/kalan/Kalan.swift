@@ -1,4 +1,5 @@
 import ArgumentParser
+import KalanCommands
 
 @main
 struct Kalan: AsyncParsableCommand {
@@ -6,11 +7,7 @@ struct Kalan: AsyncParsableCommand {
         commandName: "kalan",
         abstract: "Kalan: training programmes and capacity building for the ministry.",
         discussion: "Without KALAN_DATABASE_URL, Kalan runs its own PostgreSQL server in KALAN_DATA_DIR (.kalan/).",
-        subcommands: [
-            Serve.self, DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
-            CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
-            History.self, Attendance.self, Scores.self, Complete.self, ResultsCommand.self, CertificateCommand.self, KeysCommand.self,
-            CredentialCommand.self, StatisticsCommand.self, UserCommand.self, TokenCommand.self,
-        ]
+        // `serve` (the HTTP server) lives here, in the composition root; every other command in KalanCommands.
+        subcommands: [Serve.self] + CommandList.commands
     )
 }

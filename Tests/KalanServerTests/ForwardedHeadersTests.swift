@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import KalanConfiguration
 import Testing
 
 @testable import KalanServer

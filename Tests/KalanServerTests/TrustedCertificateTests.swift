@@ -28,7 +28,9 @@ struct TrustedCertificateTests {
     }
 
     /// Two completed trainees in one session; the course lasts `validityMonths` when given.
-    func setup(_ pool: PostgresPool, validityMonths: Int? = nil, today: @escaping @Sendable () -> Day = { Day.today() }) async throws -> Setup {
+    func setup(
+        _ pool: PostgresPool, validityMonths: Int? = nil, clock: WallClock = .system, key: Ed25519SigningKey = .generate()
+    ) async throws -> Setup {
         let repository = PostgresRepository(pool: pool)
         let admin = Actor.commandLine(user: "test")
         let register = Register(repository: repository)
@@ -53,8 +55,8 @@ struct TrustedCertificateTests {
             try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: staff, sessionCode: "S-CYB", actor: admin)
             try await ResultsRecording(repository: repository).complete(sessionCode: "S-CYB", staffNumber: staff, actor: admin, override: (.completed, "test"))
         }
-        let issuer = OpenBadgeIssuer(key: .generate(), publicURL: Self.publicURL)
-        return Setup(pool: pool, issuer: issuer, issuing: CertificateIssuing(repository: repository, issuer: issuer, publicURL: Self.publicURL, today: today))
+        let issuer = OpenBadgeIssuer(key: key, publicURL: Self.publicURL)
+        return Setup(pool: pool, issuer: issuer, issuing: CertificateIssuing(repository: repository, issuer: issuer, publicURL: Self.publicURL, clock: clock))
     }
 
     func app(_ s: Setup) -> some ApplicationProtocol {
@@ -115,7 +117,7 @@ struct TrustedCertificateTests {
 
     @Test func expiredCredentialIsRefused() async throws {
         try await TestDatabase.withPool { pool in
-            let s = try await setup(pool, validityMonths: 12, today: { Day("2026-03-14")! })
+            let s = try await setup(pool, validityMonths: 12, clock: .fixed(Day("2026-03-14")!))
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
             let document = try JSONValue(parsing: issued.certificate.credential)
             #expect(document["validUntil"] == "2027-03-14T00:00:00Z")
@@ -132,16 +134,35 @@ struct TrustedCertificateTests {
     }
 
     /// Issue 22: the /verify page used to ignore `validFrom`; it now decides with the same policy as
-    /// `kalan credential verify`, at the server's clock.
-    @Test func notYetValidCredentialIsRefusedByThePage() async throws {
-        try await TestDatabase.withPool { pool in
-            let s = try await setup(pool, today: { Day("2099-01-01")! })
+    /// `kalan credential verify` (the page at the server's clock): both refuse a credential valid
+    /// from 2099 as not valid yet, from that day.
+    @Test func notYetValidCredentialIsRefusedTheSameWayByThePageAndTheCommandLine() async throws {
+        try #require(KalanProcess.isBuilt, "swift build builds kalan beside the tests")
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let keyPath = folder.appendingPathComponent("signing-key.json").path
+        let key = try IssuerKeyFile.generate(at: keyPath)
+        let url = try await TestDatabase.shared.freshDatabaseURL()
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: 4)
+        do {
+            let s = try await setup(pool, clock: .fixed(Day("2099-01-01")!), key: key)
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
             let document = try JSONValue(parsing: issued.certificate.credential)
             #expect(document["validFrom"] == "2099-01-01T00:00:00Z")
             let outcome = try await verification(s, clock: .fixed(Day("2026-03-20")!)).check(document)
             #expect(outcome.failure == .notYetValid)
             #expect(outcome.values["day"] == "2099-01-01")
+
+            // The command line: exit 13, "not valid yet (from 2099-01-01)", with this Kalan's own profile and list.
+            let file = folder.appendingPathComponent("credential.json")
+            try Data(issued.certificate.credential.utf8).write(to: file)
+            let environment = "KALAN_SIGNING_KEY=\(keyPath) KALAN_PUBLIC_URL=\(Self.publicURL)".split(separator: " ").map(String.init)
+            let cli = try await KalanProcess.run(
+                program: "/usr/bin/env", environment + [KalanProcess.executable.path, "credential", "verify", file.path, "--database-url", url, "--lang", "en"])
+            #expect(cli.code == CredentialChecker.Failure.notYetValid.rawValue, "\(cli.output)")
+            #expect(cli.output.contains(Messages.text("credentials.check.not_yet_valid", .en, ["day": "2099-01-01"])), "\(cli.output)")
+
+            // The page: the same verdict, its day written out.
             let expected = Messages.text("credentials.check.not_yet_valid", .en, ["day": Format.day(Day("2099-01-01")!, .en)])
             let app = buildApplication(
                 configuration: .init(publicURL: Self.publicURL, clock: .fixed(Day("2026-03-20")!)), pool: s.pool, issuer: s.issuer,
@@ -156,7 +177,11 @@ struct TrustedCertificateTests {
                     #expect(!html.contains(Messages.text("verify.valid", .en)))
                 }
             }
+        } catch {
+            await pool.close()
+            throw error
         }
+        await pool.close()
     }
 
     // MARK: - Status list

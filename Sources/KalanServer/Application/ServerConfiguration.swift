@@ -1,3 +1,4 @@
+import KalanConfiguration
 import KalanCore
 
 /// What the HTTP server needs to know; the executable reads it from flags and the environment.

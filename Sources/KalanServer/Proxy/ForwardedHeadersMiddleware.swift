@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import KalanConfiguration
 
 /// Reads what a trusted reverse proxy says the browser saw, and nothing from anyone else.
 ///

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import KalanCertificates
+import KalanCommands
+import KalanConfiguration
 import KalanCore
 import KalanServer
 import KalanStore
@@ -29,29 +31,34 @@ struct Serve: AsyncParsableCommand {
     @Flag(name: .customLong("rotate-signing-key"), help: "Make this server's signing key the database's key (the others must then get it too).")
     var rotateSigningKey = false
 
-    func run() async throws {
-        let settings = GlobalOptions.settings
-        let logger = global.bootstrapLogging()
-        guard let port = port ?? Int(settings.port ?? "8080"), (1...65535).contains(port) else {
-            throw ValidationError("KALAN_PORT: expected a port number between 1 and 65535")
-        }
+    /// The flags, checked before anything starts, as `global` checks the environment's settings:
+    /// a bad value stops the command with exit 64 and names the flag.
+    func validate() throws {
+        if let port, KalanSettings.port(String(port)) == nil { throw ValidationError("--port: expected a port number from 1 to 65535, got \(port)") }
         if let publicURL, KalanSettings.publicURLProblem(publicURL) != nil {
             throw ValidationError("--public-url: expected an address such as https://kalan.example.ml, got \(publicURL.debugDescription)")
         }
-        var configuration = ServerConfiguration(host: host ?? settings.host ?? "127.0.0.1", port: port, serialPrefix: global.serialPrefix)
+        if let poolSize, KalanSettings.poolSize(String(poolSize)) == nil {
+            throw ValidationError("--pool-size: expected a whole number from 1 to \(KalanSettings.maximumPoolSize), got \(poolSize)")
+        }
+        if let trustedProxies, case .failure(let invalid) = AddressRange.list(trustedProxies) {
+            throw ValidationError("--trusted-proxies: expected addresses or ranges such as 127.0.0.1, 10.0.0.0/8, got \(invalid.entry.debugDescription)")
+        }
+    }
+
+    func run() async throws {
+        let settings = GlobalOptions.settings
+        let logger = global.bootstrapLogging()
+        var configuration = ServerConfiguration(
+            host: host ?? settings.host ?? "127.0.0.1", port: port ?? settings.port ?? 8080, serialPrefix: global.serialPrefix)
         configuration.metricsToken = settings.metricsToken
-        switch AddressRange.list(trustedProxies ?? settings.trustedProxies ?? "") {
-        case .success(let ranges): configuration.trustedProxies = ranges
-        case .failure(let invalid): throw ValidationError("--trusted-proxies: expected addresses or ranges such as 127.0.0.1, 10.0.0.0/8, got \(invalid.entry.debugDescription)")
-        }
-        if let poolSize, !(1...KalanSettings.maximumPoolSize).contains(poolSize) {
-            throw ValidationError("--pool-size: expected a whole number from 1 to \(KalanSettings.maximumPoolSize)")
-        }
-        let size = poolSize ?? settings.poolSize.flatMap(KalanSettings.poolSize) ?? 10
+        let flagged = trustedProxies.flatMap { try? AddressRange.list($0).get() }
+        configuration.trustedProxies = flagged ?? settings.trustedProxies ?? []
+        let size = poolSize ?? settings.poolSize ?? 10
         // A statement blocked on a lock, or running away, gives its connection back after this (KALAN_STATEMENT_TIMEOUT, seconds; 0: none).
-        let statementTimeout = settings.statementTimeout.flatMap(KalanSettings.statementTimeout) ?? 30
+        let statementTimeout = settings.statementTimeout ?? 30
         // A statement waiting for a lock gives up sooner (KALAN_LOCK_TIMEOUT, seconds; 0: none): answered 503 "try again".
-        let lockTimeout = settings.lockTimeout.flatMap(KalanSettings.statementTimeout) ?? 10
+        let lockTimeout = settings.lockTimeout ?? 10
         let database = try await DatabaseRuntime.open(
             global, logger: logger, maxConnections: size, statementTimeoutSeconds: statementTimeout, lockTimeoutSeconds: lockTimeout)
         do {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import EmbeddedPostgres
 import Foundation
+import KalanConfiguration
 import KalanCore
 
 /// `kalan db standby --data-dir B --from A`: a hot standby of the embedded primary in A, fed by

@@ -1,23 +1,23 @@
 import ArgumentParser
 import Foundation
 import KalanCertificates
+import KalanConfiguration
 import KalanCore
-import KalanServer
 import KalanStore
 import NIOPosix
 
 extension GlobalOptions {
     /// KALAN_SIGNING_KEY, else `signing-key.json` in the data folder.
-    var signingKeyPath: String {
+    public var signingKeyPath: String {
         Self.settings.signingKey ?? resolvedDataDirectory.appendingPathComponent("signing-key.json").path
     }
 
     /// The address of a server started with no public URL: http://KALAN_HOST:KALAN_PORT.
     var defaultPublicURL: String {
-        "http://\(Self.settings.host ?? "127.0.0.1"):\(Self.settings.port ?? "8080")"
+        "http://\(Self.settings.host ?? "127.0.0.1"):\(Self.settings.port ?? 8080)"
     }
 
-    var serialPrefix: String { Self.settings.serialPrefix ?? "MCENMA" }
+    public var serialPrefix: String { Self.settings.serialPrefix ?? "MCENMA" }
 }
 
 extension CommandContext {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import KalanConfiguration
 import KalanCore
 import KalanPasswords
-import KalanServer
 
 extension CommandContext {
     var accounts: Accounts { Accounts(repository: repository, hasher: BcryptPasswordHasher(), clock: clock) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import EmbeddedPostgres
 import Foundation
 import KalanCertificates
+import KalanConfiguration
 import KalanCore
 import KalanStore
 import Postgres

@@ -2,8 +2,8 @@ import ArgumentParser
 import Crypto
 import Foundation
 import KalanCertificates
+import KalanConfiguration
 import KalanCore
-import KalanServer
 import KalanStore
 
 /// Generic eddsa-jcs-2022 signing and verification of any JSON document.

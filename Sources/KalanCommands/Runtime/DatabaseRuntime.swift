@@ -1,5 +1,6 @@
 import EmbeddedPostgres
 import Foundation
+import KalanConfiguration
 import KalanStore
 import Logging
 import Postgres
@@ -7,8 +8,8 @@ import Postgres
 /// The database a command works on: the one named by KALAN_DATABASE_URL, or the embedded
 /// server in the data folder, started for the command (or waited for, when another command is
 /// starting it) and stopped after the last command that uses it, if a command started it.
-struct DatabaseRuntime {
-    let pool: PostgresPool
+public struct DatabaseRuntime: Sendable {
+    public let pool: PostgresPool
     /// The libpq URL of the database, for PostgreSQL's own tools (pg_dump, pg_restore).
     let url: String
     let embedded: EmbeddedPostgres?
@@ -18,7 +19,7 @@ struct DatabaseRuntime {
 
     /// `statementTimeoutSeconds`, `lockTimeoutSeconds`: PostgreSQL's `statement_timeout` and
     /// `lock_timeout` on every connection (the server's).
-    static func open(
+    public static func open(
         _ options: GlobalOptions, logger: Logger, maxConnections: Int = 4, statementTimeoutSeconds: Int? = nil, lockTimeoutSeconds: Int? = nil
     ) async throws -> DatabaseRuntime {
         let configuration = { (url: String) in
@@ -44,7 +45,7 @@ struct DatabaseRuntime {
     }
 
     /// Closes the pool and gives the embedded server up (the last command out stops it).
-    func close() async {
+    public func close() async {
         await pool.close()
         if let lease {
             do { try await lease.release() } catch { FileHandle.standardError.write(Data("\(error)\n".utf8)) }

@@ -1,9 +1,9 @@
 import ArgumentParser
 import Foundation
 import KalanCertificates
+import KalanConfiguration
 import KalanCore
 import KalanPasswords
-import KalanServer
 import KalanStore
 import Logging
 

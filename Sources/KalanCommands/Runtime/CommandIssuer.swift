@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KalanCertificates
+import KalanConfiguration
 import KalanCore
 import KalanStore
 
@@ -12,13 +13,13 @@ import KalanStore
 ///   key; a database with no key yet records it. Only `db seed --demo` creates a missing key.
 /// - Address: the recorded one; a different KALAN_PUBLIC_URL is refused. With none recorded, a
 ///   command that signs records the KALAN_PUBLIC_URL it was given, or refuses (demo data aside).
-enum CommandIssuer {
+public enum CommandIssuer {
     enum Use { case reads, signs, seedsDemo }
 
     static func issuing(_ ctx: CommandContext, _ global: GlobalOptions, for use: Use) async throws -> CertificateIssuing {
         let issuer = try await issuer(ctx, global, for: use)
         return CertificateIssuing(
-            repository: ctx.repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: issuer.publicURL, today: ctx.clock.today)
+            repository: ctx.repository, issuer: issuer, serialPrefix: global.serialPrefix, publicURL: issuer.publicURL, clock: ctx.clock)
     }
 
     static func issuer(_ ctx: CommandContext, _ global: GlobalOptions, for use: Use) async throws -> OpenBadgeIssuer {
@@ -68,7 +69,7 @@ enum CommandIssuer {
     }
 
     /// `https://kalan.example.ml/` and `https://kalan.example.ml` are one address.
-    static func normalisedPublicURL(_ url: String) -> String {
+    public static func normalisedPublicURL(_ url: String) -> String {
         var url = url.trimmingCharacters(in: .whitespaces)
         while url.hasSuffix("/") { url.removeLast() }
         return url

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import KalanConfiguration
 import KalanCore
 import Logging
 
 /// Options every command takes; each falls back to its environment variable, then its default.
-struct GlobalOptions: ParsableArguments {
+public struct GlobalOptions: ParsableArguments, Sendable {
+    public init() {}
+
     @Option(name: .customLong("database-url"), help: "PostgreSQL URL (env KALAN_DATABASE_URL; unset: embedded server).")
     var databaseURL: String?
 
@@ -17,8 +20,8 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error (env KALAN_LOG_LEVEL; default info).")
     var logLevel: String?
 
-    /// The environment's settings, read once (see `KalanSettings`).
-    static var settings: KalanSettings { .current }
+    /// The environment's settings, read and typed once (see `KalanSettings`).
+    public static var settings: KalanSettings { .current }
 
     /// `--database-url`, else KALAN_DATABASE_URL — unless `--data-dir` is given on the command line:
     /// a flag wins over the environment, so `kalan db restore FILE --data-dir /tmp/restore-test` (the
@@ -34,11 +37,11 @@ struct GlobalOptions: ParsableArguments {
             .standardizedFileURL
     }
 
-    var language: Language {
-        (lang ?? Self.settings.language).flatMap(Language.init(code:)) ?? .fr
+    public var language: Language {
+        lang.flatMap(Language.init(code:)) ?? Self.settings.language ?? .fr
     }
 
-    func validate() throws {
+    public func validate() throws {
         if let problem = Self.settings.problems.first { throw ValidationError(problem) }
         if let lang, Language(code: lang) == nil {
             throw ValidationError("--lang: expected fr or en, got \(lang.debugDescription)")
@@ -49,8 +52,8 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Sets up swift-log once: key=value lines on standard error.
-    func bootstrapLogging() -> Logger {
-        let level = (logLevel ?? Self.settings.logLevel).flatMap(Logger.Level.init(rawValue:)) ?? .info
+    public func bootstrapLogging() -> Logger {
+        let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? Self.settings.logLevel ?? .info
         LoggingBootstrap.once(level: level)
         var logger = Logger(label: "kalan")
         logger.logLevel = level

@@ -18,7 +18,7 @@ struct CommandContext {
     var clock: WallClock = .system
 
     var register: Register { Register(repository: repository) }
-    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository, today: clock.today) }
+    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository, clock: clock) }
     var results: ResultsRecording { ResultsRecording(repository: repository) }
     var fr: Bool { language == .fr }
 
@@ -82,9 +82,11 @@ struct FormatOption: ParsableArguments {
 }
 
 /// A refusal of the command itself (not of a use case), already worded for the operator.
-struct CommandFailure: Error, CustomStringConvertible {
-    let text: String
+public struct CommandFailure: Error, CustomStringConvertible {
+    public let text: String
     /// The exit code (README's table): 1, or 4 for a refusal (another key, another address).
-    var code: Int32 = 1
-    var description: String { text }
+    public var code: Int32 = 1
+    public var description: String { text }
+
+    public init(text: String, code: Int32 = 1) { (self.text, self.code) = (text, code) }
 }

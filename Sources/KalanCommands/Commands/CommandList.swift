@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// Every command but `serve`, in the order `kalan --help` lists them (after `serve`).
+public enum CommandList {
+    public static let commands: [any ParsableCommand.Type] = [
+        DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
+        CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
+        History.self, Attendance.self, Scores.self, Complete.self, ResultsCommand.self, CertificateCommand.self, KeysCommand.self,
+        CredentialCommand.self, StatisticsCommand.self, UserCommand.self, TokenCommand.self,
+    ]
+}
