@@ -49,6 +49,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let settings = GlobalOptions.settings
         let logger = global.bootstrapLogging()
+        // Every page template parsed now: one that does not parse stops the start, named.
+        try PageTemplates.load()
         var configuration = ServerConfiguration(
             host: host ?? settings.host ?? "127.0.0.1", port: port ?? settings.port ?? 8080, serialPrefix: global.serialPrefix)
         configuration.metricsToken = settings.metricsToken

@@ -72,7 +72,14 @@ struct PageRequest {
             }, csrf: csrf, flash: flash,
             otherLanguage: .init(code: other.rawValue, label: Messages.text("layout.language_name", other), href: "\(request.uri.path)?\(items.joined(separator: "&"))"),
             view: view)
-        let html = PageTemplates.library.render(context, withTemplate: template) ?? ""
+        let html: String
+        do {
+            html = try PageTemplates.render(context, named: template)
+        } catch {
+            // Never an empty page: a programming error that the tests catch (PageTemplateTests).
+            let text = Messages.text("error.internal", language)
+            return Response(status: .internalServerError, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
         return Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
     }
 

@@ -1,9 +1,22 @@
 import Mustache
 
+/// Why a page cannot be drawn: a template that does not parse, or a name that no template has.
+public enum PageTemplateError: Error, CustomStringConvertible {
+    case unparsable(name: String, reason: String)
+    case unknown(name: String)
+
+    public var description: String {
+        switch self {
+        case .unparsable(let name, let reason): "template \(name).mustache does not parse: \(reason)"
+        case .unknown(let name): "no page template is named \(name.debugDescription)"
+        }
+    }
+}
+
 /// The page templates (`Sources/KalanServer/Templates/*.mustache`), compiled into the binary and
 /// parsed once. Every page is a template that fills the `layout`'s `content` block; shared parts
 /// (header, flash message, form field, pager) are partials.
-enum PageTemplates {
+public enum PageTemplates {
     static let sources: [(name: String, bytes: [UInt8])] = [
         ("layout", PackageResources.layout_mustache), ("header", PackageResources.header_mustache),
         ("flash", PackageResources.flash_mustache), ("field", PackageResources.field_mustache),
@@ -24,18 +37,33 @@ enum PageTemplates {
         ("hr_certificates", PackageResources.hr_certificates_mustache), ("hr_revoke", PackageResources.hr_revoke_mustache),
     ]
 
-    /// Parsed once; a template that does not parse stops the server at start (and fails the tests).
-    static let library: MustacheLibrary = {
+    /// Every template parsed once, on first use or at start (`load`).
+    static let loaded: Result<MustacheLibrary, PageTemplateError> = Result { () throws(PageTemplateError) in try parse(sources) }
+
+    /// A library of `sources`; the first one that does not parse stops it, named.
+    static func parse(_ sources: [(name: String, bytes: [UInt8])]) throws(PageTemplateError) -> MustacheLibrary {
         var library = MustacheLibrary()
         for (name, bytes) in sources {
             do {
                 try library.register(String(decoding: bytes, as: UTF8.self), named: name)
             } catch {
-                fatalError("template \(name).mustache does not parse: \(error)")
+                throw .unparsable(name: name, reason: "\(error)")
             }
         }
         return library
-    }()
+    }
+
+    /// Parses every template: the server calls it at start, so that one that does not parse stops
+    /// it there, with the template's name, not at the first page that needs it.
+    public static func load() throws(PageTemplateError) { _ = try loaded.get() }
+
+    /// The page `name` rendered with `context`; a name no template has throws (a programming error:
+    /// `PageTemplateTests` checks that every name the pages render is registered).
+    static func render(_ context: Any, named name: String) throws(PageTemplateError) -> String {
+        let library = try loaded.get()
+        guard let html = library.render(context, withTemplate: name) else { throw .unknown(name: name) }
+        return html
+    }
 
     /// The stylesheet every page links to.
     static let stylesheet = String(decoding: PackageResources.kalan_css, as: UTF8.self)
