@@ -43,6 +43,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let threadPool: NIOThreadPool
     private let canceller: StatementCanceller
     private var isClosed = false
+    /// A ROLLBACK that failed leaves the session in a state nobody knows.
+    private var rollbackFailed = false
     public let logger: Logger
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
@@ -127,10 +129,12 @@ public final class PostgresConnection: @unchecked Sendable {
         isClosed || PQstatus(handle) != CONNECTION_OK
     }
 
-    /// False when the connection must not be lent again: it failed, or a cancel request sent for
-    /// one of its statements may still stop a later one.
+    /// False when the connection must not be lent again: it failed, its ROLLBACK failed, it is
+    /// still in a transaction (PQtransactionStatus not idle: a borrower's BEGIN left open), or a
+    /// cancel request sent for one of its statements may still stop a later one. Reads libpq's
+    /// state only: call it when no statement runs.
     var isReusable: Bool {
-        !hasFailed && !canceller.hasSentCancel
+        !hasFailed && !rollbackFailed && PQtransactionStatus(handle) == PQTRANS_IDLE && !canceller.hasSentCancel
     }
 
     /// True when the server has gone away. Reads pending input (a system call), so it runs on
@@ -178,7 +182,21 @@ public final class PostgresConnection: @unchecked Sendable {
             value = try await body(self)
         } catch {
             // After a cancel request the connection is closed, not lent again: the server rolls back.
-            if isReusable, await !isBroken() { try? await run("ROLLBACK") }
+            // Otherwise rolled back even when the task is cancelled (which refuses the statements it
+            // would start): in a task of its own, which does not inherit the cancellation.
+            if !canceller.hasSentCancel {
+                let rolledBack = await Task {
+                    guard await !self.isBroken() else { return true }  // closed by the pool: the server rolls back
+                    do {
+                        try await self.run("ROLLBACK")
+                        return true
+                    } catch {
+                        self.logger.warning("ROLLBACK failed: the connection is closed", metadata: ["error": "\(error)"])
+                        return false
+                    }
+                }.value
+                if !rolledBack { rollbackFailed = true }
+            }
             throw error
         }
         try await run("COMMIT")
