@@ -2,93 +2,85 @@
 /// becomes a `$n` parameter with its type, so the SQL text never contains a value.
 ///
 ///     let rows = try await connection.query("SELECT id FROM trainee WHERE staff_number = \(number)")
+///
+/// The text and the parameters are kept apart (`texts[0] $1 texts[1] $2 …`) and numbered once,
+/// when `sql` is read: combining queries never rewrites text, so a `$1` inside a string literal
+/// or a dollar-quoted body stays as written.
 public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
-    public var sql: String
-    public var bindings: PostgresBindings
+    /// The SQL text around the parameters: one more piece than there are parameters.
+    private var texts: [String]
+    public private(set) var bindings: PostgresBindings
 
-    public init(unsafeSQL sql: String, bindings: PostgresBindings = PostgresBindings()) {
-        self.sql = sql
-        self.bindings = bindings
-    }
-
-    public init(stringLiteral value: String) {
-        self.sql = value
+    /// Trusted SQL text without parameters (constants, migrations). Never user input.
+    public init(unsafeSQL sql: String) {
+        self.texts = [sql]
         self.bindings = PostgresBindings()
     }
 
+    public init(stringLiteral value: String) {
+        self.init(unsafeSQL: value)
+    }
+
     public init(stringInterpolation: StringInterpolation) {
-        self.sql = stringInterpolation.sql
-        self.bindings = stringInterpolation.bindings
+        self = stringInterpolation.query
+    }
+
+    /// The statement's text, its parameters numbered `$1`, `$2`… in order.
+    public var sql: String {
+        var text = texts[0]
+        for (index, piece) in texts.dropFirst().enumerated() {
+            text += "$\(index + 1)"
+            text += piece
+        }
+        return text
     }
 
     /// The SQL text only: parameters are never printed.
     public var description: String { sql }
 
+    /// Appends a fragment: its text after this one's, its parameters after this one's.
+    public mutating func append(_ fragment: PostgresQuery) {
+        texts[texts.count - 1] += fragment.texts[0]
+        texts += fragment.texts.dropFirst()
+        bindings.append(contentsOf: fragment.bindings)
+    }
+
+    mutating func appendText(_ text: String) {
+        texts[texts.count - 1] += text
+    }
+
+    /// A parameter: its place in the text, its value in the bindings.
+    mutating func appendParameter(_ bind: (inout PostgresBindings) -> Void) {
+        bind(&bindings)
+        texts.append("")
+    }
+
     public struct StringInterpolation: StringInterpolationProtocol {
-        var sql: String
-        var bindings: PostgresBindings
+        var query = PostgresQuery(unsafeSQL: "")
 
-        public init(literalCapacity: Int, interpolationCount: Int) {
-            sql = ""
-            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
-            bindings = PostgresBindings()
-        }
+        public init(literalCapacity: Int, interpolationCount: Int) {}
 
-        public mutating func appendLiteral(_ literal: String) { sql += literal }
+        public mutating func appendLiteral(_ literal: String) { query.appendText(literal) }
 
         public mutating func appendInterpolation(_ value: some PostgresEncodable) {
-            bindings.append(value)
-            sql += "$\(bindings.count)"
+            query.appendParameter { $0.append(value) }
         }
 
         /// An optional value: NULL when nil, typed all the same.
         public mutating func appendInterpolation<T: PostgresEncodable>(_ value: T?) {
-            bindings.append(value)
-            sql += "$\(bindings.count)"
+            query.appendParameter { $0.append(value) }
         }
 
         /// A value sent without a type so the server infers it (enum columns).
         public mutating func appendInterpolation(untyped value: String?) {
-            bindings.append(text: value, type: .unknown)
-            sql += "$\(bindings.count)"
+            query.appendParameter { $0.append(text: value, type: .unknown) }
         }
 
         /// Trusted SQL text (identifiers, fragments built from constants). Never user input.
-        public mutating func appendInterpolation(unescaped text: String) { sql += text }
+        public mutating func appendInterpolation(unescaped text: String) { query.appendText(text) }
 
-        /// A query fragment whose parameters are renumbered into this one.
-        public mutating func appendInterpolation(fragment: PostgresQuery) {
-            let offset = bindings.count
-            sql += PostgresQuery.renumber(fragment.sql, by: offset)
-            bindings.append(contentsOf: fragment.bindings)
-        }
-    }
-
-    /// Appends a fragment, renumbering its parameters after this query's.
-    public mutating func append(_ fragment: PostgresQuery) {
-        sql += Self.renumber(fragment.sql, by: bindings.count)
-        bindings.append(contentsOf: fragment.bindings)
-    }
-
-    static func renumber(_ sql: String, by offset: Int) -> String {
-        guard offset > 0, sql.contains("$") else { return sql }
-        var out = ""
-        var scalars = sql.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = scalars.next()
-        while let c = pending {
-            pending = scalars.next()
-            guard c == "$", let first = pending, first.properties.numericType != nil, first.isASCII else {
-                out.unicodeScalars.append(c)
-                continue
-            }
-            var digits = ""
-            while let d = pending, d.isASCII, d.properties.numericType != nil {
-                digits.unicodeScalars.append(d)
-                pending = scalars.next()
-            }
-            out += "$\(Int(digits)! + offset)"
-        }
-        return out
+        /// A query fragment, its parameters after those before it.
+        public mutating func appendInterpolation(fragment: PostgresQuery) { query.append(fragment) }
     }
 }
 
