@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KalanCore
 import Logging
 import Postgres
 
@@ -15,6 +16,9 @@ public struct Migration: Sendable {
         self.sql = sql
     }
 
+    /// The file it comes from: `0007_operations.sql`.
+    public var fileName: String { String(format: "%04d_", version) + name + ".sql" }
+
     /// SHA-256 of the file's text, hex: an edited migration no longer matches what was applied.
     public var checksum: String {
         SHA256.hash(data: Data(sql.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -24,6 +28,9 @@ public struct Migration: Sendable {
 public enum MigrationError: Error, CustomStringConvertible {
     case edited(version: Int, name: String)
     case unknownApplied(version: Int)
+    /// A pending migration numbered below one already applied: it would run after what it
+    /// precedes. Renumber it after the last applied one.
+    case outOfOrder(pending: String, applied: String)
 
     public var description: String {
         switch self {
@@ -31,6 +38,18 @@ public enum MigrationError: Error, CustomStringConvertible {
             "Migration \(version) (\(name)) was edited after it was applied; restore it and add a new migration instead."
         case .unknownApplied(let version):
             "The database has migration \(version), which this Kalan does not know: it is older than the database."
+        case .outOfOrder:
+            message(in: .en)
+        }
+    }
+
+    /// The refusal in the operator's language.
+    public func message(in language: Language) -> String {
+        switch self {
+        case .outOfOrder(let pending, let applied):
+            Messages.text("cli.db.migration_out_of_order", language, ["pending": pending, "applied": applied])
+        default:
+            description
         }
     }
 }
@@ -108,6 +127,13 @@ public struct Migrator: Sendable {
             if let record = applied[migration.version], record.checksum != migration.checksum {
                 throw MigrationError.edited(version: migration.version, name: migration.name)
             }
+        }
+        // Every check before the first change: a pending migration below an applied one would
+        // run after the schema it precedes, and is refused with both files named.
+        if let last = applied.keys.max(), let early = migrations.first(where: { applied[$0.version] == nil && $0.version < last }),
+            let after = migrations.first(where: { $0.version == last })
+        {
+            throw MigrationError.outOfOrder(pending: early.fileName, applied: after.fileName)
         }
         var done: [Migration] = []
         for migration in migrations where applied[migration.version] == nil {
