@@ -5,14 +5,13 @@ import Foundation
 /// Keys are dotted paths into those files (`session.status.in_progress`); values may name
 /// placeholders in braces (`{serial}`), filled by `text(_:_:_:)`.
 public enum Messages {
-    /// Both catalogues, parsed once.
-    /// Immutable once parsed, so sharing it across tasks is safe.
-    nonisolated(unsafe) static let trees: [Language: [String: Any]] = [
-        .fr: parse(PackageResources.fr_json), .en: parse(PackageResources.en_json),
+    /// Both catalogues, parsed once into immutable, Sendable trees.
+    static let trees: [Language: CatalogueNode] = [
+        .fr: CatalogueNode(json: PackageResources.fr_json), .en: CatalogueNode(json: PackageResources.en_json),
     ]
 
     /// Flat views: `a.b.c` → text.
-    static let flat: [Language: [String: String]] = trees.mapValues { flatten($0) }
+    static let flat: [Language: [String: String]] = trees.mapValues { $0.flattened() }
 
     /// The text of `key` in `language`, placeholders filled; the key itself when missing (a test
     /// checks that every key exists in both languages).
@@ -25,27 +24,56 @@ public enum Messages {
     /// The text of `key` or nil when the catalogue has none (for optional labels such as field names).
     public static func optionalText(_ key: String, _ language: Language) -> String? { flat[language]?[key] }
 
-    /// The whole catalogue of a language as nested dictionaries, for templates (`{{t.roster.title}}`).
-    public static func tree(_ language: Language) -> [String: Any] { trees[language] ?? [:] }
+    /// The whole catalogue of a language as nested dictionaries, for templates (`{{t.roster.title}}`):
+    /// made from the immutable tree on each call, so that no `Any` is shared between tasks.
+    public static func tree(_ language: Language) -> [String: Any] { trees[language]?.dictionary ?? [:] }
 
     /// Every key of a language's catalogue.
     public static func keys(_ language: Language) -> Set<String> { Set(flat[language]?.keys ?? [:].keys) }
+}
 
-    static func parse(_ bytes: [UInt8]) -> [String: Any] {
-        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] ?? [:]
+/// A catalogue parsed: texts under nested keys. A value type of Sendable parts, shared freely.
+indirect enum CatalogueNode: Sendable, Equatable, Decodable {
+    case text(String)
+    case branch([String: CatalogueNode])
+
+    /// An unreadable catalogue is empty (every text then shows its key, and a test fails).
+    init(json bytes: [UInt8]) {
+        self = (try? JSONDecoder().decode(CatalogueNode.self, from: Data(bytes))) ?? .branch([:])
     }
 
-    static func flatten(_ tree: [String: Any], prefix: String = "") -> [String: String] {
-        var out: [String: String] = [:]
-        for (key, value) in tree {
-            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
-            if let text = value as? String {
-                out[path] = text
-            } else if let child = value as? [String: Any] {
-                out.merge(flatten(child, prefix: path)) { a, _ in a }
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) {
+            self = .text(text)
+        } else {
+            self = .branch(try container.decode([String: CatalogueNode].self))
+        }
+    }
+
+    /// `a.b.c` → text, for every text below this node.
+    func flattened(prefix: String = "") -> [String: String] {
+        switch self {
+        case .text(let text):
+            return [prefix: text]
+        case .branch(let children):
+            var out: [String: String] = [:]
+            for (key, child) in children {
+                out.merge(child.flattened(prefix: prefix.isEmpty ? key : "\(prefix).\(key)")) { a, _ in a }
+            }
+            return out
+        }
+    }
+
+    /// Nested `[String: Any]` dictionaries down to `String`s.
+    var dictionary: [String: Any] {
+        guard case .branch(let children) = self else { return [:] }
+        return children.mapValues { child -> Any in
+            switch child {
+            case .text(let text): text
+            case .branch: child.dictionary
             }
         }
-        return out
     }
 }
 
