@@ -39,6 +39,8 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     _ = KalanMetrics.registry
     let router = Router(context: KalanRequestContext.self)
+    // Before all: a client that goes away cancels its request (and its database statement).
+    router.add(middleware: CancelOnDisconnectMiddleware())
     // First: every later step sees the client and host a trusted proxy names.
     router.add(middleware: ForwardedHeadersMiddleware(trusted: configuration.trustedProxies))
     router.add(middleware: LiveRequestMetricsMiddleware())
@@ -98,7 +100,8 @@ public func buildApplication(
     // An idle connection, or one whose request head or body stops arriving, is closed after
     // `idleTimeout`: half-sent headers cannot hold connections open.
     var app = Application(
-        router: router, server: .http1(configuration: .init(idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
+        router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [DisconnectWatcher()], idleTimeout: .seconds(configuration.idleTimeoutSeconds))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Kalan"),
         logger: logger
     )
