@@ -81,6 +81,10 @@ let package = Package(
             resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
         ),
+        // File formats written for people: ZIP archives (ZIPFoundation) and XLSX workbooks.
+        .target(
+            name: "KalanFiles", dependencies: ["KalanCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings
+        ),
         .target(name: "KalanMigrations", path: "sql", resources: [.embedInCode("migrations")], swiftSettings: settings),
         .target(
             name: "KalanStore",
@@ -111,7 +115,7 @@ let package = Package(
         .target(
             name: "KalanServer",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -149,7 +153,7 @@ let package = Package(
         .target(
             name: "KalanCommands",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres", "EmbeddedPostgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres", "EmbeddedPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -182,10 +186,14 @@ let package = Package(
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "KalanTestSupport"], swiftSettings: settings),
         .testTarget(name: "EmbeddedPostgresTests", dependencies: ["EmbeddedPostgres", "Postgres", "KalanTestSupport"], swiftSettings: settings),
-        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings),
+        .testTarget(
+            name: "KalanFilesTests", dependencies: ["KalanFiles", "KalanCore", "KalanTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", "KalanFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
-            dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
+            dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "KalanFiles", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],
             swiftSettings: settings
         ),
         .testTarget(
@@ -199,7 +207,8 @@ let package = Package(
         .testTarget(
             name: "KalanServerTests",
             dependencies: [
-                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "Postgres", "KalanTestSupport",
+                "KalanServer", "KalanStore", "KalanCore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
+                "KalanTestSupport",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

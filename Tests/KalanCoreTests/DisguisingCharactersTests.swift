@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanFiles
 import Testing
 
 @Suite("Names and text refuse characters that disguise them; every script's letters pass")

@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanFiles
 import Testing
 
 @Suite("Staff files as people send them: Windows-1252 from French Excel, UTF-16, .xlsx; unknown columns warned")
@@ -61,7 +62,7 @@ struct SheetFileTests {
                 ]),
             .init(name: "Other", rows: [[.text("not"), .text("read")]]),
         ])
-        let reading = TraineeSheet.sheet(workbook.data)
+        let reading = TraineeSheet.sheet(try workbook.data())
         #expect(reading.source == .xlsx)
         #expect(reading.problems.isEmpty)
         #expect(reading.rows.map(\.staffNumber) == ["MCE-2019-00123", "MCE-2019-00124"])

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import KalanCore
+import KalanFiles
 import KalanServer
 import KalanStore
 import KalanTestSupport
@@ -127,7 +128,7 @@ struct HRPageTests {
                 let workbook = XLSXWorkbook(sheets: [
                     .init(name: "Feuil1", rows: [[.text("matricule"), .text("prénom"), .text("nom"), .text("sexe")], [.text("IMP-2"), .text("Assétou"), .text("Sangaré"), .text("F")]])
                 ])
-                let xlsx = try await Self.multipart(client, "/trainees/import?lang=en&csrf=\(token)", hr, csrf: token, file: Array(workbook.data), name: "staff.xlsx")
+                let xlsx = try await Self.multipart(client, "/trainees/import?lang=en&csrf=\(token)", hr, csrf: token, file: Array(workbook.data()), name: "staff.xlsx")
                 #expect(xlsx.status == 200 && xlsx.body.contains("Excel workbook read (first sheet)."))
                 let second = try await pool.query("SELECT family_name FROM trainee WHERE staff_number = 'IMP-2'").first?.decode("family_name", as: String.self)
                 #expect(second == "Sangaré")

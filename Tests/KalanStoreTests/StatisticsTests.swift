@@ -2,6 +2,7 @@ import EmbeddedPostgres
 import Foundation
 import KalanCertificates
 import KalanCore
+import KalanFiles
 import KalanStore
 import KalanTestSupport
 import Postgres
@@ -157,7 +158,7 @@ struct StatisticsTests {
             let report = try await CohortStatistics(repository: f.repository).cohorts(CohortQuery(by: [.session, .sex]), actor: f.hr)
             let workbook = XLSXWorkbook(sheets: [.init(name: "Cohortes: été/2030", rows: CohortTable.rows(report, language: .fr) + [[.text("<&> N'Diaye \u{1}")]])])
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("kalan-\(UUID().uuidString.prefix(8)).xlsx").path
-            try workbook.data.write(to: URL(fileURLWithPath: path))
+            try workbook.data().write(to: URL(fileURLWithPath: path))
             defer { try? FileManager.default.removeItem(atPath: path) }
             let script = """
                 import json, sys, warnings, openpyxl

@@ -3,6 +3,7 @@ import Foundation
 import KalanCertificates
 import KalanConfiguration
 import KalanCore
+import KalanFiles
 import KalanStore
 import NIOPosix
 
@@ -183,7 +184,7 @@ extension CertificateCommand {
                 }
                 bar.finish()
                 let path = out ?? "\(session).zip"
-                try archive.data.write(to: URL(fileURLWithPath: path))
+                try archive.data().write(to: URL(fileURLWithPath: path))
                 ctx.say("cli.certificate.zipped", ["certificates": "\(serials.count)", "path": "\(path)"])
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KalanCore
+import KalanFiles
 
 /// `kalan stats`: cohort figures and programme progress, as tables, CSV or JSON.
 struct StatisticsCommand: AsyncParsableCommand {
@@ -42,7 +43,7 @@ struct StatisticsCommand: AsyncParsableCommand {
                 let report = try await CohortStatistics(repository: ctx.repository).cohorts(query, actor: ctx.actor)
                 if let xlsx {
                     let sheet = XLSXWorkbook.Sheet(name: ctx.t("cli.statistics.sheet"), rows: CohortTable.rows(report, language: ctx.language))
-                    try XLSXWorkbook(sheets: [sheet]).data.write(to: URL(fileURLWithPath: xlsx))
+                    try XLSXWorkbook(sheets: [sheet]).data().write(to: URL(fileURLWithPath: xlsx))
                     ctx.say("cli.statistics.workbook", ["xlsx": "\(xlsx)"])
                 } else if output.format == .json {
                     ctx.print(try Self.json(report))

@@ -1,6 +1,7 @@
 import Foundation
 import KalanCertificates
 import KalanCore
+import KalanFiles
 import NIOPosix
 import OpenAPIRuntime
 
@@ -37,7 +38,7 @@ extension KalanAPI {
         for (content, pdf) in zip(contents, pdfs) {
             archive.add(name: ZipArchive.safeFileName("\(content.serial) \(content.trainee.familyName) \(content.trainee.givenName)", extension: "pdf"), data: pdf)
         }
-        return archive.data
+        return try archive.data()
     }
 
     /// cairo work is CPU-bound and serialised: it runs on NIO's blocking pool, not on the tasks' threads.

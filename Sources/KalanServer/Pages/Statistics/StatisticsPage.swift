@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KalanCore
+import KalanFiles
 import NIOCore
 
 /// Cohort statistics for signed-in users: a form to group and filter, bar charts drawn as SVG on
@@ -177,7 +178,7 @@ struct StatisticsPage: Sendable {
         // Named after what it holds: "cohortes-par-cours-puis-sexe", not "cohortes" whatever the grouping.
         let name = Self.fileName(try Self.query(request), language)
         if xlsx {
-            let data = XLSXWorkbook(sheets: [.init(name: Messages.text("cli.statistics.sheet", language), rows: rows)]).data
+            let data = try XLSXWorkbook(sheets: [.init(name: Messages.text("cli.statistics.sheet", language), rows: rows)]).data()
             return Response(
                 status: .ok,
                 headers: [

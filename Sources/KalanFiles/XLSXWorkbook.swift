@@ -1,17 +1,9 @@
 import Foundation
-
-/// A cell of a written spreadsheet.
-public enum SheetCell: Sendable, Hashable {
-    case text(String)
-    /// A count or any number shown as it is.
-    case number(Double)
-    /// A rate, percentage or mean, shown with one decimal.
-    case decimal(Double)
-    case empty
-}
+import KalanCore
 
 /// An Office Open XML workbook (.xlsx, ECMA-376) with plain sheets: text as inline strings,
-/// numbers as numbers (decimals shown with one digit), the first row in bold. Written by hand into a ZIP: no library needed.
+/// numbers as numbers (decimals shown with one digit), the first row in bold; the ZIP container written
+/// with ZIPFoundation (`ZipArchive`).
 public struct XLSXWorkbook: Sendable {
     public struct Sheet: Sendable {
         public var name: String
@@ -26,7 +18,8 @@ public struct XLSXWorkbook: Sendable {
 
     public init(sheets: [Sheet]) { self.sheets = sheets }
 
-    public var data: Data {
+    /// The workbook's bytes.
+    public func data() throws -> Data {
         var zip = ZipArchive()
         let overrides = sheets.indices.map {
             #"<Override PartName="/xl/worksheets/sheet\#($0 + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#
@@ -64,7 +57,7 @@ public struct XLSXWorkbook: Sendable {
                 #"<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts count="1"><numFmt numFmtId="164" formatCode="0.0"/></numFmts><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border/></borders><cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="3"><xf/><xf fontId="1" applyFont="1"/><xf numFmtId="164" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>"#
             ))
         for (i, sheet) in sheets.enumerated() { zip.add(name: "xl/worksheets/sheet\(i + 1).xml", data: Self.worksheet(sheet.rows)) }
-        return zip.data
+        return try zip.data()
     }
 
     static func worksheet(_ rows: [[SheetCell]]) -> Data {
