@@ -47,7 +47,7 @@ struct APIFixture {
             }
         }
         // Enrolled trainees for the operations that need one: T-1… are taken in order.
-        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
+        let workflow = EnrolmentWorkflow(repository: repository, clock: clock)
         for i in 1...20 { try await workflow.enrol(staffNumber: "T-\(i)", sessionCode: "S-1", actor: admin) }
         return fixture
     }

@@ -200,7 +200,7 @@ struct AdminPageTests {
                     code: "S-3", courseCode: "TEL", partnerCode: "ITRC", startsOn: "2031-03-03", endsOn: "2031-03-07", mode: "online", capacity: 1,
                     enrolmentDeadline: "2031-02-01", status: "open"),
                 actor: admin)
-            let workflow = EnrolmentWorkflow(repository: repository, today: APIFixture.clock.today)
+            let workflow = EnrolmentWorkflow(repository: repository, clock: APIFixture.clock)
             for i in 31...33 { try await workflow.enrol(staffNumber: "T-\(i)", sessionCode: "S-3", actor: admin) }
             try await f.app().test(.router) { client in
                 let hr = try await Pages.signIn(client, "hr")

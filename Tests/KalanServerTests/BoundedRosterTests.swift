@@ -17,7 +17,7 @@ struct BoundedRosterTests {
     @Test func pastLinesAndHistoriesStayOffThePageAndTheAPIUntilAsked() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)
-            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), today: APIFixture.clock.today)
+            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), clock: APIFixture.clock)
             let admin = Actor.commandLine(user: "t")
             // The app owns the pool while it runs: the churn goes through it too.
             try await f.app().test(.router) { client in

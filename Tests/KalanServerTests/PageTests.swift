@@ -195,7 +195,7 @@ struct RosterPageTests {
     @Test func hrApprovesRejectsWithAReasonAndWithdrawsFromTheRoster() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)
-            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), today: APIFixture.clock.today)
+            let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), clock: APIFixture.clock)
             for number in ["T-33", "T-34"] { try await workflow.nominate(staffNumber: number, sessionCode: "S-1", actor: .commandLine(user: "t")) }
             try await f.app().test(.router) { client in
                 let hr = try await Pages.signIn(client, "hr")

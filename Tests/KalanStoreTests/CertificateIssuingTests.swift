@@ -21,7 +21,7 @@ struct CertificateIssuingTests {
     }
 
     func issuing(_ f: WorkflowFixture, today: String = "2030-03-09") -> CertificateIssuing {
-        CertificateIssuing(repository: f.repository, issuer: issuer, serialPrefix: "KLN", publicURL: "https://kalan.example.ml", today: { Day(today)! })
+        CertificateIssuing(repository: f.repository, issuer: issuer, serialPrefix: "KLN", publicURL: "https://kalan.example.ml", clock: .fixed(Day(today)!))
     }
 
     @Test func certificateOnlyForACompletedEnrolment() async throws {

@@ -358,7 +358,7 @@ struct ClosedResultsTests {
             try await f.results.closeResults(sessionCode: "S-1", actor: f.hr)
             let issuing = CertificateIssuing(
                 repository: f.repository, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://kalan.example.ml"), serialPrefix: "KLN",
-                publicURL: "https://kalan.example.ml", today: { Day("2030-03-09")! })
+                publicURL: "https://kalan.example.ml", clock: .fixed(Day("2030-03-09")!))
             let issued = try await issuing.issueSession(code: "S-1", actor: f.hr)
             #expect(issued.count == 2)
             let serial = try #require(issued.first { $0.content.trainee.staffNumber == staff[0] }?.certificate.serial)

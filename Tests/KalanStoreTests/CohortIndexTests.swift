@@ -20,7 +20,7 @@ struct CohortIndexTests {
         _ = try await DemoSeed(repository: plain, folder: Self.fixtures, today: Day("2026-11-28")!).run()
         let issuing = CertificateIssuing(
             repository: plain, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://k.ml"), serialPrefix: "KLN", publicURL: "https://k.ml",
-            today: { Day("2026-11-28")! })
+            clock: .fixed(Day("2026-11-28")!))
         let completed = try await pool.query(
             "SELECT DISTINCT s.code FROM training_session s JOIN enrolment e ON e.session_id = s.id WHERE e.status = 'completed' ORDER BY s.code LIMIT 3")
         for row in completed {

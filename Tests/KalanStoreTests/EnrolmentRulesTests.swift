@@ -105,7 +105,7 @@ struct EnrolmentRulesTests {
             let f = try await WorkflowFixture.make(pool)
             try await f.session("S-1", deadline: "2030-02-20")
             let staff = try await f.staff(2)
-            let late = EnrolmentWorkflow(repository: f.repository, today: { Day("2030-02-21")! })
+            let late = EnrolmentWorkflow(repository: f.repository, clock: .fixed(Day("2030-02-21")!))
             await #expect(throws: KalanError.rule(.enrolmentClosed(session: "S-1"))) {
                 try await late.enrol(staffNumber: staff[0], sessionCode: "S-1", actor: f.hr)
             }

@@ -42,7 +42,7 @@ struct StatisticsLockTests {
         // (first[i] is promoted there): the same two people, locked in opposite orders; newcomers
         // enrol meanwhile.
         let pool = PostgresPool(configuration: .init(url: url), maxConnections: 8)
-        let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), today: { Day("2030-01-01")! })
+        let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), clock: .fixed(Day("2030-01-01")!))
         let admin = f.admin
         for i in 0..<20 {
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -30,7 +30,7 @@ struct StatisticsTests {
         try await f.workflow.withdraw(staffNumber: staff[5], sessionCode: "S-MAR", reason: "mission", actor: f.hr)
         let issuing = CertificateIssuing(
             repository: f.repository, issuer: OpenBadgeIssuer(key: .generate(), publicURL: "https://k.ml"), serialPrefix: "KLN", publicURL: "https://k.ml",
-            today: { Day("2030-03-09")! })
+            clock: .fixed(Day("2030-03-09")!))
         let issued = try await issuing.issueSession(code: "S-MAR", actor: f.hr)
         try await issuing.revoke(serial: issued[0].certificate.serial, reason: "erreur de saisie", actor: f.admin)
     }

@@ -12,7 +12,7 @@ struct WorkflowFixture {
     let admin = Actor.commandLine(user: "test-admin")
     let hr = Actor(name: "user:awa.hr", role: .hr)
     var register: Register { Register(repository: repository) }
-    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository, today: { Day("2030-01-01")! }) }
+    var workflow: EnrolmentWorkflow { EnrolmentWorkflow(repository: repository, clock: .fixed(Day("2030-01-01")!)) }
     var results: ResultsRecording { ResultsRecording(repository: repository) }
 
     static func make(_ pool: PostgresPool) async throws -> WorkflowFixture {

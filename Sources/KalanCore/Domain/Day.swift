@@ -28,7 +28,7 @@ public struct Day: Hashable, Comparable, Sendable, Codable, CustomStringConverti
         return nil
     }
 
-    public static func today(_ now: Date = Date()) -> Day { Day(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))) }
+    public static func of(_ now: Date) -> Day { Day(ordinal: Int((now.timeIntervalSince1970 / 86_400).rounded(.down))) }
 
     public var components: (year: Int, month: Int, day: Int) { CivilCalendar.date(daysSinceEpoch: ordinal) }
 

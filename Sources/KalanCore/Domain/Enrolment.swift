@@ -54,7 +54,7 @@ public struct Enrolment: Sendable, Codable, Hashable {
 
     public init(
         id: UUID = UUID(), sessionID: UUID, traineeID: UUID, status: EnrolmentStatus, waitlistPosition: Int? = nil,
-        overrideReason: String? = nil, requestedAt: Date = Date(), version: Int = 1
+        overrideReason: String? = nil, requestedAt: Date, version: Int = 1
     ) {
         self.id = id
         self.sessionID = sessionID
@@ -75,7 +75,7 @@ public struct EnrolmentEvent: Sendable, Codable, Hashable {
     public var reason: String?
     public var at: Date
 
-    public init(from: EnrolmentStatus?, to: EnrolmentStatus, actor: String, reason: String?, at: Date = Date()) {
+    public init(from: EnrolmentStatus?, to: EnrolmentStatus, actor: String, reason: String?, at: Date) {
         self.from = from
         self.to = to
         self.actor = actor

@@ -21,6 +21,6 @@ public struct WallClock: Sendable {
     /// Today (UTC), for the use cases that take a day.
     public var today: @Sendable () -> Day {
         let now = now
-        return { Day.today(now()) }
+        return { Day.of(now()) }
     }
 }

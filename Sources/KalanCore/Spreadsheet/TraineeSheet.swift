@@ -122,75 +122,12 @@ public enum TraineeSheet {
         var rows: [TraineeImportRow] = []
         var firstLine: [String: Int] = [:]
         for record in records.dropFirst() {
-            var lineProblems: [ImportProblem] = []
-            func value(_ column: Column) -> String? {
+            let checked = check(line: record.line, firstLine: &firstLine, header: { headers[$0.rawValue] ?? $0.rawValue }) { column in
                 guard let index = positions[column], index < record.fields.count else { return nil }
                 return record.fields[index].nonEmptyNormalisedText
             }
-            func fail(_ column: Column, _ reason: ImportProblem.Reason) {
-                lineProblems.append(ImportProblem(line: record.line, column: headers[column.rawValue] ?? column.rawValue, value: value(column), reason: reason))
-            }
-            func name(_ column: Column) -> String {
-                guard let text = value(column) else { fail(column, .required); return "" }
-                let collapsed = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-                if collapsed.count > FieldLimits.name { fail(column, .tooLong(max: FieldLimits.name)) }
-                if !Self.isPlausibleName(collapsed) { fail(column, .format(expected: "letters, spaces, ' -")) }
-                return collapsed
-            }
-            let number = value(.staffNumber) ?? ""
-            if number.isEmpty {
-                fail(.staffNumber, .required)
-            } else if !TextPattern.isStaffNumber(number) {
-                fail(.staffNumber, .format(expected: "A-Z 0-9 . / _ - (32 max)"))
-            } else if let first = firstLine[number] {
-                fail(.staffNumber, .duplicate(firstLine: first))
-            } else {
-                firstLine[number] = record.line
-            }
-            let given = name(.givenName), family = name(.familyName)
-            var sex = ""
-            switch value(.sex).map(fold) {
-            case "f", "femme", "female", "feminin", "w": sex = "F"
-            case "m", "h", "homme", "male", "masculin": sex = "M"
-            case nil: fail(.sex, .required)
-            default: fail(.sex, .format(expected: "F/M, Femme/Homme"))
-            }
-            let category = value(.category)?.uppercased()
-            if let category, !TextPattern.isCategory(category) { fail(.category, .format(expected: "A, B1, B2, C…")) }
-            let position = value(.position)
-            if let position, position.count > FieldLimits.position {
-                fail(.position, .tooLong(max: FieldLimits.position))
-            } else if let position, Self.hidesCharacters(position) {
-                fail(.position, .hiddenCharacters)
-            }
-            // A code or a name: matched against the register when the file is imported.
-            let department = value(.department)
-            if let department, department.count > FieldLimits.position {
-                fail(.department, .tooLong(max: FieldLimits.position))
-            } else if let department, Self.hidesCharacters(department) {
-                fail(.department, .hiddenCharacters)
-            }
-            let email = value(.email)?.lowercased()
-            if let email, email.count > FieldLimits.email {
-                fail(.email, .tooLong(max: FieldLimits.email))
-            } else if let email, !TextPattern.isEmail(email) {
-                fail(.email, .format(expected: "nom@exemple.ml"))
-            }
-            let phone = value(.phone)
-            if let phone, !TextPattern.isPhone(phone) { fail(.phone, .format(expected: "+223 76 12 34 56")) }
-            var active = true
-            switch value(.active).map(fold) {
-            case nil, "oui", "yes", "true", "1", "actif", "active", "o", "y": active = true
-            case "non", "no", "false", "0", "inactif", "inactive", "n": active = false
-            default: fail(.active, .format(expected: "oui/non"))
-            }
-            if lineProblems.isEmpty {
-                rows.append(
-                    TraineeImportRow(
-                        line: record.line, staffNumber: number, givenName: given, familyName: family, sex: sex, category: category, position: position,
-                        departmentCode: department, email: email, phone: phone, active: active))
-            }
-            problems += lineProblems
+            if let row = checked.row { rows.append(row) }
+            problems += checked.problems
         }
         return Reading(rows: rows, problems: problems, warnings: warnings, source: source, headers: headers)
     }

@@ -56,25 +56,15 @@ extension Register {
     @discardableResult
     public func updateProgramme(_ input: ProgrammeInput, actor: Actor) async throws -> Programme {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let nameFR = try Validate.required(input.nameFR, field: "name_fr")
-        let nameEN = try Validate.text(input.nameEN, field: "name_en", required: false) ?? nameFR
-        let start = try Validate.day(input.startsOn, field: "starts_on"), end = try Validate.day(input.endsOn, field: "ends_on")
-        try Validate.period(start, end, endField: "ends_on", startField: "starts_on")
-        let domains = try input.domains.map { try Validate.domain($0, field: "domains") }
-        let target = try Validate.integer(input.targetTrainees, field: "target_trainees", in: 0...1_000_000)
+        let checked = try input.checkedProgramme(code: input.code)
         return try await repository.transaction { work in
             guard let before = try await work.programme(code: input.code.normalisedText.uppercased()) else {
                 throw KalanError.notFound(.programme, key: input.code)
             }
             var programme = before
-            (programme.nameFR, programme.nameEN, programme.startsOn, programme.endsOn) = (nameFR, nameEN, start, end)
-            (programme.domains, programme.targetTrainees, programme.partnerIDs) = (domains, target, [])
-            for code in input.partnerCodes {
-                guard let partner = try await work.partner(code: code.normalisedText.uppercased()) else {
-                    throw KalanError.invalid(field: "partners", problem: .unknownReference(code))
-                }
-                if !programme.partnerIDs.contains(partner.id) { programme.partnerIDs.append(partner.id) }
-            }
+            (programme.nameFR, programme.nameEN, programme.startsOn, programme.endsOn) = (checked.nameFR, checked.nameEN, checked.startsOn, checked.endsOn)
+            (programme.domains, programme.targetTrainees) = (checked.domains, checked.targetTrainees)
+            programme.partnerIDs = try await input.partnerIDs(in: work)
             try await work.updateProgramme(programme)
             try await work.audit(AuditEntry(actor: actor, action: "programme.update", entity: .programme, entityID: programme.code, before: before, after: programme))
             return programme

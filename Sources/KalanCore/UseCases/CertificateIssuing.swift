@@ -7,17 +7,17 @@ public struct CertificateIssuing: Sendable {
     let issuer: any CredentialIssuer
     let serialPrefix: String
     let publicURL: String
-    let today: @Sendable () -> Day
+    let clock: WallClock
 
     public init(
         repository: any KalanRepository, issuer: any CredentialIssuer, serialPrefix: String = "MCENMA", publicURL: String,
-        today: @escaping @Sendable () -> Day = { Day.today() }
+        clock: WallClock = .system
     ) {
         self.repository = repository
         self.issuer = issuer
         self.serialPrefix = serialPrefix
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
-        self.today = today
+        self.clock = clock
     }
 
     public func verificationURL(serial: String) -> String { "\(publicURL)/verify/\(serial)" }
@@ -67,7 +67,7 @@ public struct CertificateIssuing: Sendable {
             return Issued(certificate: existing, content: content(existing, trainee, course, session, partner, language), isNew: false)
         }
         guard enrolment.status == .completed else { throw KalanError.rule(.notCompleted) }
-        let issuedOn = today()
+        let issuedOn = clock.today()
         let year = issuedOn.components.year
         var serial = Self.randomSerial(prefix: serialPrefix, year: year)
         while try await work.certificate(serial: serial) != nil { serial = Self.randomSerial(prefix: serialPrefix, year: year) }
@@ -176,18 +176,18 @@ public struct CertificateIssuing: Sendable {
         return try await repository.transaction { work in
             guard let certificate = try await work.certificate(serial: serial) else { throw KalanError.notFound(.certificate, key: serial) }
             guard certificate.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
-            return try await Self.revoke(certificate, reason: reason, actor: actor, in: work)
+            return try await Self.revoke(certificate, reason: reason, actor: actor, at: clock.now(), in: work)
         }
     }
 
     /// Revokes inside the caller's transaction, with its audit entry: the admin's revocation, and
     /// closing results again when an enrolment is no longer completed (rule 4).
-    static func revoke(_ certificate: Certificate, reason: String, actor: Actor, in work: any KalanUnitOfWork) async throws -> Certificate {
+    static func revoke(_ certificate: Certificate, reason: String, actor: Actor, at now: Date, in work: any KalanUnitOfWork) async throws -> Certificate {
         var certificate = certificate
         try await work.revoke(certificateID: certificate.id, by: actor.name, reason: reason)
         try await work.audit(
             AuditEntry(actor: actor, action: "certificate.revoke", entity: .certificate, entityID: certificate.serial, after: ["reason": reason]))
-        certificate.revokedAt = Date()
+        certificate.revokedAt = now
         certificate.revokedBy = actor.name
         certificate.revokedReason = reason
         return certificate
@@ -228,12 +228,12 @@ public struct CertificateIssuing: Sendable {
             // The record is what was signed: the register as it is today only fills what an old credential lacks.
             let signed = issuer.statement(of: certificate.credential)
             return Verification(
-                serial: certificate.serial, genuine: genuine, status: certificate.status(on: today()), holder: signed?.holder ?? trainee.fullName,
+                serial: certificate.serial, genuine: genuine, status: certificate.status(on: clock.today()), holder: signed?.holder ?? trainee.fullName,
                 courseCode: signed?.courseCode ?? course.code, courseTitle: signed?.title(in: language) ?? course.title(in: language),
                 hours: signed?.hours.map { Int($0.rounded()) } ?? course.hours, partner: signed?.partner ?? partner.name,
                 sessionStart: signed?.sessionStart ?? session.startsOn, sessionEnd: signed?.sessionEnd ?? session.endsOn,
                 issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn,
-                revokedOn: certificate.revokedAt.map { Day.today($0) }, revocationReason: nil,
+                revokedOn: certificate.revokedAt.map { Day.of($0) }, revocationReason: nil,
                 verificationURL: verificationURL(serial: certificate.serial))
         }
     }
@@ -260,7 +260,7 @@ public struct CertificateIssuing: Sendable {
     {
         var content = content(c, trainee, course, session, partner, language)
         content.signedCredential = c.credential
-        content.revokedOn = c.revokedAt.map { Day.today($0) }
+        content.revokedOn = c.revokedAt.map { Day.of($0) }
         guard let signed = issuer.statement(of: c.credential) else { return content }
         let names = signed.holder.split(separator: " ", maxSplits: 1).map(String.init)
         if trainee.fullName != signed.holder {

@@ -3,12 +3,15 @@ import Foundation
 /// Nominating, approving, enrolling, rejecting and withdrawing staff (rules 1, 2, 3 and 7).
 public struct EnrolmentWorkflow: Sendable {
     let repository: any KalanRepository
-    let today: @Sendable () -> Day
+    let clock: WallClock
 
-    public init(repository: any KalanRepository, today: @escaping @Sendable () -> Day = { Day.today() }) {
+    public init(repository: any KalanRepository, clock: WallClock = .system) {
         self.repository = repository
-        self.today = today
+        self.clock = clock
     }
+
+    /// When a change happens, for its enrolment and history.
+    var now: Date { clock.now() }
 
     /// A trainee proposed for a session. `override` (admins only) lets a missing prerequisite or
     /// an overlap through, and is recorded as the reason.
@@ -51,7 +54,7 @@ public struct EnrolmentWorkflow: Sendable {
                 let nominated = try await nominate(staffNumber: staffNumber, sessionCode: sessionCode, actor: actor, override: override, in: work)
                 return try await approve(nominated, session: session, trainee: trainee, actor: actor, in: work)
             }
-            let nominated = Enrolment(sessionID: session.id, traineeID: trainee.id, status: .nominated, overrideReason: override)
+            let nominated = Enrolment(sessionID: session.id, traineeID: trainee.id, status: .nominated, overrideReason: override, requestedAt: now)
             var approved = nominated
             approved.status = .approved
             approved.version += 1
@@ -67,9 +70,9 @@ public struct EnrolmentWorkflow: Sendable {
             try await work.insert(
                 final, period: session.startsOn...session.endsOn,
                 events: [
-                    EnrolmentEvent(from: nil, to: .nominated, actor: actor.name, reason: override),
-                    EnrolmentEvent(from: .nominated, to: .approved, actor: actor.name, reason: nil),
-                    EnrolmentEvent(from: .approved, to: final.status, actor: actor.name, reason: nil),
+                    EnrolmentEvent(from: nil, to: .nominated, actor: actor.name, reason: override, at: now),
+                    EnrolmentEvent(from: .nominated, to: .approved, actor: actor.name, reason: nil, at: now),
+                    EnrolmentEvent(from: .approved, to: final.status, actor: actor.name, reason: nil, at: now),
                 ],
                 audits: [
                     AuditEntry(actor: actor, action: "enrolment.nominate", entity: .enrolment, entityID: id, after: nominated),
@@ -159,9 +162,9 @@ public struct EnrolmentWorkflow: Sendable {
             existing.overrideReason = override
             return try await move(existing, to: .nominated, reason: override, actor: actor, in: work)
         }
-        let enrolment = Enrolment(sessionID: session.id, traineeID: trainee.id, status: .nominated, overrideReason: override)
+        let enrolment = Enrolment(sessionID: session.id, traineeID: trainee.id, status: .nominated, overrideReason: override, requestedAt: now)
         try await work.insert(enrolment, period: session.startsOn...session.endsOn)
-        try await work.append(EnrolmentEvent(from: nil, to: .nominated, actor: actor.name, reason: override), to: enrolment.id)
+        try await work.append(EnrolmentEvent(from: nil, to: .nominated, actor: actor.name, reason: override, at: now), to: enrolment.id)
         try await work.audit(AuditEntry(actor: actor, action: "enrolment.nominate", entity: .enrolment, entityID: enrolment.id.uuidString, after: enrolment))
         return enrolment
     }
@@ -203,7 +206,7 @@ public struct EnrolmentWorkflow: Sendable {
         default: throw KalanError.rule(.sessionNotOpen(session: session.code, status: session.status))
         }
         guard !actor.isAdmin else { return }
-        let day = today()
+        let day = clock.today()
         if day >= session.startsOn || (session.enrolmentDeadline.map { day > $0 } ?? false) {
             throw KalanError.rule(.enrolmentClosed(session: session.code))
         }
@@ -220,7 +223,7 @@ public struct EnrolmentWorkflow: Sendable {
         next.waitlistPosition = status == .waitlisted ? waitlistPosition : nil
         try await work.update(next)
         next.version += 1
-        try await work.append(EnrolmentEvent(from: enrolment.status, to: status, actor: actor.name, reason: reason), to: enrolment.id)
+        try await work.append(EnrolmentEvent(from: enrolment.status, to: status, actor: actor.name, reason: reason, at: now), to: enrolment.id)
         try await work.audit(
             AuditEntry(actor: actor, action: "enrolment.\(status.rawValue)", entity: .enrolment, entityID: enrolment.id.uuidString, before: enrolment, after: next))
         return next

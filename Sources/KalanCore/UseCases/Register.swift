@@ -60,22 +60,11 @@ public struct Register: Sendable {
     @discardableResult
     public func addProgramme(_ input: ProgrammeInput, actor: Actor) async throws -> Programme {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let start = try Validate.day(input.startsOn, field: "starts_on"), end = try Validate.day(input.endsOn, field: "ends_on")
-        try Validate.period(start, end, endField: "ends_on", startField: "starts_on")
-        let draft = Programme(
-            code: try Validate.code(input.code), nameFR: try Validate.required(input.nameFR, field: "name_fr"),
-            nameEN: try Validate.text(input.nameEN, field: "name_en", required: false) ?? input.nameFR.normalisedText,
-            startsOn: start, endsOn: end, domains: try input.domains.map { try Validate.domain($0, field: "domains") },
-            targetTrainees: try Validate.integer(input.targetTrainees, field: "target_trainees", in: 0...1_000_000))
+        let draft = try input.checkedProgramme(code: try Validate.code(input.code))
         return try await repository.transaction { work in
             var programme = draft
             if try await work.programme(code: programme.code) != nil { throw KalanError.duplicate(.programme, key: programme.code) }
-            for code in input.partnerCodes {
-                guard let partner = try await work.partner(code: code.normalisedText.uppercased()) else {
-                    throw KalanError.invalid(field: "partners", problem: .unknownReference(code))
-                }
-                programme.partnerIDs.append(partner.id)
-            }
+            programme.partnerIDs = try await input.partnerIDs(in: work)
             try await work.insert(programme)
             try await work.audit(AuditEntry(actor: actor, action: "programme.create", entity: .programme, entityID: programme.code, after: programme))
             return programme

@@ -4,10 +4,12 @@ import Foundation
 public struct ResultsRecording: Sendable {
     let repository: any KalanRepository
     let workflow: EnrolmentWorkflow
+    let clock: WallClock
 
-    public init(repository: any KalanRepository) {
+    public init(repository: any KalanRepository, clock: WallClock = .system) {
         self.repository = repository
-        self.workflow = EnrolmentWorkflow(repository: repository)
+        self.clock = clock
+        self.workflow = EnrolmentWorkflow(repository: repository, clock: clock)
     }
 
     public struct AttendanceMark: Sendable {
@@ -315,7 +317,7 @@ public struct ResultsRecording: Sendable {
     func revokeUnlessCompleted(_ enrolment: Enrolment, outcome: CompletionRule.Outcome, actor: Actor, in work: any KalanUnitOfWork) async throws -> String? {
         guard outcome != .completed, let certificate = try await work.certificate(enrolmentID: enrolment.id), certificate.revokedAt == nil else { return nil }
         let reopened = try await work.history(of: enrolment.id).last { $0.to == .enrolled && ($0.from?.resultsClosed ?? false) }?.reason
-        return try await CertificateIssuing.revoke(certificate, reason: Self.revocationReason(reopened: reopened), actor: actor, in: work).serial
+        return try await CertificateIssuing.revoke(certificate, reason: Self.revocationReason(reopened: reopened), actor: actor, at: clock.now(), in: work).serial
     }
 
     /// The revocation reason when closing again does not complete a certificate holder: French

@@ -63,11 +63,9 @@ public struct TraineeRegister: Sendable {
     @discardableResult
     public func add(fields: [String: String], actor: Actor) async throws -> Trainee {
         guard actor.managesRegister else { throw KalanError.forbidden }
-        let columns = TraineeSheet.Column.allCases.map(\.rawValue)
-        let csv = ([columns] + [columns.map { fields[$0] ?? "" }]).map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
-        let (rows, problems) = TraineeSheet.read(Data(csv.utf8))
-        if let problem = problems.first { throw KalanError.invalid(field: problem.column ?? "?", problem: .format(expected: problem.message(in: .en))) }
-        guard let row = rows.first else { throw KalanError.invalid(field: "staff_number", problem: .required) }
+        let checked = TraineeSheet.check(fields: fields)
+        if let problem = checked.problems.first { throw problem.fieldError }
+        guard let row = checked.row else { throw KalanError.invalid(field: "staff_number", problem: .required) }
         return try await repository.transaction { work in
             if try await work.trainee(staffNumber: row.staffNumber) != nil { throw KalanError.duplicate(.trainee, key: row.staffNumber) }
             var departmentID: UUID?
@@ -99,8 +97,6 @@ public struct TraineeRegister: Sendable {
             return trainee
         }
     }
-
-    static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 }
 
 extension TraineeRegister {
@@ -131,11 +127,9 @@ extension TraineeRegister {
                 "phone": changes.phone ?? trainee.phone ?? "",
             ]
             fields["category"] = changes.category ?? trainee.category ?? ""
-            let columns = ["staff_number", "given_name", "family_name", "sex", "category", "position", "email", "phone"]
-            let csv = [columns, columns.map { fields[$0] ?? "" }].map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
-            let (rows, problems) = TraineeSheet.read(Data(csv.utf8))
-            if let problem = problems.first { throw KalanError.invalid(field: problem.column ?? "?", problem: .format(expected: problem.message(in: .en))) }
-            guard let row = rows.first else { throw KalanError.invalid(field: "body", problem: .required) }
+            let checked = TraineeSheet.check(fields: fields)
+            if let problem = checked.problems.first { throw problem.fieldError }
+            guard let row = checked.row else { throw KalanError.invalid(field: "body", problem: .required) }
             trainee.givenName = row.givenName
             trainee.familyName = row.familyName
             trainee.sex = row.sex

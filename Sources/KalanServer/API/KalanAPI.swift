@@ -143,7 +143,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(body.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.override, "override", max: 500)
         try ContractLimits.text(input.headers.idempotencyKey, "Idempotency-Key", min: 1, max: 100)
-        let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
+        let e = try await EnrolmentWorkflow(repository: repository, clock: clock).enrol(staffNumber: body.staffNumber, sessionCode: input.path.code, actor: actor, override: body.override)
         return .created(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: body.staffNumber))))
     }
 
@@ -152,7 +152,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
         try ContractLimits.text(input.path.staffNumber, "staffNumber", min: 1, max: FieldLimits.staffNumber)
         try ContractLimits.text(body.reason, "reason", max: 500)
-        let e = try await EnrolmentWorkflow(repository: repository, today: clock.today).withdraw(
+        let e = try await EnrolmentWorkflow(repository: repository, clock: clock).withdraw(
             staffNumber: input.path.staffNumber, sessionCode: input.path.code, reason: body.reason, actor: actor)
         return .ok(.init(body: .json(Self.schema(e, session: input.path.code, staffNumber: input.path.staffNumber))))
     }

@@ -53,7 +53,7 @@ public func buildApplication(
     HealthController(readiness: ports.readiness).addRoutes(to: router)
     let issuing = CertificateIssuing(
         repository: repository, issuer: issuer, serialPrefix: configuration.serialPrefix, publicURL: configuration.publicURL,
-        today: configuration.clock.today)
+        clock: configuration.clock)
     KalanMetrics.addRoute(to: router, pool: ports.poolUsage, token: configuration.metricsToken)
     router.get("openapi.yaml") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: .init(string: OpenAPIDocument.yaml)))
@@ -74,7 +74,7 @@ public func buildApplication(
     PageRoutes(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)
-    CertificatePages(accounts: accounts, repository: repository, issuing: issuing).add(to: pages)
+    CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification, accounts: accounts).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.

@@ -14,8 +14,8 @@ struct PageRoutes: Sendable {
 
     func add(to group: RouterGroup<KalanRequestContext>) {
         SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: group)
-        AdminRoutes(accounts: accounts, repository: repository).add(to: group)
-        let roster = RosterPage(accounts: accounts, repository: repository)
+        AdminRoutes(accounts: accounts, repository: repository, clock: clock).add(to: group)
+        let roster = RosterPage(accounts: accounts, repository: repository, clock: clock)
         let actions = RosterActions(accounts: accounts, repository: repository, roster: roster, clock: clock)
         let attendance = AttendancePage(accounts: accounts, repository: repository, clock: clock)
         let scores = ScoresPage(accounts: accounts, repository: repository)

@@ -228,7 +228,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
         case .revoked:
             // The pasted copy may be an older one than the record: replaced by a reissue.
             if let superseded = outcome.supersededAt {
-                return bad(Messages.text("credentials.superseded", language, ["day": Format.day(Day.today(superseded), language)]))
+                return bad(Messages.text("credentials.superseded", language, ["day": Format.day(Day.of(superseded), language)]))
             }
             check.status = .revoked
         case .statusUnknown, .statusListInvalid:

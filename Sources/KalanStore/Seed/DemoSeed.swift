@@ -11,7 +11,7 @@ public struct DemoSeed: Sendable {
     let today: Day
     let actor = Actor.commandLine(user: "demo-seed")
 
-    public init(repository: any KalanRepository, folder: URL, today: Day = .today()) {
+    public init(repository: any KalanRepository, folder: URL, today: Day) {
         self.repository = repository
         self.folder = folder
         self.today = today
@@ -73,8 +73,8 @@ public struct DemoSeed: Sendable {
         let numbers = try table("trainees.csv").filter { $0["active"] != "false" }.compactMap { $0["staff_number"] }
 
         var random = DemoRandom(seed: 2026)
-        let workflow = EnrolmentWorkflow(repository: repository, today: { today })
-        let results = ResultsRecording(repository: repository)
+        let workflow = EnrolmentWorkflow(repository: repository, clock: .fixed(today))
+        let results = ResultsRecording(repository: repository, clock: .fixed(today))
         for row in try table("sessions.csv").sorted(by: { ($0["starts_on"] ?? "") < ($1["starts_on"] ?? "") }) {
             let target = row["status"] ?? "planned"
             let session = try await register.addSession(

@@ -9,6 +9,7 @@ import KalanCore
 struct AccountPages: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    let clock: WallClock
 
     func list(_ request: Request) async throws -> Response {
         let page = PageRequest(request)
@@ -129,10 +130,10 @@ struct AccountPages: Sendable {
         let language = page.language
         let (user, partners) = try await accounts.user(username: username, actor: actor)
         let tokens = try await accounts.tokens(username: user.username, actor: actor)
-        let now = Date()
+        let now = clock.now()
         func when(_ date: Date?) -> String {
             guard let date else { return "–" }
-            return Format.shortDay(Day.today(date), language)
+            return Format.shortDay(Day.of(date), language)
         }
         let rows = tokens.sorted { $0.createdAt > $1.createdAt }.map { token in
             let expired = token.expiresAt.map { $0 <= now } ?? false

@@ -7,12 +7,13 @@ import KalanCore
 struct AdminRoutes: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    let clock: WallClock
 
     func add(to group: RouterGroup<KalanRequestContext>) {
         let organisation = OrganisationPages(accounts: accounts, repository: repository)
         let courses = CoursePages(accounts: accounts, repository: repository)
         let sessions = SessionEditPages(accounts: accounts, repository: repository)
-        let users = AccountPages(accounts: accounts, repository: repository)
+        let users = AccountPages(accounts: accounts, repository: repository, clock: clock)
         let audit = AuditPage(accounts: accounts, repository: repository)
 
         group.get("departments") { request, _ in try await organisation.departments(request) }

@@ -95,7 +95,7 @@ struct AuditPage: Sendable {
 
     /// `28/11/2026 14:03 UTC` / `2026-11-28 14:03 UTC`.
     static func time(_ date: Date, _ language: Language) -> String {
-        let day = Day.today(date)
+        let day = Day.of(date)
         let seconds = Int(date.timeIntervalSince1970) - day.ordinal * 86_400
         return "\(Format.shortDay(day, language)) \(String(format: "%02d:%02d", seconds / 3600, (seconds % 3600) / 60)) UTC"
     }

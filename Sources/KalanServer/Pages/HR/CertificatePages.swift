@@ -11,6 +11,7 @@ struct CertificatePages: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
     let issuing: CertificateIssuing
+    let clock: WallClock
 
     static let pageSize = 100
 
@@ -62,7 +63,7 @@ struct CertificatePages: Sendable {
         let search = try Validate.text(request.formQuery.get("search"), field: "search", max: 100, required: false) ?? ""
         let (found, total) = try await CertificateQueries(repository: repository).listing(search: search, limit: Self.pageSize, actor: user.actor)
         let language = page.language
-        let today = Day.today()
+        let today = clock.today()
         let rows = found.map { item in
             let status = item.certificate.status(on: today)
             return Row(
@@ -115,7 +116,7 @@ struct CertificatePages: Sendable {
         let new = issued.filter(\.isNew).count
         let line = page.t(
             "hr.certificates.issued", ["done": String(issued.count), "total": String(issued.count), "new": String(new), "already": String(issued.count - new)])
-        return try await RosterPage(accounts: accounts, repository: repository).render(request, code: code, flash: .ok([line]))
+        return try await RosterPage(accounts: accounts, repository: repository, clock: clock).render(request, code: code, flash: .ok([line]))
     }
 
     struct Revocation {

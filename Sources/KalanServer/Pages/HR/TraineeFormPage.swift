@@ -139,17 +139,14 @@ struct TraineeFormPage: Sendable {
 
     /// Each field's problem in the reader's language, by the same checks as an imported line.
     static func problems(_ values: [String: String], _ language: Language) -> [String: String] {
-        let columns = ["staff_number"] + editable.filter { $0 != "department" }
-        let csv = [columns, columns.map { values[$0] ?? "" }].map { $0.map(Self.quoted).joined(separator: ",") }.joined(separator: "\n")
+        // The department is matched against the register when saved.
         var errors: [String: String] = [:]
-        for problem in TraineeSheet.read(Data(csv.utf8)).problems {
+        for problem in TraineeSheet.check(fields: values.filter { $0.key != "department" }).problems {
             let field = problem.column ?? "staff_number"
             if errors[field] == nil { errors[field] = problem.message(in: language) }
         }
         return errors
     }
-
-    static func quoted(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     func form(_ page: PageRequest, values: [String: String], errors: [String: String], editing: Trainee?, status: HTTPResponse.Status = .ok) async throws
         -> Response

@@ -75,7 +75,7 @@ struct TraineePage: Sendable {
                 // The last events only: a line's whole history is on its session's page.
                 events: entry.history.suffix(Self.eventsShown).map { event in
                     let values = [
-                        "at": Format.shortDay(Day.today(event.at), language), "to": event.to.name(in: language), "actor": event.actor,
+                        "at": Format.shortDay(Day.of(event.at), language), "to": event.to.name(in: language), "actor": event.actor,
                         "reason": event.reason ?? "",
                     ]
                     return page.t(event.reason == nil ? "trainee.event" : "trainee.event_reason", values)

@@ -26,7 +26,7 @@ struct RosterActions: Sendable {
         guard !numbers.isEmpty else { throw KalanError.invalid(field: "staff", problem: .required) }
         guard numbers.count <= Self.maxPeople else { throw KalanError.invalid(field: "staff", problem: .range(min: 1, max: Self.maxPeople)) }
         let override = String((fields["override"] ?? "").prefix(500)).nonEmptyNormalisedText
-        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
+        let workflow = EnrolmentWorkflow(repository: repository, clock: clock)
         var report: [String] = []
         var refused = 0
         for typedNumber in numbers {
@@ -70,7 +70,7 @@ struct RosterActions: Sendable {
         }
         // A destructive change is made only from the confirmation page.
         if action != "approve", fields["confirmed"] != "1" { return try await confirmation(request, code: code, staff: staff, action: action) }
-        let workflow = EnrolmentWorkflow(repository: repository, today: clock.today)
+        let workflow = EnrolmentWorkflow(repository: repository, clock: clock)
         let (_, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
         let trainee = lines.first { $0.trainee.staffNumber == staff }?.trainee
         let who = trainee.map { "\($0.fullName) (\(staff))" } ?? staff
@@ -113,7 +113,7 @@ struct RosterActions: Sendable {
         let action = action ?? parameters.get("action") ?? ""
         guard ["reject", "withdraw"].contains(action) else { throw KalanError.invalid(field: "action", problem: .oneOf(["reject", "withdraw"])) }
         // The line must exist and be visible: the same lookup as the change itself.
-        _ = try await EnrolmentWorkflow(repository: repository, today: clock.today).history(staffNumber: staff, sessionCode: code, actor: actor)
+        _ = try await EnrolmentWorkflow(repository: repository, clock: clock).history(staffNumber: staff, sessionCode: code, actor: actor)
         let name = try await StaffQueries(repository: repository).find(staffNumber: staff, actor: actor)?.fullName ?? staff
         let view = Confirmation(
             question: page.t("hr.confirm.\(action)", ["who": "\(name) (\(staff))", "session": code]), path: PageRequest.segment(code), staff: staff,

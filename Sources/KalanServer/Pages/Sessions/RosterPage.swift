@@ -10,6 +10,7 @@ import KalanCore
 struct RosterPage: Sendable {
     let accounts: Accounts
     let repository: any KalanRepository
+    let clock: WallClock
 
     struct Action {
         var action: String
@@ -137,7 +138,7 @@ struct RosterPage: Sendable {
                 shown.historyPath =
                     "/sessions/\(PageRequest.segment(session.code))?lang=\(language.rawValue)\(showsPast ? "&past=1" : "")&history=\(PageRequest.segment(rosterLine.trainee.staffNumber))#line-\(shown.staffPath)"
                 shown.certificate = issued[rosterLine.enrolment.id].map { certificate in
-                    let state = certificate.status(on: Day.today())
+                    let state = certificate.status(on: clock.today())
                     return LineCertificate(
                         serial: certificate.serial, path: PageRequest.segment(certificate.serial), state: state.name(in: language),
                         revocable: actor.isAdmin && state != .revoked)
@@ -222,7 +223,7 @@ struct RosterPage: Sendable {
 
     static func event(_ event: EnrolmentEvent, _ language: Language) -> String {
         let values = [
-            "at": Format.shortDay(Day.today(event.at), language), "to": event.to.name(in: language), "actor": event.actor, "reason": event.reason ?? "",
+            "at": Format.shortDay(Day.of(event.at), language), "to": event.to.name(in: language), "actor": event.actor, "reason": event.reason ?? "",
         ]
         return Messages.text(event.reason == nil ? "trainee.event" : "trainee.event_reason", language, values)
     }
