@@ -124,8 +124,8 @@ public struct EmbeddedPostgres: Sendable {
             let pid = text.split(separator: "\n").first.flatMap({ pid_t($0.trimmingCharacters(in: .whitespaces)) }), pid > 0,
             kill(pid, SIGINT) == 0
         else { return }
-        let deadline = Date().addingTimeInterval(timeout)
-        while kill(pid, 0) == 0, Date() < deadline { usleep(20_000) }
+        let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+        while kill(pid, 0) == 0, ContinuousClock.now < deadline { usleep(20_000) }
     }
 
     private func isRunning(binaries: URL) async throws -> Bool {

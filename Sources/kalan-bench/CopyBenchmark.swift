@@ -1,4 +1,5 @@
 import Foundation
+import KalanCore
 import Postgres
 
 /// COPY through the Postgres client: the file's bytes go to the server in 256 KiB chunks.
@@ -17,7 +18,7 @@ func copyBenchmark(count: Int, url: String, file: String) async throws {
         try await connection.run(
             "SET client_min_messages = warning; DROP TABLE IF EXISTS copy_bench; CREATE TABLE copy_bench (staff_number text, given_name text, family_name text, sex text, category text, position text, department text, email text, phone text)"
         )
-        let start = Date()
+        let stopwatch = Stopwatch()
         let rows = try await connection.copyIn("COPY copy_bench FROM STDIN") { write in
             var offset = 0
             while offset < bytes.count {
@@ -26,7 +27,7 @@ func copyBenchmark(count: Int, url: String, file: String) async throws {
                 offset = end
             }
         }
-        let seconds = Date().timeIntervalSince(start)
+        let seconds = stopwatch.seconds
         print(String(format: "kalan Postgres COPY: %d rows in %.3f s (%.0f rows/s)", rows, seconds, Double(rows) / seconds))
         try await connection.run("DROP TABLE copy_bench")
     }

@@ -29,7 +29,7 @@ let session = TrainingSession(
     country: "RU", capacity: 20)
 let partner = Partner(code: "UEEM", name: "Université des études économiques de Moscou", kind: .university, country: "RU")
 let trainee = Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: "F")
-let start = Date()
+let stopwatch = Stopwatch()
 var bytes = 0
 for n in 0..<count {
     let serial = String(format: "MCENMA-2026-%06d", n + 1)
@@ -41,5 +41,5 @@ for n in 0..<count {
     bytes += pdf.count
     try pdf.write(to: folder.appendingPathComponent("kalan-\(n).pdf"))
 }
-let elapsed = Date().timeIntervalSince(start)
+let elapsed = stopwatch.seconds
 print(String(format: "kalan: %d certificates (sign + PDF) in %.2f s, %.2f ms per certificate, %.0f KB each", count, elapsed, 1000 * elapsed / Double(count), Double(bytes) / Double(count) / 1024))

@@ -37,7 +37,7 @@ enum DemoSeedCommand {
             printLogins(ctx)
             return
         }
-        let start = Date()
+        let stopwatch = Stopwatch()
         let outcome = try await DemoSeed(repository: ctx.repository, folder: try folder(fixtures), today: ctx.clock.today()).run { step in
             ctx.logger.debug("demo seed", metadata: ["step": "\(step)"])
         }
@@ -68,7 +68,7 @@ enum DemoSeedCommand {
         ctx.say(
             "cli.seed.loaded",
             [
-                "seconds": "\(String(format: "%.1f", Date().timeIntervalSince(start)))", "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)",
+                "seconds": "\(String(format: "%.1f", stopwatch.seconds))", "trainees": "\(outcome.trainees)", "sessions": "\(outcome.sessions)",
                 "enrolments": "\(outcome.enrolments)", "completed": "\(outcome.completed)", "certificates": "\(certificates)",
             ])
         printLogins(ctx)

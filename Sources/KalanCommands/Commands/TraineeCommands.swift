@@ -80,13 +80,13 @@ struct TraineeCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
                 guard let data else { throw KalanError.invalid(field: file, problem: .unknownReference(file)) }
-                let start = Date()
+                let stopwatch = Stopwatch()
                 // A bar only for large files, where waiting is noticeable.
                 let bar = data.count > 1 << 20 ? ProgressBar(ctx.t("cli.trainee.loading")) : nil
                 do {
                     let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor, progress: bar?.draw)
                     bar?.finish()
-                    let seconds = String(format: "%.2f", Date().timeIntervalSince(start))
+                    let seconds = String(format: "%.2f", stopwatch.seconds)
                     let prefix = dryRun ? ctx.t("import.dry_run_prefix") + " " : ""
                     ctx.print(
                         prefix

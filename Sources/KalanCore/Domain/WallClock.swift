@@ -24,3 +24,15 @@ public struct WallClock: Sendable {
         return { Day.of(now()) }
     }
 }
+
+/// How long something took, on the monotonic clock (not the time of day).
+public struct Stopwatch: Sendable {
+    let start = ContinuousClock.now
+
+    public init() {}
+
+    public var seconds: Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

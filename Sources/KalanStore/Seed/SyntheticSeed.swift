@@ -22,13 +22,8 @@ public struct SyntheticSeed: Sendable {
 
     static let weeks = 520
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
     public func run(_ pool: PostgresPool, clock: WallClock = .system, progress: (@Sendable (String) -> Void)? = nil) async throws -> Outcome {
-        let start = ContinuousClock.now
+        let stopwatch = Stopwatch()
         let sessionCount = max(1, trainees / 20)
         let batch = try await pool.query("SELECT (count(*) + 1)::int AS n FROM trainee WHERE staff_number LIKE 'SYN-%'").firstRow().decode("n", as: Int.self)
         let tag = String(format: "%03d", batch % 1000)
@@ -117,7 +112,7 @@ public struct SyntheticSeed: Sendable {
         // empty tables (a two-line roster took 500 ms right after the seed).
         progress?("analyze")
         try await pool.query("ANALYZE department, partner, course, trainee, training_session, enrolment")
-        outcome.seconds = Self.seconds(since: start)
+        outcome.seconds = stopwatch.seconds
         return outcome
     }
 }
