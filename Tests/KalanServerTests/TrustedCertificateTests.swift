@@ -184,6 +184,22 @@ struct TrustedCertificateTests {
         await pool.close()
     }
 
+    /// `kalan credential verify --help` gave the codes 1–8 of an older numbering: it names the codes
+    /// the command exits with (`CredentialChecker.Failure`), each with its meaning.
+    @Test func credentialVerifyHelpNamesTheExitCodesItUses() async throws {
+        try #require(KalanProcess.isBuilt, "swift build builds kalan beside the tests")
+        let help = try await KalanProcess.run(["credential", "verify", "--help"])
+        let text = help.output.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let meanings: [CredentialChecker.Failure: String] = [
+            .proof: "proof not genuine", .unbound: "key not listed", .bindingUnknown: "no issuer profile", .notYetValid: "not yet valid",
+            .expired: "expired", .revoked: "revoked", .statusUnknown: "no status list", .statusListInvalid: "status list unreadable",
+        ]
+        for failure in CredentialChecker.Failure.allCases {
+            let meaning = try #require(meanings[failure])
+            #expect(text.contains("\(failure.rawValue) \(meaning)"), "\(failure): \(text)")
+        }
+    }
+
     // MARK: - Status list
 
     /// An independent reader: Python's gzip and base64, reading the bit as the spec says.

@@ -42,10 +42,10 @@ struct CredentialCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a credential as a relying party would: proof, issuer binding, validity dates, revocation status.",
             discussion: """
-                Exit codes: 0 genuine, bound to its issuer, valid and not revoked; 1 proof not genuine; 2 key not listed under the \
-                issuer profile's assertionMethod; 3 no issuer profile to check the binding (give --issuer-profile); 4 not yet valid; \
-                5 expired; 6 revoked; 7 no status list to check the status (give --status-list); 8 status list unreadable or not \
-                signed by the issuer; 64 bad usage. The issuer profile and status list are read from files, or, for this Kalan's \
+                Exit codes: 0 genuine, bound to its issuer, valid and not revoked; 10 proof not genuine; 11 key not listed under \
+                the issuer profile's assertionMethod; 12 no issuer profile to check the binding (give --issuer-profile); 13 not yet \
+                valid; 14 expired; 15 revoked; 16 no status list to check the status (give --status-list); 17 status list \
+                unreadable or not signed by the issuer; 64 bad usage. The issuer profile and status list are read from files, or, for this Kalan's \
                 own credentials (issuer <public URL>/issuer), from its database. Nothing is fetched from the network.
                 """)
         @OptionGroup var global: GlobalOptions
