@@ -184,6 +184,41 @@ struct TrustedCertificateTests {
         await pool.close()
     }
 
+    /// A credential signed before the server moved to another address (`serve --change-public-url`)
+    /// names the old address as its issuer: the key recorded under that address makes it this
+    /// Kalan's own, on the page as in the policy; an address this Kalan never had does not.
+    @Test func aCredentialFromTheAddressBeforeAMoveIsStillOurs() async throws {
+        try await TestDatabase.withPool { pool in
+            let key = Ed25519SigningKey.generate()
+            let s = try await setup(pool, key: key)
+            let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
+            let document = try JSONValue(parsing: issued.certificate.credential)
+            let moved = OpenBadgeIssuer(key: key, publicURL: "https://kalan.example.ml")
+            let verification = CredentialVerification(issuer: moved, records: CredentialRecords(repository: s.repository), clock: .system)
+            let outcome = try await verification.check(document)
+            #expect(outcome.failure == nil, "\(outcome.values)")
+
+            // The same key, but an address this Kalan never had: no profile vouches for it.
+            var elsewhere = document
+            elsewhere["proof"] = nil
+            elsewhere["issuer"]?["id"] = "https://elsewhere.example/issuer"
+            let signed = try DataIntegrity.sign(
+                elsewhere, key: key, verificationMethod: "https://elsewhere.example/issuer#\(key.publicKeyMultibase)", created: nil)
+            #expect(try await verification.check(signed).failure == .bindingUnknown)
+
+            let app = buildApplication(configuration: .init(publicURL: moved.publicURL), pool: s.pool, issuer: moved, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                let form = "credential=" + issued.certificate.credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+                try await client.execute(
+                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+                ) { response in
+                    let html = String(buffer: response.body)
+                    #expect(html.contains(Messages.text("verify.valid", .en)), "\(html)")
+                }
+            }
+        }
+    }
+
     /// `kalan credential verify --help` gave the codes 1–8 of an older numbering: it names the codes
     /// the command exits with (`CredentialChecker.Failure`), each with its meaning.
     @Test func credentialVerifyHelpNamesTheExitCodesItUses() async throws {

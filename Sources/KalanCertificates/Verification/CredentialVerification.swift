@@ -19,10 +19,21 @@ public struct CredentialVerification: Sendable {
 
     /// The issuer profile: every key that ever signed, the current one first (listed even before it
     /// signed anything).
-    public func issuerProfile() async throws -> JSONValue {
-        var keys = try await records.signingKeys()
+    public func issuerProfile() async throws -> JSONValue { Self.profile(of: issuer, keys: try await records.signingKeys()) }
+
+    static func profile(of issuer: OpenBadgeIssuer, keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> JSONValue {
+        var keys = keys
         if !keys.contains(where: { $0.id == issuer.keyID }) { keys.append((issuer.keyID, issuer.publicKeyMultibase, false)) }
         return issuer.profile(keys: keys)
+    }
+
+    /// This Kalan as the issuer `document` names: at its address of today, or at one it had before
+    /// (`serve --change-public-url`), as a key recorded under that address shows; nil for anyone else.
+    func ownIssuer(of document: JSONValue, keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> OpenBadgeIssuer? {
+        guard let id = CredentialChecker.issuerID(of: document) else { return nil }
+        if id == issuer.issuerID { return issuer }
+        guard id.hasSuffix("/issuer"), keys.contains(where: { $0.id.hasPrefix(id + "#") }) else { return nil }
+        return OpenBadgeIssuer(key: issuer.key, publicURL: String(id.dropLast("/issuer".count)))
     }
 
     /// The signed status list credential and its ETag.
@@ -43,18 +54,23 @@ public struct CredentialVerification: Sendable {
             && (given.profile == nil || (given.statusList == nil && CredentialChecker.statusListURL(of: document) != nil))
     }
 
-    /// The verdict on `document` at the clock's instant. For this Kalan's own credentials, its
-    /// profile and status list fill what `given` lacks, and a revoked copy says when a reissue
-    /// superseded it.
+    /// The verdict on `document` at the clock's instant. For this Kalan's own credentials (at its
+    /// address of today or of before), its profile and status list fill what `given` lacks, and a
+    /// revoked copy says when a reissue superseded it.
     public func check(_ document: JSONValue, given: CredentialChecker.Evidence = .init(), proofOnly: Bool = false) async throws
         -> CredentialChecker.Outcome
     {
         var evidence = given
-        let own = Self.needsOwnRecords(document, given: given, ownIssuerID: issuer.issuerID, proofOnly: proofOnly)
-        if own {
-            if evidence.profile == nil { evidence.profile = try await issuerProfile() }
-            if evidence.statusList == nil, CredentialChecker.statusListURL(of: document) == issuer.statusListURL {
-                evidence.statusList = try await statusList().credential
+        var own = false
+        let listURL = CredentialChecker.statusListURL(of: document)
+        if !proofOnly, given.profile == nil || (given.statusList == nil && listURL != nil) {
+            let keys = try await records.signingKeys()
+            if let ownIssuer = ownIssuer(of: document, keys: keys) {
+                own = true
+                if evidence.profile == nil { evidence.profile = Self.profile(of: ownIssuer, keys: keys) }
+                if evidence.statusList == nil, listURL == ownIssuer.statusListURL {
+                    evidence.statusList = try await StatusListPublisher(issuer: ownIssuer, records: records).current().credential
+                }
             }
         }
         var outcome = CredentialChecker(evidence, now: clock.now()).check(document, proofOnly: proofOnly)
