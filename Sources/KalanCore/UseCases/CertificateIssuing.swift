@@ -144,13 +144,9 @@ public struct CertificateIssuing: Sendable {
     public func reissue(serial: String, language: Language = .fr, actor: Actor) async throws -> Issued {
         guard actor.managesRegister else { throw KalanError.forbidden }
         return try await repository.transaction { work in
-            guard let old = try await work.certificate(serial: serial),
-                let enrolment = try await work.enrolment(id: old.enrolmentID),
-                let trainee = try await work.trainee(id: enrolment.traineeID),
-                let session = try await work.session(id: enrolment.sessionID),
-                let course = try await work.course(id: session.courseID),
-                let partner = try await work.partner(id: session.partnerID)
-            else { throw KalanError.notFound(.certificate, key: serial) }
+            guard let (old, trainee, session, course, partner) = try await Self.record(serial: serial, in: work) else {
+                throw KalanError.notFound(.certificate, key: serial)
+            }
             guard old.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
             var certificate = old
             certificate.statusIndex = try await Self.freeStatusIndex(in: work)
@@ -216,13 +212,7 @@ public struct CertificateIssuing: Sendable {
     /// Public check by serial: nil when no such certificate.
     public func verify(serial: String, language: Language) async throws -> Verification? {
         try await repository.transaction { work in
-            guard let certificate = try await work.certificate(serial: serial),
-                let enrolment = try await work.enrolment(id: certificate.enrolmentID),
-                let trainee = try await work.trainee(id: enrolment.traineeID),
-                let session = try await work.session(id: enrolment.sessionID),
-                let course = try await work.course(id: session.courseID),
-                let partner = try await work.partner(id: session.partnerID)
-            else { return nil }
+            guard let (certificate, trainee, session, course, partner) = try await Self.record(serial: serial, in: work) else { return nil }
             let key = try await work.signingKeys().first { $0.id == certificate.signingKeyID }
             let genuine = key.map { issuer.verify(credential: certificate.credential, publicKeyMultibase: $0.publicKeyMultibase) } ?? false
             // The record is what was signed: the register as it is today only fills what an old credential lacks.
@@ -241,15 +231,23 @@ public struct CertificateIssuing: Sendable {
     /// The certificate's content again (for the PDF), by serial.
     public func content(serial: String, language: Language, actor: Actor) async throws -> (Certificate, CertificateContent) {
         try await repository.transaction { work in
-            guard let certificate = try await work.certificate(serial: serial),
-                let enrolment = try await work.enrolment(id: certificate.enrolmentID),
-                let trainee = try await work.trainee(id: enrolment.traineeID),
-                let session = try await work.session(id: enrolment.sessionID),
-                let course = try await work.course(id: session.courseID),
-                let partner = try await work.partner(id: session.partnerID)
-            else { throw KalanError.notFound(.certificate, key: serial) }
+            guard let (certificate, trainee, session, course, partner) = try await Self.record(serial: serial, in: work) else {
+                throw KalanError.notFound(.certificate, key: serial)
+            }
             return (certificate, signedContent(certificate, trainee, course, session, partner, language))
         }
+    }
+
+    /// A certificate and what it speaks of (its holder, session, course and partner), by serial.
+    static func record(serial: String, in work: any KalanUnitOfWork) async throws -> (Certificate, Trainee, TrainingSession, Course, Partner)? {
+        guard let certificate = try await work.certificate(serial: serial),
+            let enrolment = try await work.enrolment(id: certificate.enrolmentID),
+            let trainee = try await work.trainee(id: enrolment.traineeID),
+            let session = try await work.session(id: enrolment.sessionID),
+            let course = try await work.course(id: session.courseID),
+            let partner = try await work.partner(id: session.partnerID)
+        else { return nil }
+        return (certificate, trainee, session, course, partner)
     }
 
     /// The content the PDF prints: what the stored credential signed (holder, title, modules, hours,

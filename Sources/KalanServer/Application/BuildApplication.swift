@@ -69,7 +69,7 @@ public func buildApplication(
     // Counted before the body is read: a refused verification costs nothing.
     let apiRoutes = router.group().add(middleware: MalformedRequestMiddleware()).add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
         .add(middleware: bodyLimit)
-    let pages = router.group().add(middleware: PageAuthenticator(accounts: accounts)).add(middleware: PageErrorMiddleware(accounts: accounts)).add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
+    let pages = router.group().add(middleware: PageAuthenticator(accounts: accounts)).add(middleware: PageErrorMiddleware()).add(middleware: VerificationRateLimitMiddleware(limiter: limiter))
         .add(middleware: bodyLimit)
     PageRoutes(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock

@@ -15,12 +15,12 @@ struct PageRoutes: Sendable {
     func add(to group: RouterGroup<KalanRequestContext>) {
         SessionPages(accounts: accounts, secureCookies: secureCookies).addRoutes(to: group)
         AdminRoutes(accounts: accounts, repository: repository, clock: clock).add(to: group)
-        let roster = RosterPage(accounts: accounts, repository: repository, clock: clock)
-        let actions = RosterActions(accounts: accounts, repository: repository, roster: roster, clock: clock)
-        let attendance = AttendancePage(accounts: accounts, repository: repository, clock: clock)
-        let scores = ScoresPage(accounts: accounts, repository: repository)
-        let results = ResultsPage(accounts: accounts, repository: repository)
-        let list = SessionListPage(accounts: accounts, repository: repository)
+        let roster = RosterPage(repository: repository, clock: clock)
+        let actions = RosterActions(repository: repository, roster: roster, clock: clock)
+        let attendance = AttendancePage(repository: repository, clock: clock)
+        let scores = ScoresPage(repository: repository)
+        let results = ResultsPage(repository: repository)
+        let list = SessionListPage(repository: repository)
         group.get("sessions") { request, _ in try await list.render(request) }
         group.get("sessions/:code") { request, context in try await roster.render(request, code: try Self.code(context)) }
         group.post("sessions/:code/enrolments") { request, context in try await actions.enrol(request, code: try Self.code(context)) }
@@ -41,15 +41,15 @@ struct PageRoutes: Sendable {
             }
         }
         HRRoutes(accounts: accounts, repository: repository, clock: clock).add(to: group, actions: actions)
-        let register = RegisterPage(accounts: accounts, repository: repository)
+        let register = RegisterPage(repository: repository)
         group.get("trainees") { request, _ in try await register.list(request) }
         group.post("trainees/import") { request, _ in try await register.importSheet(request) }
         group.get("trainees/import") { request, _ in PageRequest(request).redirect("/trainees") }
-        let trainee = TraineePage(accounts: accounts, repository: repository, clock: clock)
+        let trainee = TraineePage(repository: repository, clock: clock)
         group.get("trainees/:staffNumber") { request, context in
             try await trainee.render(request, staffNumber: try context.parameters.require("staffNumber"))
         }
-        let statistics = StatisticsPage(accounts: accounts, repository: readRepository)
+        let statistics = StatisticsPage(repository: readRepository)
         group.get("statistics") { request, _ in try await statistics.page(request) }
         group.get("statistics/cohorts.csv") { request, _ in try await statistics.download(request, xlsx: false) }
         group.get("statistics/cohorts.xlsx") { request, _ in try await statistics.download(request, xlsx: true) }

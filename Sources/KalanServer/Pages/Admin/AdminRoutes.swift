@@ -10,8 +10,8 @@ struct AdminRoutes: Sendable {
     let clock: WallClock
 
     func add(to group: RouterGroup<KalanRequestContext>) {
-        let organisation = OrganisationPages(accounts: accounts, repository: repository)
-        let courses = CoursePages(accounts: accounts, repository: repository)
+        let organisation = OrganisationPages(repository: repository)
+        let courses = CoursePages(repository: repository)
         let sessions = SessionEditPages(accounts: accounts, repository: repository)
         let users = AccountPages(accounts: accounts, repository: repository, clock: clock)
         let audit = AuditPage(accounts: accounts, repository: repository)

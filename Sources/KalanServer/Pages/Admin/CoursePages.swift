@@ -7,7 +7,6 @@ import KalanCore
 /// English, domain, hours, modules with their hours, prerequisites, pass mark, minimum attendance,
 /// validity), through `Register` like `kalan course add` and the API.
 struct CoursePages: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     func list(_ request: Request) async throws -> Response {

@@ -7,7 +7,6 @@ import KalanCore
 /// form and an edit form each, through `Register` like the CLI and the API. Everyone but trainers
 /// reads them; HR and admins change them.
 struct OrganisationPages: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     var register: Register { Register(repository: repository) }

@@ -18,7 +18,6 @@ enum PageError: Error {
 /// the matching status; an expired session leads to the login page and back; anything else (the
 /// database gone) a 503 page that says to try again. No stack trace, no internal names.
 struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    let accounts: Accounts
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {

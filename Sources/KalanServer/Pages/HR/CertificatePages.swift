@@ -116,7 +116,7 @@ struct CertificatePages: Sendable {
         let new = issued.filter(\.isNew).count
         let line = page.t(
             "hr.certificates.issued", ["done": String(issued.count), "total": String(issued.count), "new": String(new), "already": String(issued.count - new)])
-        return try await RosterPage(accounts: accounts, repository: repository, clock: clock).render(request, code: code, flash: .ok([line]))
+        return try await RosterPage(repository: repository, clock: clock).render(request, code: code, flash: .ok([line]))
     }
 
     struct Revocation {

@@ -4,7 +4,6 @@ import KalanCore
 /// The departments and their codes, for whoever prepares an import: the department column takes
 /// the code or the French or English name.
 struct DepartmentCodesPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Row {

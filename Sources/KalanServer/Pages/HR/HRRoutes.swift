@@ -10,9 +10,9 @@ struct HRRoutes: Sendable {
 
     func add(to group: RouterGroup<KalanRequestContext>, actions: RosterActions) {
         group.get("sessions/:code/confirm") { request, context in try await actions.confirmation(request, code: try PageRoutes.code(context)) }
-        let departments = DepartmentCodesPage(accounts: accounts, repository: repository)
+        let departments = DepartmentCodesPage(repository: repository)
         group.get("trainees/departments") { request, _ in try await departments.render(request) }
-        let form = TraineeFormPage(accounts: accounts, repository: repository)
+        let form = TraineeFormPage(repository: repository)
         group.get("trainees/new") { request, _ in try await form.showNew(request) }
         group.post("trainees/new") { request, _ in try await form.create(request) }
         group.get("trainees/:staffNumber/edit") { request, context in try await form.showEdit(request, staffNumber: try Self.staff(context)) }

@@ -6,7 +6,6 @@ import KalanCore
 /// HR adds and edits a staff member, and deactivates (after a confirmation) or reactivates one,
 /// through the register's use cases; a refused form comes back with each field's problem beside it.
 struct TraineeFormPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Field {

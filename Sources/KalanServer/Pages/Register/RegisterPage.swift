@@ -7,7 +7,6 @@ import KalanCore
 /// spreadsheet import — the same all-or-nothing use case as `kalan trainee import`, with the
 /// report of every bad line on the page.
 struct RegisterPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Row {

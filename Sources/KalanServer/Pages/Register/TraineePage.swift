@@ -5,7 +5,6 @@ import KalanCore
 /// One staff member for HR, admins and viewers: the record, and every enrolment with its status
 /// history (who, when, why) and its certificate.
 struct TraineePage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
     let clock: WallClock
 

@@ -7,7 +7,6 @@ import KalanCore
 /// yet), the days still to mark are listed, and the form carries the version it was read at. A
 /// save over marks that someone changed meanwhile is refused with the differences shown.
 struct AttendancePage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
     let clock: WallClock
 

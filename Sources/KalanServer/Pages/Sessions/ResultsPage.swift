@@ -7,7 +7,6 @@ import KalanCore
 /// what was decided) and why a line fails; closing (those who record) and reopening with a reason
 /// (HR and admins).
 struct ResultsPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Line {

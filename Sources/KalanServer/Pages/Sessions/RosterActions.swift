@@ -6,7 +6,6 @@ import KalanCore
 /// enrolment, each reported: seat, waitlist position or refusal), approve, and — after a
 /// confirmation page — reject or withdraw one line, saying who was promoted from the waitlist.
 struct RosterActions: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
     let roster: RosterPage
     let clock: WallClock

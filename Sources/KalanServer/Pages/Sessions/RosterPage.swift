@@ -8,7 +8,6 @@ import KalanCore
 /// line and the enrolment by search-and-pick. Every change goes through the same use cases as the
 /// CLI and API.
 struct RosterPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
     let clock: WallClock
 

@@ -7,7 +7,6 @@ import KalanCore
 /// form says what it showed: unchanged values are left alone, and a value someone else changed
 /// since the form was read is not overwritten (the form comes back with what is saved now).
 struct ScoresPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Line {

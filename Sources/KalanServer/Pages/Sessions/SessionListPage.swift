@@ -3,7 +3,6 @@ import KalanCore
 
 /// The sessions a signed-in person may see: trainers their own, everyone else all of them.
 struct SessionListPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Row {

@@ -10,7 +10,6 @@ import NIOCore
 /// figures. Groups are named as people know them (course titles, "T2 2025"); numbers carry the
 /// language's decimal mark. Trainers see only the sessions they train; programme progress is not for them.
 struct StatisticsPage: Sendable {
-    let accounts: Accounts
     let repository: any KalanRepository
 
     struct Cell {
