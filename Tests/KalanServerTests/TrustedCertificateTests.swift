@@ -65,6 +65,14 @@ struct TrustedCertificateTests {
 
     func json(_ response: TestResponse) throws -> JSONValue { try JSONValue(parsing: Data(String(buffer: response.body).utf8)) }
 
+    /// The /verify page's answer to `credential` pasted into its form, in English.
+    func pasted(_ credential: String, _ client: some TestClientProtocol) async throws -> String {
+        let form = "credential=" + credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return try await client.execute(
+            uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
+        ) { String(buffer: $0.body) }
+    }
+
     func verification(_ s: Setup, clock: WallClock = .system) -> CredentialVerification {
         CredentialVerification(issuer: s.issuer, records: CredentialRecords(repository: s.repository), clock: clock)
     }
@@ -103,14 +111,9 @@ struct TrustedCertificateTests {
 
             // The upload form refuses the forged one too.
             try await app(s).test(.router) { client in
-                let form = "credential=" + (try forgedDIDKey.serialized()).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                try await client.execute(
-                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
-                ) { response in
-                    let html = String(buffer: response.body)
-                    #expect(html.contains("Not genuine"))
-                    #expect(html.contains("key unknown to this ministry"))
-                }
+                let html = try await pasted(try forgedDIDKey.serialized(), client)
+                #expect(html.contains("Not genuine"))
+                #expect(html.contains("key unknown to this ministry"))
             }
         }
     }
@@ -168,14 +171,9 @@ struct TrustedCertificateTests {
                 configuration: .init(publicURL: Self.publicURL, clock: .fixed(Day("2026-03-20")!)), pool: s.pool, issuer: s.issuer,
                 logger: Logger(label: "test"))
             try await app.test(.router) { client in
-                let form = "credential=" + issued.certificate.credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                try await client.execute(
-                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
-                ) { response in
-                    let html = String(buffer: response.body)
-                    #expect(html.contains(expected), "\(html)")
-                    #expect(!html.contains(Messages.text("verify.valid", .en)))
-                }
+                let html = try await pasted(issued.certificate.credential, client)
+                #expect(html.contains(expected), "\(html)")
+                #expect(!html.contains(Messages.text("verify.valid", .en)))
             }
         } catch {
             await pool.close()
@@ -208,13 +206,8 @@ struct TrustedCertificateTests {
 
             let app = buildApplication(configuration: .init(publicURL: moved.publicURL), pool: s.pool, issuer: moved, logger: Logger(label: "test"))
             try await app.test(.router) { client in
-                let form = "credential=" + issued.certificate.credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                try await client.execute(
-                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
-                ) { response in
-                    let html = String(buffer: response.body)
-                    #expect(html.contains(Messages.text("verify.valid", .en)), "\(html)")
-                }
+                let html = try await pasted(issued.certificate.credential, client)
+                #expect(html.contains(Messages.text("verify.valid", .en)), "\(html)")
             }
         }
     }
@@ -392,12 +385,7 @@ struct TrustedCertificateTests {
                     #expect(html.contains("Certificat authentique et valide"))
                 }
                 // The old copy, pasted, reads as superseded; the status list has its bit set.
-                let form = "credential=" + issued.certificate.credential.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-                try await client.execute(
-                    uri: "/verify?lang=en", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form)
-                ) { response in
-                    #expect(String(buffer: response.body).contains("replaced on"))
-                }
+                #expect(try await pasted(issued.certificate.credential, client).contains("replaced on"))
                 let list = try await client.execute(uri: "/status/1", method: .get) { try json($0) }
                 let checker = CredentialChecker(profile: try await profile(s), statusList: list)
                 #expect(checker.check(try JSONValue(parsing: issued.certificate.credential)).failure == .revoked)
