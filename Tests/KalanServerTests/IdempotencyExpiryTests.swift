@@ -18,7 +18,7 @@ struct IdempotencyExpiryTests {
     static func seen(_ outcome: IdempotencyOutcome<String>) -> Seen {
         switch outcome {
         case .performed(let value): .performed(value)
-        case .replay(let status, let body): .replay(status, String(decoding: body, as: UTF8.self))
+        case .replay(let status, let body, _): .replay(status, String(decoding: body, as: UTF8.self))
         case .conflict: .conflict
         }
     }

@@ -17,22 +17,25 @@ public protocol IdempotencyStore: Sendable {
     ) async throws -> IdempotencyOutcome<Value>
 }
 
-/// What an operation answered: the status and body kept for replays, and its own value.
+/// What an operation answered: the status, headers and body kept for replays, and its own value.
 public struct IdempotentAnswer<Value: Sendable>: Sendable {
     public var status: Int
+    /// The answer's headers a replay gives again (ETag, Location, Content-Type…), by name.
+    public var headers: [String: String]
     public var body: Data
     public var value: Value
-    public init(status: Int, body: Data, value: Value) {
-        (self.status, self.body, self.value) = (status, body, value)
+    public init(status: Int, headers: [String: String] = [:], body: Data, value: Value) {
+        (self.status, self.headers, self.body, self.value) = (status, headers, body, value)
     }
 }
 
 public enum IdempotencyOutcome<Value: Sendable>: Sendable {
     /// First use: the operation ran (and its answer was kept with what it stored).
     case performed(Value)
-    /// Seen before with the same request: replay this.
-    case replay(status: Int, body: Data)
-    /// Same key, different request (or the first still running past the statement timeout).
+    /// Seen before with the same request: replay this (headers: none for answers stored before
+    /// they were kept).
+    case replay(status: Int, body: Data, headers: [String: String])
+    /// Same key, different request (or the first still running past the statement or lock timeout).
     case conflict
 }
 

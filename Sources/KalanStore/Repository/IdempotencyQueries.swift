@@ -42,8 +42,8 @@ public struct PostgresIdempotencyStore: IdempotencyStore {
                                 WHERE idempotency_key.created_at < now() - \(Self.retention)::interval
                                    OR (idempotency_key.status IS NULL AND idempotency_key.created_at < now() - \(Self.lease)::interval)
                             """)
-                    } catch let error as PostgresError where error.sqlState == "57014" {
-                        // The first request with this key still runs past the statement timeout.
+                    } catch let error as PostgresError where error.sqlState == "57014" || error.sqlState == "55P03" {
+                        // The first request with this key still runs past the statement or lock timeout.
                         return .conflict
                     }
                     if taken.affectedRows == 1 {
@@ -52,22 +52,39 @@ public struct PostgresIdempotencyStore: IdempotencyStore {
                         }
                         guard answer.status < 500 else { throw NotKept(value: answer.value) }
                         try await connection.query(
-                            "UPDATE idempotency_key SET status = \(answer.status), body = \(answer.body) WHERE principal = \(principal) AND key = \(key)")
+                            """
+                            UPDATE idempotency_key SET status = \(answer.status), headers = \(JSONHeaders.encode(answer.headers))::jsonb, body = \(answer.body)
+                            WHERE principal = \(principal) AND key = \(key)
+                            """)
                         return .performed(answer.value)
                     }
                     guard
                         let row = try await connection.query(
-                            "SELECT method, path, request_hash, status, body FROM idempotency_key WHERE principal = \(principal) AND key = \(key)"
+                            "SELECT method, path, request_hash, status, headers::text AS headers, body FROM idempotency_key WHERE principal = \(principal) AND key = \(key)"
                         ).first
                     else { return .conflict }
                     guard try row.decode("method", as: String.self) == method, try row.decode("path", as: String.self) == path,
                         try row.decode("request_hash", as: Data.self) == requestHash, let status = try row.decode("status", as: Int?.self)
                     else { return .conflict }
-                    return .replay(status: status, body: try row.decode("body", as: Data?.self) ?? Data())
+                    return .replay(
+                        status: status, body: try row.decode("body", as: Data?.self) ?? Data(),
+                        headers: JSONHeaders.decode(try row.decode("headers", as: String?.self)))
                 }
             }
         } catch let notKept as NotKept<Value> {
             return .performed(notKept.value)
         }
+    }
+}
+
+/// A stored answer's headers as a JSON object (the `headers jsonb` column).
+enum JSONHeaders {
+    static func encode(_ headers: [String: String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(headers)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// None when the answer was stored without them.
+    static func decode(_ text: String?) -> [String: String] {
+        text.flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
     }
 }
