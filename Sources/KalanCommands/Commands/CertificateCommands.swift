@@ -169,10 +169,7 @@ extension CertificateCommand {
         func run() async throws {
             try await CommandContext.run(global) { ctx in
                 let issuing = try await ctx.certificates(global, .reads)
-                let serials = try await ctx.repository.transaction { work -> [String] in
-                    guard let found = try await work.session(code: session) else { throw KalanError.notFound(.session, key: session) }
-                    return try await work.certificates(sessionID: found.id).map(\.serial)
-                }
+                let serials = try await SessionQueries(repository: ctx.repository).serials(sessionCode: session, actor: ctx.actor)
                 var archive = ZipArchive()
                 let bar = ProgressBar()
                 for (index, serial) in serials.enumerated() {

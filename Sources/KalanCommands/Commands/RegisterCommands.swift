@@ -31,7 +31,7 @@ struct DepartmentCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let all = try await ctx.repository.transaction { try await $0.departments() }
+                let all = try await CatalogueQueries(repository: ctx.repository).departments(actor: ctx.actor)
                 let codes = Dictionary(uniqueKeysWithValues: all.map { ($0.id, $0.code) })
                 ctx.print(
                     Listing(
@@ -69,7 +69,7 @@ struct PartnerCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let all = try await ctx.repository.transaction { try await $0.partners() }
+                let all = try await CatalogueQueries(repository: ctx.repository).partners(actor: ctx.actor)
                 ctx.print(Listing(columns: ["code", "name", "kind", "country"], rows: all.map { [$0.code, $0.name, $0.kind.rawValue, $0.country] }).render(output.format))
             }
         }
@@ -108,7 +108,7 @@ struct ProgrammeCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let all = try await ctx.repository.transaction { try await $0.programmes() }
+                let all = try await CatalogueQueries(repository: ctx.repository).programmes(actor: ctx.actor).programmes
                 ctx.print(
                     Listing(
                         columns: ["code", "name", Column("from", key: "startsOn"), Column("to", key: "endsOn"), "domains", "target"],
@@ -168,7 +168,7 @@ struct CourseCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let all = try await ctx.repository.transaction { try await $0.courses() }
+                let all = try await CatalogueQueries(repository: ctx.repository).courses(actor: ctx.actor).courses
                 ctx.print(
                     Listing(
                         columns: ["code", "title", "domain", "hours", "pass_mark", "modules"],

@@ -53,16 +53,14 @@ struct SessionCommand: AsyncParsableCommand {
                 filter.from = try from.map { try Validate.day($0, field: "from") }
                 filter.to = try to.map { try Validate.day($0, field: "to") }
                 let query = filter
-                let (sessions, courses) = try await ctx.repository.transaction { work in
-                    (try await work.sessions(query), try await work.courses())
-                }
-                let codes = Dictionary(uniqueKeysWithValues: courses.map { ($0.id, $0.code) })
+                let page = try await SessionQueries(repository: ctx.repository).list(query, actor: ctx.actor)
+                let sessions = page.sessions
                 ctx.print(
                     Listing(
                         columns: ["code", "course", Column("from", key: "startsOn"), Column("to", key: "endsOn"), "place", "capacity", "status"],
                         cells: sessions.map {
                             [
-                                .text($0.code), .optional(codes[$0.courseID]), .text("\($0.startsOn)"), .text("\($0.endsOn)"),
+                                .text($0.code), .optional(page.courses[$0.courseID]?.code), .text("\($0.startsOn)"), .text("\($0.endsOn)"),
                                 .text($0.mode == .online ? "online" : "\($0.city ?? "") (\($0.country ?? ""))"), .int($0.capacity), .text($0.status.rawValue),
                             ]
                         }

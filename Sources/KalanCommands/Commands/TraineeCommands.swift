@@ -50,20 +50,19 @@ struct TraineeCommand: AsyncParsableCommand {
                 let filter = TraineeFilter(
                     search: search, departmentCode: department?.uppercased(), active: active, limit: min(max(limit, 1), 100_000), order: sort,
                     after: after.map { TraineeSortKey(staffNumber: $0) })
-                let (trainees, departments) = try await ctx.repository.transaction { work in (try await work.trainees(filter), try await work.departments()) }
-                ctx.print(TraineeCommand.listing(trainees, departments).render(output.format))
+                let page = try await StaffQueries(repository: ctx.repository).list(filter, actor: ctx.actor)
+                ctx.print(TraineeCommand.listing(page.staff, page.departments).render(output.format))
             }
         }
     }
 
-    static func listing(_ trainees: [Trainee], _ departments: [Department]) -> Listing {
-        let codes = Dictionary(uniqueKeysWithValues: departments.map { ($0.id, $0.code) })
+    static func listing(_ trainees: [Trainee], _ departments: Departments) -> Listing {
         return Listing(
             columns: ["staff_number", "given_name", "family_name", "sex", "category", "position", "department", "email", "phone", "active"],
             cells: trainees.map {
                 [
                     .text($0.staffNumber), .text($0.givenName), .text($0.familyName), .text($0.sex), .optional($0.category), .optional($0.position),
-                    .optional($0.departmentID.flatMap { codes[$0] }), .optional($0.email), .optional($0.phone), .bool($0.active),
+                    .optional(departments.code(of: $0.departmentID)), .optional($0.email), .optional($0.phone), .bool($0.active),
                 ]
             })
     }
@@ -113,10 +112,9 @@ struct TraineeCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let (trainees, departments) = try await ctx.repository.transaction { work in
-                    (try await work.trainees(TraineeFilter(limit: Int(Int32.max))), try await work.departments())
-                }
-                let text = TraineeCommand.listing(trainees, departments).render(format == .table ? .csv : format)
+                let page = try await StaffQueries(repository: ctx.repository).list(TraineeFilter(limit: Int(Int32.max)), actor: ctx.actor)
+                let trainees = page.staff
+                let text = TraineeCommand.listing(trainees, page.departments).render(format == .table ? .csv : format)
                 if let output {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: output))
                     ctx.say("cli.trainee.exported", ["trainees": "\(trainees.count)", "output": "\(output)"])
