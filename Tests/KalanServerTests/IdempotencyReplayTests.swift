@@ -81,3 +81,29 @@ struct IdempotencyReplayTests {
         }
     }
 }
+
+@Suite("Idempotency keys: a retry past the lock timeout is a conflict, not a failure")
+struct IdempotencyLockTimeoutTests {
+    /// The server's connections give up on a lock after KALAN_LOCK_TIMEOUT: a retry that waited that
+    /// long on the claim of a first run still going is answered 409, as past the statement timeout.
+    @Test func aRetryWaitingPastTheLockTimeoutIsAConflict() async throws {
+        try await TestDatabase.withPool(maxConnections: 1) { (pool: PostgresPool) async throws in
+            let limited = PostgresPool(configuration: .init(url: pool.configuration.url, lockTimeoutSeconds: 1), maxConnections: 3)
+            let store = PostgresIdempotencyStore(pool: limited)
+            let runs = IdempotencyReplayTests.Runs()
+            let first = Task { try await IdempotencyReplayTests.issue(store, runs, pausing: .seconds(3)) }
+            try await Task.sleep(for: .milliseconds(300))
+            let second = try await IdempotencyReplayTests.issue(store, runs, pausing: .zero)
+            guard case .conflict = second else {
+                Issue.record("expected a conflict, got \(second)")
+                return
+            }
+            guard case .performed = try await first.value else {
+                Issue.record("the first run did not perform")
+                return
+            }
+            #expect(runs.count.withLock { $0 } == 1)
+            await limited.close()
+        }
+    }
+}

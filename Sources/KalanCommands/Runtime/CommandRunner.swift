@@ -48,6 +48,7 @@ struct CommandContext {
         case let error as PostgresError where error.kind == .connection:
             return Messages.text("cli.unreachable", language, ["reason": error.reason ?? ""])
         case let error as PostgresError: return error.description
+        case let error as MigrationError: return error.message(in: language)
         case let error as any CustomStringConvertible: return error.description
         default: return String(describing: error)
         }
