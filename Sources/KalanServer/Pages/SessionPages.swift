@@ -26,14 +26,11 @@ struct SessionPages: Sendable {
     }
 
     struct HomeView {
-        var hello: String
-        var username: String
-        var role: String
+        var hello, username, role: String
         var managesRegister: Bool
         var sessionsLabel: String
         /// Everyone but trainers reads the organisation and the catalogue.
-        var readsCatalogue: Bool
-        var isAdmin: Bool
+        var readsCatalogue, isAdmin: Bool
     }
 
     func home(_ page: PageRequest) async throws -> Response {
@@ -112,17 +109,6 @@ struct SessionPages: Sendable {
 
 /// The login form, also shown when a session expired while a form was being sent.
 enum LoginPage {
-    struct Field {
-        var id: String
-        var name: String
-        var label: String
-        var type: String
-        var value: String
-        var maxlength: Int
-        var required = true
-        var autocomplete: String
-        var error: String?
-    }
 
     struct Errors {
         var username: String? = nil
@@ -133,13 +119,11 @@ enum LoginPage {
     struct View {
         var next: String?
         var replay: [Replayed]
-        var username: Field
-        var password: Field
+        var username, password: InputField
     }
 
     struct Replayed {
-        var name: String
-        var value: String
+        var name, value: String
     }
 
     /// Only a path of this site (`/sessions/…`), never another site (`//evil`, `https://…`).
@@ -156,11 +140,11 @@ enum LoginPage {
     ) -> Response {
         let view = View(
             next: next, replay: replay.map { Replayed(name: $0.name, value: $0.value) },
-            username: Field(
-                id: "username", name: "username", label: page.t("field.username"), type: "text", value: username, maxlength: FieldLimits.username,
+            username: InputField(
+                id: "username", name: "username", label: page.t("field.username"), type: "text", value: username, maxlength: FieldLimits.username, required: true,
                 autocomplete: "username", error: errors.username),
-            password: Field(
-                id: "password", name: "password", label: page.t("field.password"), type: "password", value: "", maxlength: FieldLimits.loginPassword,
+            password: InputField(
+                id: "password", name: "password", label: page.t("field.password"), type: "password", value: "", maxlength: FieldLimits.loginPassword, required: true,
                 autocomplete: "current-password", error: errors.password))
         return page.render("login", title: page.t("login.title"), view: view, flash: errors.form.map { .bad([$0]) } ?? flash, status: status)
     }
@@ -169,8 +153,7 @@ enum LoginPage {
 /// After logging in again: what was typed, ready to be sent with the new session's token.
 enum ResumePage {
     struct View {
-        var action: String
-        var back: String
+        var action, back: String
         var replay: [LoginPage.Replayed]
     }
 

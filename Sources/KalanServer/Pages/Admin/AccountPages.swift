@@ -89,27 +89,16 @@ struct AccountPages: Sendable {
     }
 
     struct TokenRow {
-        var id: String
-        var name: String
-        var created: String
-        var expires: String
-        var used: String
-        var state: String
+        var id, name, created, expires, used, state: String
         var revocable: Bool
     }
 
     struct UserView {
-        var username: String
-        var path: String
-        var display: String
-        var role: String
-        var partner: String?
-        var email: String?
+        var username, path, display, role: String
+        var partner, email: String?
         var state: String
-        var active: Bool
-        var isSelf: Bool
-        var toggle: String
-        var toggleLabel: String
+        var active, isSelf: Bool
+        var toggle, toggleLabel: String
         var fields: [FormField]
         /// Name, e-mail, role and partner, changed by an administrator (not one's own role).
         var profile: Profile

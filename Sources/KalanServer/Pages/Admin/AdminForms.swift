@@ -6,8 +6,7 @@ import KalanCore
 /// One field of an administration form (`fields.mustache`): a text input, a text area, a select or
 /// a group of checkboxes, with its error beside it.
 struct FormField {
-    var name: String
-    var label: String
+    var name, label: String
     var type = "text"
     var value = ""
     var maxlength: Int? = nil
@@ -84,10 +83,7 @@ struct AdminForm {
 struct FormView {
     var heading: String
     var intro: String?
-    var action: String
-    var submit: String
-    var back: String
-    var backLabel: String
+    var action, submit, back, backLabel: String
     var fields: [FormField]
     var editable: Bool
 }
@@ -95,17 +91,14 @@ struct FormView {
 /// One list of records (`admin_list.mustache`): a search box, a "new" link, a table.
 struct ListView {
     struct Cell {
-        var text: String
-        var label: String
+        var text, label: String
         var link: String?
         var numeric = false
     }
 
     struct Row { var cells: [Cell] }
 
-    var heading: String
-    var search: String
-    var searchAction: String
+    var heading, search, searchAction: String
     var newLink: String?
     var newLabel: String
     var columns: [String]
@@ -116,8 +109,7 @@ struct ListView {
 }
 
 struct ExtraLink {
-    var href: String
-    var label: String
+    var href, label: String
 }
 
 extension PageRequest {

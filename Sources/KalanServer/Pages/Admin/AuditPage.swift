@@ -9,13 +9,11 @@ struct AuditPage: Sendable {
     let repository: any KalanRepository
 
     struct Row {
-        var at: String
-        var actor: String
+        var at, actor: String
         var source: String?
         var action: String
         /// The stored code, kept for the filter ("what") and for a reader who knows it.
-        var code: String
-        var record: String
+        var code, record: String
         var changes: [Change]
         var hasChange: Bool
     }
@@ -23,13 +21,11 @@ struct AuditPage: Sendable {
     /// One field of a change: before → after (only the fields that changed).
     struct Change {
         var field: String
-        var before: String?
-        var after: String?
+        var before, after: String?
     }
 
     struct Pager {
-        var first: String?
-        var next: String?
+        var first, next: String?
     }
 
     struct View {

@@ -86,14 +86,11 @@ struct SessionEditPages: Sendable {
     }
 
     struct TrainerRow {
-        var username: String
-        var display: String
+        var username, display: String
     }
 
     struct EditView {
-        var heading: String
-        var intro: String
-        var path: String
+        var heading, intro, path: String
         var fields: [FormField]
         var trainers: [TrainerRow]
         var eligible: [SelectOption]
@@ -120,8 +117,7 @@ struct SessionEditPages: Sendable {
         let status = values?["status"] ?? session.status.rawValue
         let statuses = Register.editableStatuses(from: session.status).map { SelectOption(code: $0.rawValue, label: $0.name(in: language), selected: $0.rawValue == status) }
         var form = AdminForm(Self.changeFields(page, values: part == .save ? values : nil, session: session) + [.choose("status", page.t("admin.session.status"), statuses)])
-        var trainerError: String?
-        var cancelError: String?
+        var trainerError, cancelError: String?
         if let error {
             switch part {
             case .save: form.place(error, language)

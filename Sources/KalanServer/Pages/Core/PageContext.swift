@@ -10,14 +10,11 @@ import NIOCore
 struct PageContext {
     struct SignedIn {
         var username: String
-        var managesRegister: Bool
-        var readsCatalogue: Bool
-        var isAdmin: Bool
+        var managesRegister, readsCatalogue, isAdmin: Bool
     }
 
     struct Flash {
-        var kind: String
-        var role: String
+        var kind, role: String
         var lines: [String]
 
         static func ok(_ lines: [String]) -> Flash { Flash(kind: "ok", role: "status", lines: lines) }
@@ -25,9 +22,7 @@ struct PageContext {
     }
 
     struct OtherLanguage {
-        var code: String
-        var label: String
-        var href: String
+        var code, label, href: String
     }
 
     var lang: String
@@ -87,8 +82,7 @@ struct PageRequest {
     func message(_ title: String, text: String?, status: HTTPResponse.Status, link: String? = nil, linkLabel: String? = nil) -> Response {
         struct View {
             var text: String?
-            var link: String
-            var linkLabel: String
+            var link, linkLabel: String
         }
         return render(
             "message", title: title, view: View(text: text, link: link ?? "/?lang=\(language.rawValue)", linkLabel: linkLabel ?? t("error.back_home")),

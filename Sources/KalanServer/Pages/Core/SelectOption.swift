@@ -3,8 +3,7 @@ import KalanCore
 
 /// One `<option>` of a select whose choices are a code type, named from the catalogue.
 struct SelectOption {
-    var code: String
-    var label: String
+    var code, label: String
     var selected: Bool
 
     /// Every case of `T`, the chosen one selected.

@@ -34,23 +34,13 @@ struct CertificatePages: Sendable {
     }
 
     struct Row {
-        var serial: String
-        var path: String
-        var holder: String
-        var staff: String
-        var staffPath: String
-        var session: String
-        var sessionPath: String
-        var course: String
-        var issued: String
-        var state: String
+        var serial, path, holder, staff, staffPath, session, sessionPath, course, issued, state: String
         var reason: String?
         var revocable: Bool
     }
 
     struct View {
-        var search: String
-        var count: String
+        var search, count: String
         var rows: [Row]
         var hasRows: Bool
         /// Only administrators revoke: others are told so, rather than finding no button.
@@ -120,9 +110,7 @@ struct CertificatePages: Sendable {
     }
 
     struct Revocation {
-        var serial: String
-        var path: String
-        var question: String
+        var serial, path, question: String
     }
 
     func confirmRevocation(_ request: Request, serial: String) async throws -> Response {

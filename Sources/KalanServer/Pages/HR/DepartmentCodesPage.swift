@@ -7,10 +7,7 @@ struct DepartmentCodesPage: Sendable {
     let repository: any KalanRepository
 
     struct Row {
-        var code: String
-        var nameFR: String
-        var nameEN: String
-        var parent: String
+        var code, nameFR, nameEN, parent: String
     }
 
     struct View { var rows: [Row] }

@@ -8,35 +8,15 @@ import KalanCore
 struct TraineeFormPage: Sendable {
     let repository: any KalanRepository
 
-    struct Field {
-        var id: String
-        var name: String
-        var label: String
-        var type: String
-        var value: String
-        var maxlength: String?
-        var required: Bool
-        var autocomplete: String?
-        var error: String?
-    }
-
-    struct Choice {
-        var code: String
-        var label: String
-        var selected: Bool
-    }
-
     struct View {
-        var heading: String
-        var action: String
-        var cancel: String
-        var staffField: Field?
-        var names: [Field]
-        var sexes: [Choice]
+        var heading, action, cancel: String
+        var staffField: InputField?
+        var names: [InputField]
+        var sexes: [SelectOption]
         var sexError: String?
-        var departments: [Choice]
+        var departments: [SelectOption]
         var departmentError: String?
-        var details: [Field]
+        var details: [InputField]
         var version: String?
         var submit: String
     }
@@ -63,17 +43,8 @@ struct TraineeFormPage: Sendable {
         let actor = try page.requireUser().actor
         var values: [String: String] = [:]
         for name in ["staff_number"] + Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let errors = Self.problems(values, page.language)
-        guard errors.isEmpty else { return try await form(page, values: values, errors: errors, editing: nil, status: .unprocessableContent) }
-        do {
-            let trainee = try await TraineeRegister(repository: repository).add(fields: values, actor: actor)
-            return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: "added")
-        } catch KalanError.duplicate(_, let key) {
-            let message = KalanError.duplicate(.trainee, key: key).message(in: page.language)
-            return try await form(page, values: values, errors: ["staff_number": message], editing: nil, status: .conflict)
-        } catch KalanError.invalid(let field, let problem) {
-            let message = KalanError.invalid(field: field, problem: problem).message(in: page.language)
-            return try await form(page, values: values, errors: [field: message], editing: nil, status: .unprocessableContent)
+        return try await submit(page, values: values, editing: nil, done: "added") {
+            try await TraineeRegister(repository: repository).add(fields: values, actor: actor)
         }
     }
 
@@ -84,18 +55,30 @@ struct TraineeFormPage: Sendable {
         let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
         var values: [String: String] = ["staff_number": trainee.staffNumber]
         for name in Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let errors = Self.problems(values, page.language)
-        guard errors.isEmpty else { return try await form(page, values: values, errors: errors, editing: trainee, status: .unprocessableContent) }
         let version = Int(fields["version"] ?? "") ?? -1
         let changes = TraineeRegister.Changes(
             givenName: values["given_name"], familyName: values["family_name"], position: values["position"], email: values["email"],
             phone: values["phone"], sex: values["sex"], category: values["category"], department: values["department"])
+        return try await submit(page, values: values, editing: trainee, done: "saved") {
+            try await TraineeRegister(repository: repository).update(staffNumber: trainee.staffNumber, expectedVersion: version, changes: changes, actor: actor)
+        }
+    }
+
+    /// Checks the typed fields, makes the change, and goes to the staff member's page; a refusal
+    /// comes back on the form beside its field (a number already in the register: 409).
+    func submit(_ page: PageRequest, values: [String: String], editing: Trainee?, done: String, change: () async throws -> Trainee) async throws -> Response {
+        let errors = Self.problems(values, page.language)
+        guard errors.isEmpty else { return try await form(page, values: values, errors: errors, editing: editing, status: .unprocessableContent) }
         do {
-            _ = try await TraineeRegister(repository: repository).update(staffNumber: trainee.staffNumber, expectedVersion: version, changes: changes, actor: actor)
-            return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: "saved")
-        } catch KalanError.invalid(let field, let problem) {
-            let message = KalanError.invalid(field: field, problem: problem).message(in: page.language)
-            return try await form(page, values: values, errors: [field: message], editing: trainee, status: .unprocessableContent)
+            let trainee = try await change()
+            return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: done)
+        } catch let error as KalanError {
+            switch error {
+            case .duplicate: return try await form(page, values: values, errors: ["staff_number": error.message(in: page.language)], editing: editing, status: .conflict)
+            case .invalid(let field, _):
+                return try await form(page, values: values, errors: [field: error.message(in: page.language)], editing: editing, status: .unprocessableContent)
+            default: throw error
+            }
         }
     }
 
@@ -111,8 +94,7 @@ struct TraineeFormPage: Sendable {
     }
 
     struct Confirmation {
-        var question: String
-        var path: String
+        var question, path: String
     }
 
     func confirmDeactivation(_ request: Request, staffNumber: String) async throws -> Response {
@@ -152,9 +134,9 @@ struct TraineeFormPage: Sendable {
     {
         let departments = try await CatalogueQueries(repository: repository).departments(actor: try page.requireUser().actor)
         let language = page.language
-        func field(_ name: String, type: String = "text", max: Int, required: Bool = false, autocomplete: String? = nil) -> Field {
-            Field(
-                id: name, name: name, label: page.t("hr.trainee.field.\(name)"), type: type, value: values[name] ?? "", maxlength: String(max),
+        func field(_ name: String, type: String = "text", max: Int, required: Bool = false, autocomplete: String? = nil) -> InputField {
+            InputField(
+                id: name, name: name, label: page.t("hr.trainee.field.\(name)"), type: type, value: values[name] ?? "", maxlength: max,
                 required: required, autocomplete: autocomplete, error: errors[name])
         }
         let chosenDepartment = values["department"] ?? ""
@@ -164,9 +146,9 @@ struct TraineeFormPage: Sendable {
             cancel: editing.map { "/trainees/\(PageRequest.segment($0.staffNumber))" } ?? "/trainees",
             staffField: editing == nil ? field("staff_number", max: 32, required: true, autocomplete: "off") : nil,
             names: [field("family_name", max: FieldLimits.name, required: true), field("given_name", max: FieldLimits.name, required: true)],
-            sexes: ["F", "M"].map { Choice(code: $0, label: Names.sex($0, language), selected: values["sex"] == $0) }, sexError: errors["sex"],
-            departments: [Choice(code: "", label: "–", selected: chosenDepartment.isEmpty)]
-                + departments.map { Choice(code: $0.code, label: "\($0.code) — \($0.name(in: language))", selected: $0.code == chosenDepartment) },
+            sexes: ["F", "M"].map { SelectOption(code: $0, label: Names.sex($0, language), selected: values["sex"] == $0) }, sexError: errors["sex"],
+            departments: [SelectOption(code: "", label: "–", selected: chosenDepartment.isEmpty)]
+                + departments.map { SelectOption(code: $0.code, label: "\($0.code) — \($0.name(in: language))", selected: $0.code == chosenDepartment) },
             departmentError: errors["department"],
             details: [
                 field("category", max: 2), field("position", max: FieldLimits.position), field("email", type: "email", max: FieldLimits.email),

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KalanCore
+import KalanFiles
 
 /// The staff register for HR and admins (viewers read it): search, pages by staff number, and the
 /// spreadsheet import — the same all-or-nothing use case as `kalan trainee import`, with the
@@ -10,28 +11,16 @@ struct RegisterPage: Sendable {
     let repository: any KalanRepository
 
     struct Row {
-        var staff: String
-        var path: String
-        var family: String
-        var given: String
-        var sex: String
-        var category: String
-        var department: String
-        var position: String
-        var state: String
+        var staff, path, family, given, sex, category, department, position, state: String
     }
 
     struct Pager {
         var count: String
-        var first: String?
-        var next: String?
+        var first, next: String?
     }
 
     struct Problem {
-        var line: String
-        var column: String
-        var value: String
-        var reason: String
+        var line, column, value, reason: String
     }
 
     /// The import's report, shown before the register (with the form to send the file again).
@@ -105,7 +94,7 @@ struct RegisterPage: Sendable {
         guard let file = form["file"], !file.isEmpty else { throw KalanError.invalid(field: "file", problem: .required) }
         let dryRun = form.text("dry_run") != nil
         do {
-            let summary = try await TraineeRegister(repository: repository).importSheet(Data(file), dryRun: dryRun, actor: user.actor)
+            let summary = try await TraineeRegister(repository: repository).importSheet(Data(file), workbooks: XLSXSheetReader(), dryRun: dryRun, actor: user.actor)
             let text =
                 (dryRun ? page.t("import.dry_run_prefix") + " " : "")
                 + page.t("import.done", ["inserted": String(summary.inserted), "updated": String(summary.updated), "unchanged": String(summary.unchanged)])

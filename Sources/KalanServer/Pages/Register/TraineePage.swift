@@ -9,29 +9,22 @@ struct TraineePage: Sendable {
     let clock: WallClock
 
     struct Fact {
-        var label: String
-        var value: String
+        var label, value: String
     }
 
     struct CertificateLink {
-        var serial: String
-        var state: String
+        var serial, state: String
     }
 
     struct Entry {
-        var course: String
-        var code: String
-        var path: String
-        var dates: String
-        var status: String
+        var course, code, path, dates, status: String
         var events: [String]
         var historyLink: HistoryLink?
         var certificate: CertificateLink?
     }
 
     struct HistoryLink {
-        var label: String
-        var path: String
+        var label, path: String
     }
 
     /// How many of a line's last events the page shows.

@@ -11,21 +11,17 @@ struct AttendancePage: Sendable {
     let clock: WallClock
 
     struct DayLink {
-        var iso: String
-        var label: String
-        var current: Bool
-        var unmarked: Bool
+        var iso, label: String
+        var current, unmarked: Bool
     }
 
     struct Choice {
-        var code: String
-        var label: String
+        var code, label: String
         var checked: Bool
     }
 
     struct Line {
-        var staff: String
-        var name: String
+        var staff, name: String
         var saved: String?
         var closed: Bool
         /// Shown but not to be changed here (closed line, or a reader who may not mark).
@@ -34,10 +30,7 @@ struct AttendancePage: Sendable {
     }
 
     struct Difference {
-        var staff: String
-        var name: String
-        var wanted: String
-        var saved: String
+        var staff, name, wanted, saved: String
         /// Someone else changed this line since the sheet was read (else: only this person's unsaved mark).
         var changedMeanwhile: Bool
     }
@@ -45,11 +38,7 @@ struct AttendancePage: Sendable {
     struct Differences { var items: [Difference] }
 
     struct View {
-        var code: String
-        var path: String
-        var course: String
-        var day: String
-        var dayLabel: String
+        var code, path, course, day, dayLabel: String
         var days: [DayLink]
         var unmarkedDays: String?
         var version: String

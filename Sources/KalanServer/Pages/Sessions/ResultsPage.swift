@@ -10,24 +10,15 @@ struct ResultsPage: Sendable {
     let repository: any KalanRepository
 
     struct Line {
-        var staff: String
-        var name: String
-        var attendance: String
-        var post: String
-        var outcome: String
+        var staff, name, attendance, post, outcome: String
         var closed: Bool
         var why: String
     }
 
     struct View {
-        var code: String
-        var path: String
-        var course: String
-        var rule: String
+        var code, path, course, rule: String
         var lines: [Line]
-        var hasLines: Bool
-        var canClose: Bool
-        var canReopen: Bool
+        var hasLines, canClose, canReopen: Bool
         /// "Closing now decides N completed and M failed": the box to tick before closing.
         var closeConfirm: String
         /// Completed lines still without a valid certificate, and who issues them.

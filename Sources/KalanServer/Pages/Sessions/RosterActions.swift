@@ -94,11 +94,7 @@ struct RosterActions: Sendable {
     }
 
     struct Confirmation {
-        var question: String
-        var path: String
-        var staff: String
-        var action: String
-        var label: String
+        var question, path, staff, action, label: String
         var reasonRequired: Bool
     }
 

@@ -12,26 +12,17 @@ struct RosterPage: Sendable {
     let clock: WallClock
 
     struct Action {
-        var action: String
-        var label: String
+        var action, label: String
         /// Destructive actions (reject, withdraw) go through a confirmation page first.
         var confirm: Bool
     }
 
     struct Line {
-        var staff: String
-        var staffPath: String
-        var name: String
-        var department: String
-        var status: String
-        var position: String?
-        var override: String?
-        var attendance: String
-        var pre: String
-        var post: String
+        var staff, staffPath, name, department, status: String
+        var position, override: String?
+        var attendance, pre, post: String
         /// The line's last event, and a link to its whole history (or the history itself, when asked).
-        var lastEvent: String?
-        var historyLink: String?
+        var lastEvent, historyLink: String?
         var historyPath: String
         var events: [String]
         var expanded: Bool
@@ -40,17 +31,14 @@ struct RosterPage: Sendable {
     }
 
     struct LineCertificate {
-        var serial: String
-        var path: String
-        var state: String
+        var serial, path, state: String
         var revocable: Bool
     }
 
     /// The session's certificates: how many completed enrolments, how many issued, the ZIP.
     struct Certificates {
         var summary: String
-        var canIssue: Bool
-        var hasIssued: Bool
+        var canIssue, hasIssued: Bool
     }
 
     /// The links to the sheets, for those who record; the attendance sheet needs training days.
@@ -58,9 +46,7 @@ struct RosterPage: Sendable {
 
     /// One staff member found by the enrolment search, ready to be ticked.
     struct Candidate {
-        var field: String
-        var staff: String
-        var name: String
+        var field, staff, name: String
         var department: String?
         /// Already on this roster (open enrolment): shown, not offered.
         var present: String?
@@ -70,25 +56,18 @@ struct RosterPage: Sendable {
         var find: String
         var count: String?
         var candidates: [Candidate]
-        var hasCandidates: Bool
-        var searched: Bool
+        var hasCandidates, searched: Bool
     }
 
     struct View {
-        var code: String
-        var path: String
-        var course: String
-        var meta: String
-        var status: String
-        var seats: String
+        var code, path, course, meta, status, seats: String
         var sheets: Sheets?
         var lines: [Line]
         var hasLines: Bool
         /// Withdrawn and rejected lines are shown on demand (`?past=1`): the page does not grow with
         /// the session's history.
         var pastToggle: PastToggle?
-        var decides: Bool
-        var enrols: Bool
+        var decides, enrols: Bool
         var picker: Picker?
         /// Admins may let a missing prerequisite or an overlap through, with a reason.
         var overrides: Bool
@@ -96,8 +75,7 @@ struct RosterPage: Sendable {
     }
 
     struct PastToggle {
-        var label: String
-        var path: String
+        var label, path: String
     }
 
     static let candidatesShown = 25

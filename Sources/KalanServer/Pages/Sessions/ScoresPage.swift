@@ -10,22 +10,15 @@ struct ScoresPage: Sendable {
     let repository: any KalanRepository
 
     struct Line {
-        var staff: String
-        var name: String
+        var staff, name: String
         var closed: Bool
-        var pre: String
-        var post: String
-        var wasPre: String
-        var wasPost: String
+        var pre, post, wasPre, wasPost: String
         /// Why a typed score was refused, shown beside its field (and tied to it for screen readers).
-        var preError: String?
-        var postError: String?
+        var preError, postError: String?
     }
 
     struct View {
-        var code: String
-        var path: String
-        var course: String
+        var code, path, course: String
         var lines: [Line]
         var hasLines: Bool
     }

@@ -6,11 +6,7 @@ struct SessionListPage: Sendable {
     let repository: any KalanRepository
 
     struct Row {
-        var code: String
-        var path: String
-        var course: String
-        var dates: String
-        var place: String
+        var code, path, course, dates, place: String
         var capacity: Int
         var status: String
     }
@@ -18,8 +14,7 @@ struct SessionListPage: Sendable {
     struct View {
         var statuses: [SelectOption]
         var rows: [Row]
-        var hasRows: Bool
-        var creates: Bool
+        var hasRows, creates: Bool
     }
 
     func render(_ request: Request) async throws -> Response {

@@ -24,28 +24,12 @@ struct StatisticsPage: Sendable {
 
     struct Bar {
         var label: String
-        var labelX: Int
-        var labelY: Int
-        var x: Int
-        var y1: Int
-        var y2: Int
-        var w1: Int
-        var w2: Int
-        var t1x: Int
-        var t1y: Int
-        var t2x: Int
-        var t2y: Int
-        var v1: String
-        var v2: String
+        var labelX, labelY, x, y1, y2, w1, w2, t1x, t1y, t2x, t2y: Int
+        var v1, v2: String
     }
 
     struct Chart {
-        var width: Int
-        var height: Int
-        var labelWidth: Int
-        var legendText1: Int
-        var legend2: Int
-        var legendText2: Int
+        var width, height, labelWidth, legendText1, legend2, legendText2: Int
         var bars: [Bar]
         var limited: Bool
         /// The women's share means nothing when the groups are the sexes themselves: not drawn then.
@@ -60,30 +44,24 @@ struct StatisticsPage: Sendable {
     }
 
     struct Programme {
-        var name: String
-        var code: String
-        var dates: String
+        var name, code, dates: String
         var percent: Int
         var percentText: String?
-        var trained: String
-        var enrolled: String
+        var trained, enrolled: String
     }
 
     struct Programmes { var items: [Programme] }
 
     /// A filter select (partner, programme, department, domain, course) with its choices.
     struct Filter {
-        var name: String
-        var label: String
+        var name, label: String
         var options: [SelectOption]
     }
 
     struct View {
         var filters: [Filter]
-        var byOptions: [SelectOption]
-        var thenOptions: [SelectOption]
-        var from: String
-        var to: String
+        var byOptions, thenOptions: [SelectOption]
+        var from, to: String
         var links: String?
         var report: Report?
         var programmes: Programmes?
@@ -193,11 +171,7 @@ struct StatisticsPage: Sendable {
     }
 
     struct FilterChoices {
-        var partners: [(String, String)]
-        var programmes: [(String, String)]
-        var departments: [(String, String)]
-        var domains: [(String, String)]
-        var courses: [(String, String)]
+        var partners, programmes, departments, domains, courses: [(String, String)]
     }
 
     static func filterChoices(_ catalogue: CatalogueQueries.Catalogue) -> (Language) -> FilterChoices {
