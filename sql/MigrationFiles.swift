@@ -16,5 +16,6 @@ public enum MigrationFiles {
         ("0011_staff_number_any_case.sql", PackageResources._011_staff_number_any_case_sql),
         ("0012_issuer_address.sql", PackageResources._012_issuer_address_sql),
         ("0013_audit_and_login_indexes.sql", PackageResources._013_audit_and_login_indexes_sql),
+        ("0015_contact_checks.sql", PackageResources._015_contact_checks_sql),
     ]
 }

@@ -136,14 +136,8 @@ struct FieldLimitsTests {
             }
             for (index, probe) in Self.probes.enumerated() {
                 try await insert(Self.staffNumber(index * 2), probe, probe.atLimit)
-                if ["email", "phone"].contains(probe.field) {
-                    // sql/ has no length check on email, and its phone pattern takes a '+' and 24 more.
-                    await withKnownIssue("sql/0001_domain.sql is looser than the API for \(probe.field)") {
-                        await #expect(throws: KalanError.self) { try await insert(Self.staffNumber(index * 2 + 1), probe, probe.overLimit) }
-                    }
-                } else {
-                    await #expect(throws: KalanError.self, "\(probe.field)") { try await insert(Self.staffNumber(index * 2 + 1), probe, probe.overLimit) }
-                }
+                // sql/0015_contact_checks.sql makes e-mail and phone as strict as the API.
+                await #expect(throws: KalanError.self, "\(probe.field)") { try await insert(Self.staffNumber(index * 2 + 1), probe, probe.overLimit) }
             }
             try await insert(Self.staffNumber(99, length: 32), nil, nil)
             await #expect(throws: KalanError.self) { try await insert(Self.staffNumber(99, length: 33), nil, nil) }

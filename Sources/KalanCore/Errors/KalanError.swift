@@ -59,6 +59,9 @@ public enum KalanError: Error, Sendable, Equatable {
         case cycle
         /// A value that can no longer change (a session's dates once it has started).
         case locked
+        /// A value the database's own checks refuse (out of its limits or form), when no check in
+        /// front of it named the problem more precisely.
+        case notAccepted
     }
 
     public enum RuleViolation: Sendable, Equatable {
@@ -187,6 +190,7 @@ extension KalanError.FieldProblem {
         case .mismatch: return t("admin.problem.mismatch")
         case .cycle: return t("admin.problem.cycle")
         case .locked: return t("admin.problem.locked")
+        case .notAccepted: return t("problem.not_accepted")
         }
     }
 }

@@ -28,7 +28,8 @@ extension KalanError {
         } else if error.kind == .client, error.reason?.contains("NUL") == true {
             self = .invalid(field: error.column ?? "text", problem: .format(expected: "text without NUL characters"))
         } else if error.sqlState?.hasPrefix("22") == true {
-            self = .invalid(field: error.column ?? "value", problem: .format(expected: error.serverMessage ?? error.description))
+            // PostgreSQL's own wording stays in the logs: the person reads the catalogue's.
+            self = .invalid(field: error.column ?? "value", problem: .notAccepted)
         } else {
             self = .storageFailure(error.description)
         }

@@ -52,16 +52,24 @@ public struct PostgresRepository: KalanRepository {
             return .rule(.resultsClosed(staffNumber: parts.first ?? "?", name: parts.count > 1 ? parts[1] : ""))
         case ("23505", "enrolment_session_id_trainee_id_key"):
             return .rule(.alreadyInSession(staffNumber: "?", session: "?"))
-        case ("23505", let name):
-            let table = name.split(separator: "_").first.map(String.init) ?? name
-            return .duplicate(KalanError.Entity(table: table), key: error.column ?? "")
+        case ("23505", _):
+            // The table libpq names, not a guess from the constraint's name; a table no person
+            // writes to directly is a bug, not a duplicate.
+            guard let entity = error.table.flatMap(KalanError.Entity.init(table:)) else { return nil }
+            return .duplicate(entity, key: Self.duplicateKey(error))
         case ("23514", let name), ("23502", let name):
-            return .invalid(field: Self.field(ofConstraint: name, table: error.table), problem: .format(expected: name))
+            return .invalid(field: error.column ?? Self.field(ofConstraint: name, table: error.table), problem: .notAccepted)
         case ("23503", let name):
-            return .invalid(field: Self.field(ofConstraint: name, table: error.table), problem: .unknownReference(""))
+            return .invalid(field: error.column ?? Self.field(ofConstraint: name, table: error.table), problem: .unknownReference(""))
         default:
             return nil
         }
+    }
+
+    /// The value that is already taken, from PostgreSQL's detail `Key (code)=(DNT) already exists.`
+    static func duplicateKey(_ error: PostgresError) -> String {
+        guard let detail = error.detail, let open = detail.range(of: ")=("), let close = detail.range(of: ") already exists") else { return "" }
+        return String(detail[open.upperBound..<close.lowerBound])
     }
 
     /// `trainee_email_check` → `email`.
@@ -74,20 +82,21 @@ public struct PostgresRepository: KalanRepository {
 }
 
 extension KalanError.Entity {
-    init(table: String) {
-        self =
-            switch table {
-            case "department": .department
-            case "partner": .partner
-            case "programme": .programme
-            case "course": .course
-            case "training": .session
-            case "enrolment": .enrolment
-            case "app": .user
-            case "api": .token
-            case "certificate": .certificate
-            default: .trainee
-            }
+    /// The record a table holds, by the table's name as libpq reports it; nil for the others.
+    init?(table: String) {
+        switch table {
+        case "department": self = .department
+        case "trainee": self = .trainee
+        case "partner": self = .partner
+        case "programme": self = .programme
+        case "course": self = .course
+        case "training_session": self = .session
+        case "enrolment": self = .enrolment
+        case "app_user": self = .user
+        case "api_token": self = .token
+        case "certificate": self = .certificate
+        default: return nil
+        }
     }
 }
 
