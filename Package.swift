@@ -74,14 +74,12 @@ let package = Package(
         ),
         .target(
             name: "KalanCore",
-            dependencies: [
-                "CivilCalendar", .product(name: "Crypto", package: "swift-crypto"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ],
+            dependencies: ["CivilCalendar", .product(name: "Crypto", package: "swift-crypto")],
             // The message catalogue (fr.json, en.json) is compiled in.
             resources: [.embedInCode("Messages/Catalogue")],
             swiftSettings: settings
         ),
-        // File formats written for people: ZIP archives (ZIPFoundation) and XLSX workbooks.
+        // File formats: ZIP archives (ZIPFoundation), XLSX workbooks written and read (KalanCore's WorkbookReader).
         .target(
             name: "KalanFiles", dependencies: ["KalanCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings
         ),
@@ -191,7 +189,7 @@ let package = Package(
             name: "KalanFilesTests", dependencies: ["KalanFiles", "KalanCore", "KalanTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: settings
         ),
-        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", "KalanFiles", .product(name: "ZIPFoundation", package: "ZIPFoundation")], swiftSettings: settings),
+        .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", "KalanFiles"], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
             dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "KalanFiles", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],

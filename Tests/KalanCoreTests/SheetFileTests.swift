@@ -62,7 +62,7 @@ struct SheetFileTests {
                 ]),
             .init(name: "Other", rows: [[.text("not"), .text("read")]]),
         ])
-        let reading = TraineeSheet.sheet(try workbook.data())
+        let reading = TraineeSheet.sheet(try workbook.data(), workbooks: XLSXSheetReader())
         #expect(reading.source == .xlsx)
         #expect(reading.problems.isEmpty)
         #expect(reading.rows.map(\.staffNumber) == ["MCE-2019-00123", "MCE-2019-00124"])
@@ -72,7 +72,7 @@ struct SheetFileTests {
 
     @Test func aBrokenWorkbookIsRefusedWithAClearMessage() {
         let broken = Data([0x50, 0x4B, 0x03, 0x04, 0, 0, 0, 0])
-        let problems = TraineeSheet.read(broken).problems
+        let problems = TraineeSheet.read(broken, workbooks: XLSXSheetReader()).problems
         #expect(problems.count == 1)
         #expect(problems.first?.message(in: .en).contains(".xlsx") == true)
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KalanCore
+import KalanFiles
 import KalanStore
 
 struct TraineeCommand: AsyncParsableCommand {
@@ -61,7 +62,7 @@ struct TraineeCommand: AsyncParsableCommand {
             columns: ["staff_number", "given_name", "family_name", "sex", "category", "position", "department", "email", "phone", "active"],
             cells: trainees.map {
                 [
-                    .text($0.staffNumber), .text($0.givenName), .text($0.familyName), .text($0.sex), .optional($0.category), .optional($0.position),
+                    .text($0.staffNumber), .text($0.givenName), .text($0.familyName), .text($0.sex.rawValue), .optional($0.category), .optional($0.position),
                     .optional(departments.code(of: $0.departmentID)), .optional($0.email), .optional($0.phone), .bool($0.active),
                 ]
             })
@@ -83,7 +84,7 @@ struct TraineeCommand: AsyncParsableCommand {
                 // A bar only for large files, where waiting is noticeable.
                 let bar = data.count > 1 << 20 ? ProgressBar(ctx.t("cli.trainee.loading")) : nil
                 do {
-                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, dryRun: dryRun, actor: ctx.actor, progress: bar?.draw)
+                    let summary = try await TraineeRegister(repository: ctx.repository).importSheet(data, workbooks: XLSXSheetReader(), dryRun: dryRun, actor: ctx.actor, progress: bar?.draw)
                     bar?.finish()
                     let seconds = String(format: "%.2f", stopwatch.seconds)
                     let prefix = dryRun ? ctx.t("import.dry_run_prefix") + " " : ""

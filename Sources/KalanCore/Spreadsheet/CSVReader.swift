@@ -4,12 +4,14 @@ import Foundation
 public struct CSVRecord: Sendable, Equatable {
     public var line: Int
     public var fields: [String]
+
+    public init(line: Int, fields: [String]) { (self.line, self.fields) = (line, fields) }
 }
 
 public struct CSVError: Error, Sendable, Equatable {
     public enum Reason: Sendable, Equatable {
         case empty, unterminatedQuote, invalidUTF8, unreadableWorkbook
-        /// A workbook over one of the limits of `XLSXSheetReader`: refused before it costs the server.
+        /// A workbook over one of the limits of the workbook reader (`WorkbookReader`): refused before it costs the server.
         case workbookTooLarge(megabytes: Int), workbookColumns(max: Int), workbookCells(max: Int), workbookStrings(max: Int, length: Int)
     }
     public var line: Int

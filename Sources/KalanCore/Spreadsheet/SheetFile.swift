@@ -9,20 +9,13 @@ public enum SheetFile {
         case utf8, utf16, windows1252, xlsx
     }
 
-    public static func records(_ data: Data) throws(CSVError) -> (records: [CSVRecord], source: Source) {
+    /// `workbooks` reads an `.xlsx` file; without one (a caller that takes CSV only), a workbook is
+    /// refused as unreadable.
+    public static func records(_ data: Data, workbooks: (any WorkbookReader)? = nil) throws(CSVError) -> (records: [CSVRecord], source: Source) {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
-            do {
-                return (try XLSXSheetReader.firstSheet(data), .xlsx)
-            } catch {
-                switch error {
-                case .unreadable: throw CSVError(line: 1, reason: .unreadableWorkbook)
-                case .tooLarge: throw CSVError(line: 1, reason: .workbookTooLarge(megabytes: XLSXSheetReader.maxInflatedBytes >> 20))
-                case .columns(let line): throw CSVError(line: line, reason: .workbookColumns(max: XLSXSheetReader.maxColumns))
-                case .cells: throw CSVError(line: 1, reason: .workbookCells(max: XLSXSheetReader.maxCells))
-                case .strings: throw CSVError(line: 1, reason: .workbookStrings(max: XLSXSheetReader.maxSharedStrings, length: XLSXSheetReader.maxTextLength))
-                }
-            }
+            guard let workbooks else { throw CSVError(line: 1, reason: .unreadableWorkbook) }
+            return (try workbooks.firstSheet(data), .xlsx)
         }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return (try CSVReader.read(Data(utf16(bytes).utf8)), .utf16)

@@ -82,15 +82,16 @@ public enum TraineeSheet {
         return departments.first { fold($0.code) == folded } ?? departments.first { fold($0.nameFR) == folded || fold($0.nameEN) == folded }
     }
 
-    public static func read(_ data: Data) -> (rows: [TraineeImportRow], problems: [ImportProblem]) {
-        let reading = sheet(data)
+    public static func read(_ data: Data, workbooks: (any WorkbookReader)? = nil) -> (rows: [TraineeImportRow], problems: [ImportProblem]) {
+        let reading = sheet(data, workbooks: workbooks)
         return (reading.rows, reading.problems)
     }
 
-    public static func sheet(_ data: Data) -> Reading {
+    /// The rows of a staff file: CSV, or with `workbooks` an `.xlsx` workbook too (`SheetFile`).
+    public static func sheet(_ data: Data, workbooks: (any WorkbookReader)? = nil) -> Reading {
         let records: [CSVRecord]
         let source: SheetFile.Source
-        do { (records, source) = try SheetFile.records(data) } catch {
+        do { (records, source) = try SheetFile.records(data, workbooks: workbooks) } catch {
             return Reading(rows: [], problems: [ImportProblem(line: error.line, column: nil, value: nil, reason: .file(error))], warnings: [], source: nil, headers: [:])
         }
         guard let header = records.first else {

@@ -11,12 +11,15 @@ public struct TraineeRegister: Sendable {
 
     /// Validates the whole file, then upserts by staff number. Any bad line rejects the file with
     /// a report of every problem and nothing stored. A dry run validates against the register too.
+    /// `workbooks` reads `.xlsx` files (KalanFiles); without it, CSV only.
     @discardableResult
-    public func importSheet(_ data: Data, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil) async throws -> TraineeImportSummary {
+    public func importSheet(
+        _ data: Data, workbooks: (any WorkbookReader)? = nil, dryRun: Bool = false, actor: Actor, progress: ProgressReport? = nil
+    ) async throws -> TraineeImportSummary {
         guard actor.managesRegister else { throw KalanError.forbidden }
         // Reading a sheet (up to 20 MB, or a workbook unpacked to 100 MB) is CPU work: off
         // Swift's cooperative threads, which every other request needs.
-        let reading = await Background.run { TraineeSheet.sheet(data) }
+        let reading = await Background.run { TraineeSheet.sheet(data, workbooks: workbooks) }
         let departmentColumn = reading.headers["department"] ?? "department"
         // The department column holds a code or a name (French or English, accents and case aside).
         let departments = try await repository.transaction { try await $0.departments() }
@@ -123,7 +126,7 @@ extension TraineeRegister {
             let before = trainee
             var fields: [String: String] = [
                 "staff_number": trainee.staffNumber, "given_name": changes.givenName ?? trainee.givenName, "family_name": changes.familyName ?? trainee.familyName,
-                "sex": changes.sex ?? trainee.sex, "position": changes.position ?? trainee.position ?? "", "email": changes.email ?? trainee.email ?? "",
+                "sex": changes.sex ?? trainee.sex.rawValue, "position": changes.position ?? trainee.position ?? "", "email": changes.email ?? trainee.email ?? "",
                 "phone": changes.phone ?? trainee.phone ?? "",
             ]
             fields["category"] = changes.category ?? trainee.category ?? ""

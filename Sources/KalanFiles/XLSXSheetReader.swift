@@ -1,4 +1,5 @@
 import Foundation
+import KalanCore
 import ZIPFoundation
 
 #if canImport(FoundationXML)
@@ -12,7 +13,24 @@ import ZIPFoundation
 /// A workbook is a small file that may unpack to a great deal: every limit below is counted on
 /// what is really there (bytes really inflated, cells really kept), never on what the file
 /// declares, and each refusal says which limit was reached.
-enum XLSXSheetReader {
+public struct XLSXSheetReader: WorkbookReader {
+    public init() {}
+
+    /// The records of the first sheet, or the limit it reached, worded as a file problem.
+    public func firstSheet(_ data: Data) throws(CSVError) -> [CSVRecord] {
+        do {
+            return try Self.firstSheet(data)
+        } catch {
+            switch error {
+            case .unreadable: throw CSVError(line: 1, reason: .unreadableWorkbook)
+            case .tooLarge: throw CSVError(line: 1, reason: .workbookTooLarge(megabytes: Self.maxInflatedBytes >> 20))
+            case .columns(let line): throw CSVError(line: line, reason: .workbookColumns(max: Self.maxColumns))
+            case .cells: throw CSVError(line: 1, reason: .workbookCells(max: Self.maxCells))
+            case .strings: throw CSVError(line: 1, reason: .workbookStrings(max: Self.maxSharedStrings, length: Self.maxTextLength))
+            }
+        }
+    }
+
     enum Refusal: Error, Equatable {
         case unreadable
         /// More than `maxInflatedBytes` unpacked, or as much text in the cells.

@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanFiles
 import Testing
 import ZIPFoundation
 
@@ -47,7 +48,7 @@ struct SpreadsheetLimitsTests {
     }
 
     static func problem(_ data: Data) -> ImportProblem? {
-        let problems = TraineeSheet.read(data).problems
+        let problems = TraineeSheet.read(data, workbooks: XLSXSheetReader()).problems
         return problems.count == 1 ? problems[0] : nil
     }
 
@@ -111,7 +112,7 @@ struct SpreadsheetLimitsTests {
             + #"<x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>nom</x:t></x:is></x:c></x:row>"#
             + #"<x:row r="3"><x:c r="A3" t="s"><x:v>1</x:v></x:c><x:c r="B3" s="2"/><x:c r="C3" t="str"><x:f>UPPER("k")</x:f><x:v>K</x:v></x:c></x:row>"#
             + "</x:sheetData></x:worksheet>"
-        let records = try SheetFile.records(try Self.workbook(sheet: sheet, sharedStrings: strings)).records
+        let records = try SheetFile.records(try Self.workbook(sheet: sheet, sharedStrings: strings), workbooks: XLSXSheetReader()).records
         #expect(records.map(\.line) == [1, 3])
         #expect(records.map(\.fields) == [["matricule", "", "nom"], ["MCE-7", "", "K"]])
     }
