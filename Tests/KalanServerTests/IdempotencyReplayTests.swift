@@ -62,8 +62,9 @@ struct IdempotencyReplayTests {
         try await TestDatabase.withPool(maxConnections: 4) { (pool: PostgresPool) async throws in
             let store = PostgresIdempotencyStore(pool: pool)
             let runs = Runs()
-            let first = Task { try await Self.issue(store, runs, pausing: .seconds(2)) }
-            try await Task.sleep(for: .milliseconds(300))
+            let first = Task { try await Self.issue(store, runs, pausing: .seconds(3)) }
+            // The retry comes once the first runs.
+            for _ in 0..<200 where runs.count.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let second = Task { try await Self.issue(store, runs, pausing: .zero) }
             try await Task.sleep(for: .milliseconds(300))
             // While the first runs, no claim is committed on its own: nothing another request could take over.
@@ -92,7 +93,7 @@ struct IdempotencyLockTimeoutTests {
             let store = PostgresIdempotencyStore(pool: limited)
             let runs = IdempotencyReplayTests.Runs()
             let first = Task { try await IdempotencyReplayTests.issue(store, runs, pausing: .seconds(3)) }
-            try await Task.sleep(for: .milliseconds(300))
+            for _ in 0..<200 where runs.count.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
             let second = try await IdempotencyReplayTests.issue(store, runs, pausing: .zero)
             guard case .conflict = second else {
                 Issue.record("expected a conflict, got \(second)")
