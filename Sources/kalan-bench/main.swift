@@ -28,7 +28,7 @@ let session = TrainingSession(
     code: "S-EGOV", courseID: course.id, partnerID: UUID(), startsOn: Day("2025-10-06")!, endsOn: Day("2025-10-17")!, mode: .inPerson, city: "Moscou",
     country: "RU", capacity: 20)
 let partner = Partner(code: "UEEM", name: "Université des études économiques de Moscou", kind: .university, country: "RU")
-let trainee = Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: "F")
+let trainee = Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: .female)
 let stopwatch = Stopwatch()
 var bytes = 0
 for n in 0..<count {

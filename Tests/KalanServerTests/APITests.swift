@@ -34,7 +34,7 @@ struct APIFixture {
             actor: admin)
         try await repository.transaction { work in
             for i in 1...40 {
-                try await work.insert(Trainee(staffNumber: "T-\(i)", givenName: "Awa", familyName: "Keïta", sex: "F"))
+                try await work.insert(Trainee(staffNumber: "T-\(i)", givenName: "Awa", familyName: "Keïta", sex: .female))
             }
         }
         let accounts = Accounts(repository: repository, hasher: BcryptPasswordHasher(cost: 4))

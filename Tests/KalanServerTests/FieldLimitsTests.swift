@@ -121,7 +121,7 @@ struct FieldLimitsTests {
         try await TestDatabase.withPool { pool in
             let repository = PostgresRepository(pool: pool)
             func insert(_ number: String, _ probe: Probe?, _ value: String?) async throws {
-                var trainee = Trainee(staffNumber: number, givenName: "Awa", familyName: "Keita", sex: "F")
+                var trainee = Trainee(staffNumber: number, givenName: "Awa", familyName: "Keita", sex: .female)
                 switch probe?.field {
                 case "givenName": trainee.givenName = value ?? ""
                 case "familyName": trainee.familyName = value ?? ""

@@ -22,8 +22,8 @@ struct HRPageTests {
                 enrolmentDeadline: "2030-04-01", status: "open"),
             actor: .commandLine(user: "test"))
         try await repository.transaction { work in
-            try await work.insert(Trainee(staffNumber: "MCE-2019-00123", givenName: "Moussa", familyName: "Sylla", sex: "M"))
-            try await work.insert(Trainee(staffNumber: "MCE-2020-00007", givenName: "Aminata", familyName: "Traoré", sex: "F"))
+            try await work.insert(Trainee(staffNumber: "MCE-2019-00123", givenName: "Moussa", familyName: "Sylla", sex: .male))
+            try await work.insert(Trainee(staffNumber: "MCE-2020-00007", givenName: "Aminata", familyName: "Traoré", sex: .female))
         }
         return f
     }

@@ -48,8 +48,8 @@ struct TrustedCertificateTests {
             actor: admin)
         if let validityMonths { try await pool.query("UPDATE course SET validity_months = \(validityMonths) WHERE code = 'CYB-5G'") }
         try await repository.transaction { work in
-            try await work.insert(Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: "F"))
-            try await work.insert(Trainee(staffNumber: "MCE-2", givenName: "Oumar", familyName: "Ag Ilyène", sex: "M"))
+            try await work.insert(Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: .female))
+            try await work.insert(Trainee(staffNumber: "MCE-2", givenName: "Oumar", familyName: "Ag Ilyène", sex: .male))
         }
         for staff in ["MCE-1", "MCE-2"] {
             try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: staff, sessionCode: "S-CYB", actor: admin)
@@ -225,6 +225,24 @@ struct TrustedCertificateTests {
         for failure in CredentialChecker.Failure.allCases {
             let meaning = try #require(meanings[failure])
             #expect(text.contains("\(failure.rawValue) \(meaning)"), "\(failure): \(text)")
+        }
+    }
+
+    /// The upload form read `validUntil` against the machine's clock: it now reads it at the
+    /// server's clock, as every date of the policy. The same copy is valid the day before it ends
+    /// and expired after.
+    @Test func theUploadFormReadsTheDatesAtTheServersClock() async throws {
+        try await TestDatabase.withPool { pool in
+            let s = try await setup(pool, validityMonths: 12, clock: .fixed(Day("2026-03-14")!))
+            let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
+            for (day, verdict) in [("2027-03-13", "verify.valid"), ("2027-03-20", "verify.expired")] {
+                let app = buildApplication(
+                    configuration: .init(publicURL: Self.publicURL, clock: .fixed(Day(day)!)), pool: s.pool, issuer: s.issuer, logger: Logger(label: "test"))
+                try await app.test(.router) { client in
+                    let html = try await pasted(issued.certificate.credential, client)
+                    #expect(html.contains(Messages.text(verdict, .en)), "\(day): \(html)")
+                }
+            }
         }
     }
 

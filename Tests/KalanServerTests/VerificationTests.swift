@@ -23,7 +23,7 @@ struct VerificationTests {
         try await register.addSession(
             .init(code: "S-EGOV", courseCode: "EGOV", partnerCode: "UNECA", startsOn: "2026-03-02", endsOn: "2026-03-13", mode: "online", capacity: 10), actor: admin)
         try await repository.transaction { work in
-            try await work.insert(Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: "F"))
+            try await work.insert(Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: .female))
         }
         try await EnrolmentWorkflow(repository: repository).enrol(staffNumber: "MCE-1", sessionCode: "S-EGOV", actor: admin)
         try await ResultsRecording(repository: repository).complete(sessionCode: "S-EGOV", staffNumber: "MCE-1", actor: admin, override: (.completed, "test"))

@@ -14,7 +14,7 @@ struct SearchTests {
                 ("MCE-2019-00123", "Moussa", "Sylla", "M"), ("MCE-2020-00007", "Aminata", "Traoré", "F"), ("MCE-2021-00042", "Djénéba", "N'Diaye", "F"),
                 ("MCE-2021-00043", "Sylla", "Moussa", "M"), ("MCE-2022-00001", "Oumar", "Maïga", "M"),
             ] {
-                try await work.insert(Trainee(staffNumber: number, givenName: given, familyName: family, sex: sex, departmentID: department?.id))
+                try await work.insert(Trainee(staffNumber: number, givenName: given, familyName: family, sex: Sex(rawValue: sex)!, departmentID: department?.id))
             }
         }
     }

@@ -49,7 +49,7 @@ struct WorkflowFixture {
             for (i, number) in numbers.enumerated() {
                 try await work.insert(
                     Trainee(
-                        staffNumber: number, givenName: i % 3 == 0 ? "Aminata" : "Moussa", familyName: "Traoré", sex: i % 3 == 0 ? "F" : "M",
+                        staffNumber: number, givenName: i % 3 == 0 ? "Aminata" : "Moussa", familyName: "Traoré", sex: i % 3 == 0 ? .female : .male,
                         category: "A", departmentID: department?.id, active: active))
             }
         }

@@ -25,13 +25,18 @@ public struct Department: Sendable, Codable, Hashable {
     public func name(in language: Language) -> String { language == .fr ? nameFR : nameEN }
 }
 
+/// A staff member's sex as the register records it (F or M): the statistics count women by it.
+public enum Sex: String, Sendable, Codable, Hashable, CaseIterable {
+    case female = "F", male = "M"
+}
+
 /// A staff member of the ministry.
 public struct Trainee: Sendable, Codable, Hashable {
     public var id: UUID
     public var staffNumber: String
     public var givenName: String
     public var familyName: String
-    public var sex: String
+    public var sex: Sex
     public var category: String?
     public var position: String?
     public var departmentID: UUID?
@@ -41,7 +46,7 @@ public struct Trainee: Sendable, Codable, Hashable {
     public var version: Int
 
     public init(
-        id: UUID = UUID(), staffNumber: String, givenName: String, familyName: String, sex: String, category: String? = nil,
+        id: UUID = UUID(), staffNumber: String, givenName: String, familyName: String, sex: Sex, category: String? = nil,
         position: String? = nil, departmentID: UUID? = nil, email: String? = nil, phone: String? = nil, active: Bool = true,
         version: Int = 1
     ) {

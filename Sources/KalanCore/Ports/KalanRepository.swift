@@ -320,7 +320,7 @@ public struct TraineeImportRow: Sendable, Hashable {
     public var staffNumber: String
     public var givenName: String
     public var familyName: String
-    public var sex: String
+    public var sex: Sex
     public var category: String?
     public var position: String?
     public var departmentCode: String?
@@ -329,7 +329,7 @@ public struct TraineeImportRow: Sendable, Hashable {
     public var active: Bool
 
     public init(
-        line: Int, staffNumber: String, givenName: String, familyName: String, sex: String, category: String?, position: String?,
+        line: Int, staffNumber: String, givenName: String, familyName: String, sex: Sex, category: String?, position: String?,
         departmentCode: String?, email: String?, phone: String?, active: Bool
     ) {
         (self.line, self.staffNumber, self.givenName, self.familyName, self.sex) = (line, staffNumber, givenName, familyName, sex)

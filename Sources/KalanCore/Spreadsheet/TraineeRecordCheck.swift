@@ -30,10 +30,10 @@ extension TraineeSheet {
             firstLine[number] = line
         }
         let given = name(.givenName), family = name(.familyName)
-        var sex = ""
+        var sex = Sex.female
         switch value(.sex).map(fold) {
-        case "f", "femme", "female", "feminin", "w": sex = "F"
-        case "m", "h", "homme", "male", "masculin": sex = "M"
+        case "f", "femme", "female", "feminin", "w": sex = .female
+        case "m", "h", "homme", "male", "masculin": sex = .male
         case nil: fail(.sex, .required)
         default: fail(.sex, .format(expected: "F/M, Femme/Homme"))
         }

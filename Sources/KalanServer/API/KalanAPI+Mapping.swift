@@ -13,7 +13,7 @@ extension KalanAPI {
 
     static func schema(_ t: Trainee, department: String?) -> Components.Schemas.Trainee {
         .init(
-            staffNumber: t.staffNumber, givenName: t.givenName, familyName: t.familyName, sex: t.sex == "F" ? .f : .m, category: t.category,
+            staffNumber: t.staffNumber, givenName: t.givenName, familyName: t.familyName, sex: t.sex == .female ? .f : .m, category: t.category,
             position: t.position, department: department, email: t.email, phone: t.phone, active: t.active,
             version: t.version)
     }

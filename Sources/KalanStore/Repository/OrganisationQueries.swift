@@ -90,7 +90,7 @@ extension PostgresUnitOfWork {
         try await query(
             """
             INSERT INTO trainee (id, staff_number, given_name, family_name, sex, category, position, department_id, email, phone, active)
-            VALUES (\(t.id), \(t.staffNumber), \(t.givenName), \(t.familyName), \(t.sex), \(t.category), \(t.position),
+            VALUES (\(t.id), \(t.staffNumber), \(t.givenName), \(t.familyName), \(t.sex.rawValue), \(t.category), \(t.position),
                     \(t.departmentID), \(t.email), \(t.phone), \(t.active))
             """)
     }
@@ -98,7 +98,7 @@ extension PostgresUnitOfWork {
     func update(_ t: Trainee) async throws -> Trainee {
         let rows = try await query(
             """
-            UPDATE trainee SET given_name = \(t.givenName), family_name = \(t.familyName), sex = \(t.sex), category = \(t.category),
+            UPDATE trainee SET given_name = \(t.givenName), family_name = \(t.familyName), sex = \(t.sex.rawValue), category = \(t.category),
                 position = \(t.position), department_id = \(t.departmentID), email = \(t.email), phone = \(t.phone), active = \(t.active),
                 version = version + 1, updated_at = now()
             WHERE id = \(t.id) AND version = \(t.version)
@@ -113,7 +113,7 @@ extension PostgresUnitOfWork {
     static func trainee(_ row: PostgresRow) throws -> Trainee {
         Trainee(
             id: try row.decode("id"), staffNumber: try row.decode("staff_number"), givenName: try row.decode("given_name"),
-            familyName: try row.decode("family_name"), sex: try row.decode("sex"), category: try row.decode("category"),
+            familyName: try row.decode("family_name"), sex: try row.decode("sex", as: Sex.self), category: try row.decode("category"),
             position: try row.decode("position"), departmentID: try row.decode("department_id"), email: try row.decode("email"),
             phone: try row.decode("phone"), active: try row.decode("active"), version: try row.decode("version"))
     }

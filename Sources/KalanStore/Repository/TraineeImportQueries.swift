@@ -18,7 +18,7 @@ extension PostgresUnitOfWork {
             for (index, r) in rows.enumerated() {
                 if index % 5_000 == 0 { progress?(index, rows.count) }
                 let fields: [String?] = [
-                    String(r.line), r.staffNumber, r.givenName, r.familyName, r.sex, r.category, r.position, r.departmentCode, r.email, r.phone,
+                    String(r.line), r.staffNumber, r.givenName, r.familyName, r.sex.rawValue, r.category, r.position, r.departmentCode, r.email, r.phone,
                     r.active ? "t" : "f",
                 ]
                 try chunk.line(fields.map(Self.copyText).joined(separator: "\t"))

@@ -16,7 +16,7 @@ struct CertificatePDFTests {
             city: "Moscou", country: "RU", capacity: 20)
         return CertificateContent(
             serial: "MCENMA-2026-000123", issuedOn: Day("2026-11-24")!, expiresOn: Day("2029-11-24"),
-            trainee: Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: "F"), course: course, session: session,
+            trainee: Trainee(staffNumber: "MCE-1", givenName: "Djénéba", familyName: "N'Diaye", sex: .female), course: course, session: session,
             partner: Partner(code: "UEEM", name: "Université des études économiques de Moscou", kind: .university, country: "RU"), language: language,
             verificationURL: "http://127.0.0.1:8080/verify/MCENMA-2026-000123")
     }

@@ -112,7 +112,7 @@ struct TraineeFormPage: Sendable {
 
     static func values(of trainee: Trainee, department: Department?) -> [String: String] {
         [
-            "staff_number": trainee.staffNumber, "given_name": trainee.givenName, "family_name": trainee.familyName, "sex": trainee.sex,
+            "staff_number": trainee.staffNumber, "given_name": trainee.givenName, "family_name": trainee.familyName, "sex": trainee.sex.rawValue,
             "category": trainee.category ?? "", "position": trainee.position ?? "", "department": department?.code ?? "", "email": trainee.email ?? "",
             "phone": trainee.phone ?? "",
         ]

@@ -56,7 +56,7 @@ struct RegisterPage: Sendable {
         let shown = found.prefix(Self.pageSize)
         let rows = shown.map { t in
             Row(
-                staff: t.staffNumber, path: PageRequest.segment(t.staffNumber), family: t.familyName, given: t.givenName, sex: Names.sex(t.sex, language), category: t.category ?? "",
+                staff: t.staffNumber, path: PageRequest.segment(t.staffNumber), family: t.familyName, given: t.givenName, sex: Names.sex(t.sex.rawValue, language), category: t.category ?? "",
                 department: result.departments.name(of: t.departmentID, in: language) ?? "", position: t.position ?? "",
                 state: page.t(t.active ? "register.active" : "register.inactive"))
         }

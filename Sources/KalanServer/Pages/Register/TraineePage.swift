@@ -51,7 +51,7 @@ struct TraineePage: Sendable {
         let profile = try await TraineeHistory(repository: repository).profile(staffNumber: staffNumber, actor: actor)
         let language = page.language
         let t = profile.trainee
-        var facts = [Fact(label: page.t("trainee.fact.staff"), value: t.staffNumber), Fact(label: page.t("trainee.fact.sex"), value: Names.sex(t.sex, language))]
+        var facts = [Fact(label: page.t("trainee.fact.staff"), value: t.staffNumber), Fact(label: page.t("trainee.fact.sex"), value: Names.sex(t.sex.rawValue, language))]
         let optional: [(String, String?)] = [
             ("category", t.category), ("position", t.position), ("department", profile.department?.name(in: language)), ("email", t.email),
             ("phone", t.phone),
