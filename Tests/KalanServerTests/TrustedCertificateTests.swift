@@ -8,6 +8,7 @@ import KalanStore
 import KalanTestSupport
 import Logging
 import Postgres
+import Synchronization
 import Testing
 
 /// Issue 13: a relying party's checks (binding, dates, status), the status list read by an
@@ -235,10 +236,13 @@ struct TrustedCertificateTests {
         try await TestDatabase.withPool { pool in
             let s = try await setup(pool, validityMonths: 12, clock: .fixed(Day("2026-03-14")!))
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
-            for (day, verdict) in [("2027-03-13", "verify.valid"), ("2027-03-20", "verify.expired")] {
-                let app = buildApplication(
-                    configuration: .init(publicURL: Self.publicURL, clock: .fixed(Day(day)!)), pool: s.pool, issuer: s.issuer, logger: Logger(label: "test"))
-                try await app.test(.router) { client in
+            // One application (it owns the pool), its clock moved from one day to the next.
+            let today = Mutex(Day("2027-03-13")!)
+            let clock = WallClock { today.withLock { WallClock.fixed($0).now() } }
+            let app = buildApplication(configuration: .init(publicURL: Self.publicURL, clock: clock), pool: s.pool, issuer: s.issuer, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                for (day, verdict) in [("2027-03-13", "verify.valid"), ("2027-03-20", "verify.expired")] {
+                    today.withLock { $0 = Day(day)! }
                     let html = try await pasted(issued.certificate.credential, client)
                     #expect(html.contains(Messages.text(verdict, .en)), "\(day): \(html)")
                 }
