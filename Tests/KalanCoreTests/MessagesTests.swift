@@ -31,7 +31,7 @@ struct MessagesTests {
     @Test func frenchMessagesLeakNoCodeOrEnglish() {
         let order = KalanError.invalid(field: "ends_on", problem: .order(mustFollow: "starts_on")).message(in: .fr)
         #expect(!order.contains("starts_on") && order.contains("Début"), "\(order)")
-        let date = KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")).message(in: .fr)
+        let date = KalanError.invalid(field: "day", problem: .format(.date)).message(in: .fr)
         #expect(date.contains("AAAA-MM-JJ") && !date.contains("YYYY"), "\(date)")
         let password = KalanError.invalid(field: "password", problem: .range(min: 10, max: 72)).message(in: .fr)
         #expect(password.contains("caractères"), "\(password)")

@@ -40,7 +40,7 @@ struct SheetFileTests {
 
     @Test func problemsNameTheColumnAsTheFileHeaderSaysIt() {
         let text = "Matricule;Prénom;Nom;Sexe\nMCE-1;Awa;Keïta;X\n"
-        #expect(TraineeSheet.read(Data(text.utf8)).problems == [ImportProblem(line: 2, column: "Sexe", value: "X", reason: .format(expected: "F/M, Femme/Homme"))])
+        #expect(TraineeSheet.read(Data(text.utf8)).problems == [ImportProblem(line: 2, column: "Sexe", value: "X", reason: .format(.sex))])
     }
 
     @Test func aUTF16FileWithItsBOMIsRead() throws {

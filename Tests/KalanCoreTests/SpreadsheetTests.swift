@@ -37,7 +37,7 @@ struct SpreadsheetTests {
     @Test func messyFileWithOneBadLineReportsExactlyThatLineAndColumn() {
         let (rows, problems) = TraineeSheet.read(Data(Self.messy.utf8))
         // The column as the file's own header names it (issue 12).
-        #expect(problems == [ImportProblem(line: 4, column: "Sexe", value: "X", reason: .format(expected: "F/M, Femme/Homme"))])
+        #expect(problems == [ImportProblem(line: 4, column: "Sexe", value: "X", reason: .format(.sex))])
         #expect(rows.map(\.staffNumber) == ["MCE-001", "MCE-002", "MCE-004"])
         #expect(rows[1].familyName == "Ag Ilyène" && rows[1].sex == .male && rows[1].email == nil)
         #expect(rows[2].category == "C" && rows[2].familyName == "Maïga")

@@ -94,7 +94,7 @@ struct ClosedResultsTests {
             #expect(try await f.results.attendanceSheet(sessionCode: "S-1", day: Self.monday, actor: f.hr).lines.map(\.status) == [.absent, .absent, .present])
 
             for bad in ["", "v1", "-1", "999999"] {
-                await #expect(throws: KalanError.invalid(field: "version", problem: .format(expected: "the version of the attendance sheet"))) {
+                await #expect(throws: KalanError.invalid(field: "version", problem: .format(.sheetVersion))) {
                     try await f.results.recordAttendance(sessionCode: "S-1", marks: [mark(staff[0], .present)], expectedVersion: bad, actor: f.hr)
                 }
             }

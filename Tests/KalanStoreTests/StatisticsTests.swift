@@ -141,7 +141,7 @@ struct StatisticsTests {
         try await TestDatabase.withPool { pool in
             let f = try await WorkflowFixture.make(pool)
             let stats = CohortStatistics(repository: f.repository)
-            await #expect(throws: KalanError.invalid(field: "by", problem: .format(expected: "each dimension once"))) {
+            await #expect(throws: KalanError.invalid(field: "by", problem: .format(.eachDimensionOnce))) {
                 try await stats.cohorts(CohortQuery(by: [.sex, .sex]), actor: f.hr)
             }
             await #expect(throws: KalanError.invalid(field: "to", problem: .order(mustFollow: "from"))) {

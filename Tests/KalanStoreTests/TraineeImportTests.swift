@@ -63,7 +63,7 @@ struct TraineeImportTests {
             let error = await #expect(throws: ImportRejected.self) {
                 try await TraineeRegister(repository: f.repository).importSheet(Data(bad.utf8), actor: f.hr)
             }
-            #expect(error?.problems == [ImportProblem(line: 5, column: "Sexe", value: "X", reason: .format(expected: "F/M, Femme/Homme"))])
+            #expect(error?.problems == [ImportProblem(line: 5, column: "Sexe", value: "X", reason: .format(.sex))])
             #expect(try await f.count("trainee") == 0)
             #expect(try await f.count("audit_event WHERE entity = 'trainee'") == 0)
         }

@@ -152,7 +152,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                guard let uuid = UUID(uuidString: id) else { throw KalanError.invalid(field: "id", problem: .format(expected: "UUID")) }
+                guard let uuid = UUID(uuidString: id) else { throw KalanError.invalid(field: "id", problem: .format(.identifier)) }
                 try await ctx.accounts.revokeToken(id: uuid, actor: ctx.actor)
                 ctx.say("cli.account.token_revoked")
             }

@@ -70,7 +70,7 @@ struct Restore: AsyncParsableCommand {
             let work = try BackupWork.folder()
             defer { try? FileManager.default.removeItem(at: work) }
             let tar = try await PostgresTools.runProgram("/usr/bin/tar", ["--no-same-owner", "-xf", source.path, "-C", work.path, BackupFile.dump])
-            guard tar.code == 0 else { throw KalanError.invalid(field: "file", problem: .format(expected: "kalan db backup")) }
+            guard tar.code == 0 else { throw KalanError.invalid(field: "file", problem: .format(.backupFile)) }
             _ = try await PostgresTools.runProgram("/usr/bin/tar", ["--no-same-owner", "-xf", source.path, "-C", work.path, BackupFile.key])
             // A backup holds two plain files: a link (symbolic or hard) or anything else is refused
             // before it is read, and nothing of the backup is restored.

@@ -147,7 +147,7 @@ struct CourseCommand: AsyncParsableCommand {
                 let parsed = try modules.enumerated().map { index, text in
                     let parts = text.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
                     guard parts.count == 3, let hours = Int(parts[2].trimmingCharacters(in: .whitespaces)) else {
-                        throw KalanError.invalid(field: "module[\(index + 1)]", problem: .format(expected: "Titre FR|Title EN|hours"))
+                        throw KalanError.invalid(field: "module[\(index + 1)]", problem: .format(.modules))
                     }
                     return CourseModule(titleFR: parts[0], titleEN: parts[1], hours: hours)
                 }

@@ -22,7 +22,7 @@ struct Attendance: AsyncParsableCommand {
                 for (index, text) in marks.enumerated() {
                     let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
                     guard parts.count == 2, let status = AttendanceStatus(word: parts[1]) else {
-                        throw KalanError.invalid(field: "mark[\(index + 1)]", problem: .format(expected: "STAFF=present|absent|excused"))
+                        throw KalanError.invalid(field: "mark[\(index + 1)]", problem: .format(.attendanceMark))
                     }
                     parsed.append(.init(staffNumber: parts[0], day: day, status: status))
                 }

@@ -47,7 +47,7 @@ struct TraineeCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                if after != nil, sort.byName { throw KalanError.invalid(field: "after", problem: .format(expected: "--sort staffNumber or -staffNumber")) }
+                if after != nil, sort.byName { throw KalanError.invalid(field: "after", problem: .format(.sortOrder)) }
                 let filter = TraineeFilter(
                     search: search, departmentCode: department?.uppercased(), active: active, limit: min(max(limit, 1), 100_000), order: sort,
                     after: after.map { TraineeSortKey(staffNumber: $0) })

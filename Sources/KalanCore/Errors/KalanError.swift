@@ -41,7 +41,10 @@ public enum KalanError: Error, Sendable, Equatable {
 
     public enum FieldProblem: Sendable, Equatable {
         case required
-        case format(expected: String)
+        /// Not in the form the field takes, named by a hint the catalogue words.
+        case format(FieldHint)
+        /// A file that could not be read as CSV, and why.
+        case unreadable(CSVError)
         case range(min: Int, max: Int)
         case tooLong(max: Int)
         case oneOf([String])
@@ -165,20 +168,13 @@ public enum KalanError: Error, Sendable, Equatable {
 }
 
 extension KalanError.FieldProblem {
-    /// `format(expected:)` texts that have a translation (`problem.expected.*`).
-    static let expectedKeys = [
-        "YYYY-MM-DD": "date", "the version of the attendance sheet": "sheet_version", "one day per version": "one_day",
-        "the ETag of the staff member": "trainee_etag", "text without NUL characters": "no_nul", "oui/non": "yes_no",
-    ]
 
     public func message(in language: Language) -> String {
         func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
         switch self {
         case .required: return t("problem.required")
-        case .format(let expected):
-            // The few formats written in words or in a pattern: in the reader's language (AAAA-MM-JJ).
-            let shown = Self.expectedKeys[expected].flatMap { Messages.optionalText("problem.expected.\($0)", language) } ?? expected
-            return t("problem.format", ["expected": shown])
+        case .format(let hint): return t("problem.format", ["expected": hint.text(in: language)])
+        case .unreadable(let error): return error.message(in: language)
         case .range(let min, let max): return t("problem.range", ["min": String(min), "max": String(max)])
         case .tooLong(let max): return t("problem.too_long", ["max": String(max)])
         case .oneOf(let values): return t("problem.one_of", ["values": values.joined(separator: ", ")])

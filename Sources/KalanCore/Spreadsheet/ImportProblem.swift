@@ -10,7 +10,7 @@ public struct ImportProblem: Sendable, Equatable {
         case missingColumn
         case unknownColumn
         case required
-        case format(expected: String)
+        case format(FieldHint)
         case tooLong(max: Int)
         case duplicate(firstLine: Int)
         case unknownDepartment
@@ -32,7 +32,7 @@ public struct ImportProblem: Sendable, Equatable {
         case .missingColumn: return t("missing_column")
         case .unknownColumn: return t("unknown_column")
         case .required: return t("required")
-        case .format(let expected): return t("format", ["expected": expected])
+        case .format(let hint): return t("format", ["expected": hint.text(in: language)])
         case .tooLong(let max): return t("too_long", ["max": String(max)])
         case .duplicate(let first): return t("duplicate", ["line": String(first)])
         case .unknownDepartment: return t("unknown_department")

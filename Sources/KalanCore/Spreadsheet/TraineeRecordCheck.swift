@@ -16,14 +16,14 @@ extension TraineeSheet {
             guard let text = value(column) else { fail(column, .required); return "" }
             let collapsed = text.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
             if collapsed.count > FieldLimits.name { fail(column, .tooLong(max: FieldLimits.name)) }
-            if !Self.isPlausibleName(collapsed) { fail(column, .format(expected: "letters, spaces, ' -")) }
+            if !Self.isPlausibleName(collapsed) { fail(column, .format(.name)) }
             return collapsed
         }
         let number = value(.staffNumber) ?? ""
         if number.isEmpty {
             fail(.staffNumber, .required)
         } else if !TextPattern.isStaffNumber(number) {
-            fail(.staffNumber, .format(expected: "A-Z 0-9 . / _ - (32 max)"))
+            fail(.staffNumber, .format(.staffNumber))
         } else if let first = firstLine[number] {
             fail(.staffNumber, .duplicate(firstLine: first))
         } else {
@@ -35,10 +35,10 @@ extension TraineeSheet {
         case "f", "femme", "female", "feminin", "w": sex = .female
         case "m", "h", "homme", "male", "masculin": sex = .male
         case nil: fail(.sex, .required)
-        default: fail(.sex, .format(expected: "F/M, Femme/Homme"))
+        default: fail(.sex, .format(.sex))
         }
         let category = value(.category)?.uppercased()
-        if let category, !TextPattern.isCategory(category) { fail(.category, .format(expected: "A, B1, B2, C…")) }
+        if let category, !TextPattern.isCategory(category) { fail(.category, .format(.category)) }
         let position = value(.position)
         if let position, position.count > FieldLimits.position {
             fail(.position, .tooLong(max: FieldLimits.position))
@@ -56,15 +56,15 @@ extension TraineeSheet {
         if let email, email.count > FieldLimits.email {
             fail(.email, .tooLong(max: FieldLimits.email))
         } else if let email, !TextPattern.isEmail(email) {
-            fail(.email, .format(expected: "nom@exemple.ml"))
+            fail(.email, .format(.email))
         }
         let phone = value(.phone)
-        if let phone, !TextPattern.isPhone(phone) { fail(.phone, .format(expected: "+223 76 12 34 56")) }
+        if let phone, !TextPattern.isPhone(phone) { fail(.phone, .format(.phone)) }
         var active = true
         switch value(.active).map(fold) {
         case nil, "oui", "yes", "true", "1", "actif", "active", "o", "y": active = true
         case "non", "no", "false", "0", "inactif", "inactive", "n": active = false
-        default: fail(.active, .format(expected: "oui/non"))
+        default: fail(.active, .format(.yesNo))
         }
         guard lineProblems.isEmpty else { return (nil, lineProblems) }
         let row = TraineeImportRow(
@@ -87,11 +87,12 @@ extension ImportProblem {
         let field = column ?? "staff_number"
         return switch reason {
         case .required, .missingColumn: .invalid(field: field, problem: .required)
-        case .format(let expected): .invalid(field: field, problem: .format(expected: expected))
+        case .format(let hint): .invalid(field: field, problem: .format(hint))
         case .tooLong(let max): .invalid(field: field, problem: .tooLong(max: max))
         case .hiddenCharacters: .invalid(field: field, problem: .controlCharacters)
         case .unknownDepartment: .invalid(field: field, problem: .unknownReference(value ?? ""))
-        case .duplicate, .unknownColumn, .file: .invalid(field: field, problem: .format(expected: message(in: .fr)))
+        case .duplicate: .duplicate(.trainee, key: value ?? "")
+        case .unknownColumn, .file: .invalid(field: field, problem: .notAccepted)
         }
     }
 }

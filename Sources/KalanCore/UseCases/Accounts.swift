@@ -30,14 +30,14 @@ public struct Accounts: Sendable {
         guard actor.isAdmin else { throw KalanError.forbidden }
         let name = username.normalisedText.lowercased()
         guard TextPattern.isUsername(name) else {
-            throw KalanError.invalid(field: "username", problem: .format(expected: "a-z, 0-9, . _ - (2–64)"))
+            throw KalanError.invalid(field: "username", problem: .format(.username))
         }
         try Self.check(password: password)
         if role == .trainer, partnerCode?.nonEmptyNormalisedText == nil { throw KalanError.invalid(field: "partner", problem: .required) }
         let display = try Validate.required(displayName, field: "display_name", max: 100)
         let mail = try Validate.text(email, field: "email", max: 200, required: false)?.lowercased()
         if let mail, !TextPattern.isEmail(mail) {
-            throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
+            throw KalanError.invalid(field: "email", problem: .format(.email))
         }
         let hash = try await hasher.hash(password)
         return try await repository.transaction { work in
@@ -83,7 +83,7 @@ public struct Accounts: Sendable {
         let display = try Validate.required(displayName, field: "display_name", max: 100)
         let mail = try Validate.text(email, field: "email", max: 200, required: false)?.lowercased()
         if let mail, !TextPattern.isEmail(mail) {
-            throw KalanError.invalid(field: "email", problem: .format(expected: "name@example.ml"))
+            throw KalanError.invalid(field: "email", problem: .format(.email))
         }
         return try await repository.transaction { work in
             guard let before = try await work.user(username: username.lowercased()) else { throw KalanError.notFound(.user, key: username) }

@@ -10,7 +10,7 @@ public struct CohortStatistics: Sendable {
 
     public func cohorts(_ query: CohortQuery, actor: Actor) async throws -> CohortReport {
         guard query.by.count <= Self.maxDimensions else { throw KalanError.invalid(field: "by", problem: .range(min: 0, max: Self.maxDimensions)) }
-        guard Set(query.by).count == query.by.count else { throw KalanError.invalid(field: "by", problem: .format(expected: "each dimension once")) }
+        guard Set(query.by).count == query.by.count else { throw KalanError.invalid(field: "by", problem: .format(.eachDimensionOnce)) }
         if let from = query.from, let to = query.to, to < from { throw KalanError.invalid(field: "to", problem: .order(mustFollow: "from")) }
         var scoped = query
         scoped.courseCode = try query.courseCode.map { try Validate.code($0, field: "course") }

@@ -138,7 +138,7 @@ public struct Register: Sendable {
         let start = try Validate.day(input.startsOn, field: "starts_on"), end = try Validate.day(input.endsOn, field: "ends_on")
         try Validate.period(start, end, endField: "ends_on", startField: "starts_on")
         let deadline = try input.enrolmentDeadline?.nonEmptyNormalisedText.map { try Validate.day($0, field: "enrolment_deadline") }
-        if let deadline, deadline > end { throw KalanError.invalid(field: "enrolment_deadline", problem: .format(expected: "≤ ends_on")) }
+        if let deadline, deadline > end { throw KalanError.invalid(field: "enrolment_deadline", problem: .format(.notAfterEnd)) }
         let mode = try Validate.choice(input.mode, as: DeliveryMode.self, field: "mode")
         let city = try Validate.text(input.city, field: "city", max: 100, required: mode != .online)
         let country = mode == .online && (input.country?.nonEmptyNormalisedText == nil) ? nil : try Validate.country(input.country)

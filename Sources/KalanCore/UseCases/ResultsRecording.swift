@@ -61,9 +61,9 @@ public struct ResultsRecording: Sendable {
         var expected: Int?
         if let expectedVersion {
             guard let revision = AttendanceSheet.revision(ofVersion: expectedVersion) else {
-                throw KalanError.invalid(field: "version", problem: .format(expected: "the version of the attendance sheet"))
+                throw KalanError.invalid(field: "version", problem: .format(.sheetVersion))
             }
-            guard Set(marks.map(\.day)).count <= 1 else { throw KalanError.invalid(field: "day", problem: .format(expected: "one day per version")) }
+            guard Set(marks.map(\.day)).count <= 1 else { throw KalanError.invalid(field: "day", problem: .format(.oneDay)) }
             expected = revision
         }
         let expectedRevision = expected
@@ -87,7 +87,7 @@ public struct ResultsRecording: Sendable {
                 let todays = located.filter { $0.mark.day == day }
                 if let expectedRevision {
                     guard expectedRevision <= revision else {
-                        throw KalanError.invalid(field: "version", problem: .format(expected: "the version of the attendance sheet"))
+                        throw KalanError.invalid(field: "version", problem: .format(.sheetVersion))
                     }
                     var differences: [AttendanceDifference] = []
                     for item in todays where !differences.contains(where: { $0.staffNumber == item.trainee.staffNumber }) {

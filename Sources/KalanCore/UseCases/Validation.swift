@@ -7,7 +7,7 @@ public enum Validate {
         let code = value.normalisedText.uppercased()
         guard !code.isEmpty else { throw KalanError.invalid(field: field, problem: .required) }
         guard TextPattern.isCode(code, maxLength: session ? 40 : 32) else {
-            throw KalanError.invalid(field: field, problem: .format(expected: "A-Z, 0-9, _ -; \(session ? 40 : 32) max"))
+            throw KalanError.invalid(field: field, problem: .format(session ? .sessionCode : .code))
         }
         return code
     }
@@ -30,13 +30,13 @@ public enum Validate {
 
     public static func country(_ value: String?, field: String = "country") throws -> String {
         let code = (value ?? "").normalisedText.uppercased()
-        guard TextPattern.isCountry(code) else { throw KalanError.invalid(field: field, problem: .format(expected: "ISO 3166-1 alpha-2 (ML, IR, RU…)")) }
+        guard TextPattern.isCountry(code) else { throw KalanError.invalid(field: field, problem: .format(.country)) }
         return code
     }
 
     public static func domain(_ value: String, field: String = "domain") throws -> String {
         let domain = value.normalisedText.lowercased()
-        guard TextPattern.isDomain(domain) else { throw KalanError.invalid(field: field, problem: .format(expected: "telecoms, cybersecurity, 5g, e_governance…")) }
+        guard TextPattern.isDomain(domain) else { throw KalanError.invalid(field: field, problem: .format(.domain)) }
         return domain
     }
 
@@ -47,7 +47,7 @@ public enum Validate {
 
     public static func day(_ value: String?, field: String) throws -> Day {
         guard let text = value?.nonEmptyNormalisedText else { throw KalanError.invalid(field: field, problem: .required) }
-        guard let day = Day(text) else { throw KalanError.invalid(field: field, problem: .format(expected: "YYYY-MM-DD")) }
+        guard let day = Day(text) else { throw KalanError.invalid(field: field, problem: .format(.date)) }
         return day
     }
 

@@ -36,7 +36,7 @@ struct KalanAPI: APIProtocol {
         if let cursor = q.cursor {
             guard let decoded = Cursor.decode(cursor, as: TraineeCursor.self), decoded.order == order,
                 [decoded.key.staffNumber, decoded.key.familyName, decoded.key.givenName].allSatisfy({ $0.count <= 100 })
-            else { throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order")) }
+            else { throw KalanError.invalid(field: "cursor", problem: .format(.cursor)) }
             after = decoded.key
         }
         let filter = TraineeFilter(
@@ -83,7 +83,7 @@ struct KalanAPI: APIProtocol {
         try ContractLimits.text(body.email, "email", max: FieldLimits.email)
         try ContractLimits.text(body.phone, "phone", max: FieldLimits.phone)
         guard let version = Self.version(fromETag: input.headers.ifMatch) else {
-            throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the staff member"))
+            throw KalanError.invalid(field: "If-Match", problem: .format(.traineeEtag))
         }
         let trainee = try await TraineeRegister(repository: repository).update(
             staffNumber: input.path.staffNumber, expectedVersion: version,
@@ -108,7 +108,7 @@ struct KalanAPI: APIProtocol {
         filter.to = try q.to.map { try Validate.day($0, field: "to") }
         if let cursor = q.cursor {
             guard let decoded = Cursor.decode(cursor, as: SessionCursor.self), decoded.order == filter.order, decoded.key.code.count <= 40 else {
-                throw KalanError.invalid(field: "cursor", problem: .format(expected: "the nextCursor of a page in the same sort order"))
+                throw KalanError.invalid(field: "cursor", problem: .format(.cursor))
             }
             filter.after = decoded.key
         }
@@ -164,13 +164,13 @@ struct KalanAPI: APIProtocol {
         for mark in body.marks { try ContractLimits.text(mark.staffNumber, "marks.staffNumber", min: 1, max: 32) }
         try ContractLimits.text(input.headers.ifMatch, "If-Match", max: 100)
         try ContractLimits.text(body.version, "version", max: 100)
-        guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+        guard let day = Day(body.day) else { throw KalanError.invalid(field: "day", problem: .format(.date)) }
         var expected = body.version
         if let ifMatch = input.headers.ifMatch {
             guard let version = Self.sheetVersion(fromETag: ifMatch) else {
-                throw KalanError.invalid(field: "If-Match", problem: .format(expected: "the ETag of the attendance sheet"))
+                throw KalanError.invalid(field: "If-Match", problem: .format(.sheetVersion))
             }
-            if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(expected: "the version of If-Match")) }
+            if let other = expected, other != version { throw KalanError.invalid(field: "version", problem: .format(.ifMatchVersion)) }
             expected = version
         }
         let marks = body.marks.map { ResultsRecording.AttendanceMark(staffNumber: $0.staffNumber, day: day, status: AttendanceStatus($0.status)) }

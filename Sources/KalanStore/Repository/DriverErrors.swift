@@ -26,7 +26,7 @@ extension KalanError {
             // The statement timeout (a write blocked on a lock) or a lock not available: busy, try again.
             self = .unavailable
         } else if error.kind == .client, error.reason?.contains("NUL") == true {
-            self = .invalid(field: error.column ?? "text", problem: .format(expected: "text without NUL characters"))
+            self = .invalid(field: error.column ?? "text", problem: .format(.noNul))
         } else if error.sqlState?.hasPrefix("22") == true {
             // PostgreSQL's own wording stays in the logs: the person reads the catalogue's.
             self = .invalid(field: error.column ?? "value", problem: .notAccepted)

@@ -190,7 +190,7 @@ struct AccountPages: Sendable {
                 return page.redirect(path, done: "password_reset")
             case "revoke":
                 guard fields["confirm"] == "yes" else { throw KalanError.invalid(field: "confirm", problem: .required) }
-                guard let id = UUID(uuidString: fields.text("token", max: 40)) else { throw KalanError.invalid(field: "token", problem: .format(expected: "UUID")) }
+                guard let id = UUID(uuidString: fields.text("token", max: 40)) else { throw KalanError.invalid(field: "token", problem: .format(.identifier)) }
                 // Only a token of this account, from this account's page.
                 let owned = try await accounts.tokens(username: username, actor: actor)
                 guard owned.contains(where: { $0.id == id }) else { throw KalanError.notFound(.token, key: id.uuidString) }

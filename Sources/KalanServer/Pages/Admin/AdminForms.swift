@@ -178,7 +178,7 @@ extension URLEncodedForm {
             if required { throw KalanError.invalid(field: name, problem: .required) }
             return nil
         }
-        guard let value = Int(text) else { throw KalanError.invalid(field: name, problem: .format(expected: "0, 1, 2…")) }
+        guard let value = Int(text) else { throw KalanError.invalid(field: name, problem: .format(.wholeNumber)) }
         return value
     }
 }

@@ -57,7 +57,7 @@ struct AuditPage: Sendable {
             if !fromText.isEmpty { filter.from = try Validate.day(fromText, field: "from").startOfDay }
             if !toText.isEmpty { filter.to = try Validate.day(toText, field: "to").adding(days: 1).startOfDay }
             if let before = query.get("before") {
-                guard let id = Int64(before) else { throw KalanError.invalid(field: "before", problem: .format(expected: "1, 2, 3…")) }
+                guard let id = Int64(before) else { throw KalanError.invalid(field: "before", problem: .format(.positiveNumber)) }
                 filter.before = id
             }
             events = try await AuditLog(repository: repository).events(filter, actor: actor)

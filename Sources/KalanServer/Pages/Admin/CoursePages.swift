@@ -112,8 +112,8 @@ struct CoursePages: Sendable {
         guard lines.count <= 100 else { throw KalanError.invalid(field: "modules", problem: .range(min: 0, max: 100)) }
         return try lines.enumerated().map { index, line in
             let parts = line.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 3 else { throw KalanError.invalid(field: "modules[\(index + 1)]", problem: .format(expected: "Titre | Title | 6")) }
-            guard let hours = Int(parts[2]) else { throw KalanError.invalid(field: "modules[\(index + 1)].hours", problem: .format(expected: "0, 1, 2…")) }
+            guard parts.count == 3 else { throw KalanError.invalid(field: "modules[\(index + 1)]", problem: .format(.modules)) }
+            guard let hours = Int(parts[2]) else { throw KalanError.invalid(field: "modules[\(index + 1)].hours", problem: .format(.wholeNumber)) }
             return CourseModule(titleFR: parts[0], titleEN: parts[1], hours: hours)
         }
     }

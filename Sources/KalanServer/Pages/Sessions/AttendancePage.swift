@@ -58,7 +58,7 @@ struct AttendancePage: Sendable {
         let actor = try page.requireUser().actor
         let sheet: AttendanceSheet
         if let text = request.formQuery.get("day"), !text.isEmpty {
-            guard let day = Day(text) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+            guard let day = Day(text) else { throw KalanError.invalid(field: "day", problem: .format(.date)) }
             sheet = try await recording.attendanceSheet(sessionCode: code, day: day, actor: actor)
         } else {
             sheet = try await defaultSheet(code: code, actor: actor)
@@ -70,7 +70,7 @@ struct AttendancePage: Sendable {
         let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
-        guard let day = fields["day"].flatMap({ Day($0) }) else { throw KalanError.invalid(field: "day", problem: .format(expected: "YYYY-MM-DD")) }
+        guard let day = fields["day"].flatMap({ Day($0) }) else { throw KalanError.invalid(field: "day", problem: .format(.date)) }
         var marks: [ResultsRecording.AttendanceMark] = []
         for (name, value) in fields.all where name.hasPrefix("m.") {
             guard let status = AttendanceStatus(rawValue: value) else {
