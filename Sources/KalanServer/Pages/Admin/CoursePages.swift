@@ -93,11 +93,11 @@ struct CoursePages: Sendable {
         let actor = try page.requireManager().actor
         let register = Register(repository: repository)
         do {
+            let form = try fields.decode(CourseFormInput.self)
             let input = Register.CourseInput(
-                code: code ?? fields.text("code"), titleFR: fields.text("title_fr"), titleEN: fields.text("title_en"), domain: fields.text("domain"),
-                hours: try fields.integer("hours") ?? 0, passMark: try fields.integer("pass_mark") ?? 50,
-                minAttendance: try fields.integer("min_attendance") ?? 80, validityMonths: try fields.integer("validity_months", required: false),
-                programmeCode: fields["programme"], modules: try Self.modules(fields.text("modules", max: 20_000)), prerequisiteCodes: fields.values("prerequisites"))
+                code: code ?? form.code ?? "", titleFR: form.titleFR, titleEN: form.titleEN, domain: form.domain, hours: form.hours, passMark: form.passMark,
+                minAttendance: form.minAttendance, validityMonths: form.validityMonths, programmeCode: form.programme,
+                modules: try Self.modules(String((form.modules ?? "").prefix(20_000))), prerequisiteCodes: form.prerequisites)
             if code != nil { try await register.updateCourse(input, actor: actor) } else { try await register.addCourse(input, actor: actor) }
             return page.redirect("/courses/\(PageRequest.segment(input.code.normalisedText.uppercased()))", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {

@@ -88,13 +88,13 @@ struct OrganisationPages: Sendable {
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
+            let input = try fields.decode(DepartmentFormInput.self)
             if let code {
                 try await register.updateDepartment(
-                    code: code, nameFR: fields.text("name_fr"), nameEN: fields["name_en"], kind: fields.text("kind"), parentCode: fields["parent"], actor: actor)
+                    code: code, nameFR: input.nameFR, nameEN: input.nameEN, kind: input.kind, parentCode: input.parent, actor: actor)
             } else {
                 try await register.addDepartment(
-                    code: fields.text("code"), nameFR: fields.text("name_fr"), nameEN: fields["name_en"], kind: fields.text("kind"), parentCode: fields["parent"],
-                    actor: actor)
+                    code: input.code ?? "", nameFR: input.nameFR, nameEN: input.nameEN, kind: input.kind, parentCode: input.parent, actor: actor)
             }
             return page.redirect("/departments", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
@@ -162,11 +162,11 @@ struct OrganisationPages: Sendable {
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
+            let input = try fields.decode(PartnerFormInput.self)
             if let code {
-                try await register.updatePartner(code: code, name: fields.text("name"), kind: fields.text("kind"), country: fields.text("country"), actor: actor)
+                try await register.updatePartner(code: code, name: input.name, kind: input.kind, country: input.country, actor: actor)
             } else {
-                try await register.addPartner(
-                    code: fields.text("code"), name: fields.text("name"), kind: fields.text("kind"), country: fields.text("country"), actor: actor)
+                try await register.addPartner(code: input.code ?? "", name: input.name, kind: input.kind, country: input.country, actor: actor)
             }
             return page.redirect("/partners", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {
@@ -244,11 +244,10 @@ struct OrganisationPages: Sendable {
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
-            let domains = fields.values("domains")
+            let form = try fields.decode(ProgrammeFormInput.self)
             let input = Register.ProgrammeInput(
-                code: code ?? fields.text("code"), nameFR: fields.text("name_fr"), nameEN: fields["name_en"], startsOn: fields.text("starts_on"),
-                endsOn: fields.text("ends_on"), domains: domains, targetTrainees: try fields.integer("target_trainees") ?? 0,
-                partnerCodes: fields.values("partners"))
+                code: code ?? form.code ?? "", nameFR: form.nameFR, nameEN: form.nameEN, startsOn: form.startsOn, endsOn: form.endsOn, domains: form.domains,
+                targetTrainees: form.targetTrainees, partnerCodes: form.partners)
             if code != nil { try await register.updateProgramme(input, actor: actor) } else { try await register.addProgramme(input, actor: actor) }
             return page.redirect("/programmes", done: code == nil ? "created" : "saved")
         } catch let error as KalanError where error.isFormError {

@@ -1,0 +1,70 @@
+import Foundation
+import KalanCore
+
+// The administration forms as the pages receive them, decoded by `URLEncodedForm.decode`. A text
+// the form always sends is a `String` (missing, it is refused as required); a field the form may
+// leave out is optional; a number is a `WholeNumber`; a group of checkboxes is an array of the
+// checked codes. The use cases check the values themselves (lengths, codes, dates).
+
+/// `/departments/new` and `/departments/{code}` (no `code` when editing).
+struct DepartmentFormInput: Decodable {
+    var code: String?
+    var nameFR: String
+    var nameEN: String?
+    var kind: String
+    var parent: String?
+
+    enum CodingKeys: String, CodingKey {
+        case code, kind, parent
+        case nameFR = "name_fr"
+        case nameEN = "name_en"
+    }
+}
+
+/// `/partners/new` and `/partners/{code}`.
+struct PartnerFormInput: Decodable {
+    var code: String?
+    var name, kind, country: String
+}
+
+/// `/programmes/new` and `/programmes/{code}`.
+struct ProgrammeFormInput: Decodable {
+    var code: String?
+    var nameFR: String
+    var nameEN: String?
+    var startsOn, endsOn: String
+    @WholeNumber var targetTrainees: Int
+    var domains: [String]
+    var partners: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case code, domains, partners
+        case nameFR = "name_fr"
+        case nameEN = "name_en"
+        case startsOn = "starts_on"
+        case endsOn = "ends_on"
+        case targetTrainees = "target_trainees"
+    }
+}
+
+/// `/courses/new` and `/courses/{code}`: the modules are one text, a module a line.
+struct CourseFormInput: Decodable {
+    var code: String?
+    var titleFR, titleEN, domain: String
+    @WholeNumber var hours: Int
+    @WholeNumber var passMark: Int
+    @WholeNumber var minAttendance: Int
+    @WholeNumber var validityMonths: Int?
+    var programme: String?
+    var modules: String?
+    var prerequisites: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case code, domain, hours, programme, modules, prerequisites
+        case titleFR = "title_fr"
+        case titleEN = "title_en"
+        case passMark = "pass_mark"
+        case minAttendance = "min_attendance"
+        case validityMonths = "validity_months"
+    }
+}
