@@ -68,3 +68,57 @@ struct CourseFormInput: Decodable {
         case validityMonths = "validity_months"
     }
 }
+
+/// What a session's creation and edit share (`SessionEditPages.changeFields`, and the status).
+struct SessionChangeInput: Decodable {
+    var startsOn, endsOn, mode: String
+    var city, country: String?
+    @WholeNumber var capacity: Int
+    var enrolmentDeadline: String?
+    var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case mode, city, country, capacity, status
+        case startsOn = "starts_on"
+        case endsOn = "ends_on"
+        case enrolmentDeadline = "enrolment_deadline"
+    }
+
+    var change: Register.SessionChange {
+        Register.SessionChange(
+            startsOn: startsOn, endsOn: endsOn, mode: mode, city: city, country: country, capacity: capacity, enrolmentDeadline: enrolmentDeadline, status: status)
+    }
+}
+
+/// `/sessions/new`: the session's code, course, partner and programme, then what an edit changes.
+struct SessionNewInput: Decodable {
+    var code, course, partner: String
+    var programme: String?
+    var details: SessionChangeInput
+
+    enum CodingKeys: String, CodingKey { case code, course, partner, programme }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        code = try container.decode(String.self, forKey: .code)
+        course = try container.decode(String.self, forKey: .course)
+        partner = try container.decode(String.self, forKey: .partner)
+        programme = try container.decodeIfPresent(String.self, forKey: .programme)
+        details = try SessionChangeInput(from: decoder)
+    }
+
+    var input: Register.SessionInput {
+        Register.SessionInput(
+            code: code, courseCode: course, partnerCode: partner, programmeCode: programme, startsOn: details.startsOn, endsOn: details.endsOn,
+            mode: details.mode, city: details.city, country: details.country, capacity: details.capacity, enrolmentDeadline: details.enrolmentDeadline,
+            status: details.status)
+    }
+}
+
+/// `/sessions/{code}/edit` besides a save: a trainer to assign or remove, a cancellation's reason,
+/// and the confirmation the removal and the cancellation ask for.
+struct SessionActionInput: Decodable {
+    var trainer, reason, confirm: String?
+
+    var confirmed: Bool { confirm == "yes" }
+}

@@ -74,11 +74,7 @@ struct SessionEditPages: Sendable {
         let fields = try await page.form()
         let actor = try page.requireManager().actor
         do {
-            let input = Register.SessionInput(
-                code: fields.text("code"), courseCode: fields.text("course"), partnerCode: fields.text("partner"), programmeCode: fields["programme"],
-                startsOn: fields.text("starts_on"), endsOn: fields.text("ends_on"), mode: fields.text("mode"), city: fields["city"], country: fields["country"],
-                capacity: try fields.integer("capacity") ?? 0, enrolmentDeadline: fields["enrolment_deadline"], status: fields.text("status"))
-            let session = try await register.addSession(input, actor: actor)
+            let session = try await register.addSession(try fields.decode(SessionNewInput.self).input, actor: actor)
             return page.redirect("/sessions/\(PageRequest.segment(session.code))/edit", done: "created")
         } catch let error as KalanError where error.isFormError {
             return try await newForm(page, values: fields, error: error)
@@ -159,9 +155,7 @@ struct SessionEditPages: Sendable {
         do {
             switch action {
             case "save":
-                let change = Register.SessionChange(
-                    startsOn: fields.text("starts_on"), endsOn: fields.text("ends_on"), mode: fields.text("mode"), city: fields["city"], country: fields["country"],
-                    capacity: try fields.integer("capacity") ?? 0, enrolmentDeadline: fields["enrolment_deadline"], status: fields.text("status"))
+                let change = try fields.decode(SessionChangeInput.self).change
                 // A larger capacity seats people from the waitlist: say who.
                 let recording = ResultsRecording(repository: repository)
                 let waiting = Set(try await recording.roster(sessionCode: code, actor: actor).1.filter { $0.enrolment.status == .waitlisted }.map(\.trainee.staffNumber))
@@ -175,15 +169,18 @@ struct SessionEditPages: Sendable {
                 let promoted = seated.isEmpty ? "" : "?promoted=\(PageRequest.encode(seated.joined(separator: ",")))"
                 return page.redirect(path + promoted, done: "saved")
             case "assign":
-                try await register.assignTrainer(sessionCode: code, username: fields.text("trainer", max: 64), actor: actor)
+                let input = try fields.decode(SessionActionInput.self)
+                try await register.assignTrainer(sessionCode: code, username: String((input.trainer ?? "").prefix(64)), actor: actor)
                 return page.redirect(path, done: "trainer_added")
             case "remove":
-                guard fields["confirm"] == "yes" else { throw KalanError.invalid(field: "confirm", problem: .required) }
-                try await register.removeTrainer(sessionCode: code, username: fields.text("trainer", max: 64), actor: actor)
+                let input = try fields.decode(SessionActionInput.self)
+                guard input.confirmed else { throw KalanError.invalid(field: "confirm", problem: .required) }
+                try await register.removeTrainer(sessionCode: code, username: String((input.trainer ?? "").prefix(64)), actor: actor)
                 return page.redirect(path, done: "trainer_removed")
             case "cancel":
-                guard fields["confirm"] == "yes" else { throw KalanError.invalid(field: "confirm", problem: .required) }
-                try await register.cancelSession(code: code, reason: fields.text("reason", max: 600), actor: actor)
+                let input = try fields.decode(SessionActionInput.self)
+                guard input.confirmed else { throw KalanError.invalid(field: "confirm", problem: .required) }
+                try await register.cancelSession(code: code, reason: String((input.reason ?? "").prefix(600)), actor: actor)
                 return page.redirect(path, done: "cancelled")
             default:
                 throw KalanError.invalid(field: "action", problem: .oneOf(["save", "assign", "remove", "cancel"]))
