@@ -284,9 +284,43 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     func attendanceRevision(sessionID: UUID, day: Day, lock: Bool) async throws -> Int
     /// For each day, how many enrolled lines of the session have a mark.
     func markedEnrolledLines(sessionID: UUID) async throws -> [Day: Int]
+    /// The lines of a sheet being saved, in one statement, keyed by the staff number as given:
+    /// the staff member each number finds (whatever its case, the exact spelling first, as
+    /// `trainee(staffNumber:)`) and their enrolment in the session, nil when not enrolled. The
+    /// enrolments found are locked (FOR UPDATE, in id order) until the transaction ends; a
+    /// number that finds nobody is absent.
+    func attendanceLines(sessionID: UUID, staffNumbers: [String]) async throws -> [String: AttendanceLine]
+    /// Writes these marks, in order, by `actor`: one statement when no line and day comes twice.
+    func record(attendance marks: [AttendanceWrite], by actor: String) async throws
 
     // Audit
     func audit(_ entry: AuditEntry) async throws
+    /// These entries, in order, in one statement.
+    func audit(_ entries: [AuditEntry]) async throws
+}
+
+/// A staff member named on an attendance sheet being saved, and their enrolment in the session.
+public struct AttendanceLine: Sendable {
+    public var trainee: Trainee
+    public var enrolment: Enrolment?
+
+    public init(trainee: Trainee, enrolment: Enrolment?) {
+        self.trainee = trainee
+        self.enrolment = enrolment
+    }
+}
+
+/// One mark to write: an enrolment's status on a day.
+public struct AttendanceWrite: Sendable, Hashable {
+    public var enrolmentID: UUID
+    public var day: Day
+    public var status: AttendanceStatus
+
+    public init(enrolmentID: UUID, day: Day, status: AttendanceStatus) {
+        self.enrolmentID = enrolmentID
+        self.day = day
+        self.status = status
+    }
 }
 
 /// Certificates and the keys that signed them.

@@ -68,19 +68,25 @@ public struct ResultsRecording: Sendable {
         }
         let expectedRevision = expected
         return try await repository.transaction { work in
-            var located: [(mark: AttendanceMark, session: TrainingSession, trainee: Trainee, enrolment: Enrolment)] = []
+            guard !marks.isEmpty else { return [:] }
+            // The session, then every line of the sheet in one read (their enrolments locked),
+            // checked mark by mark in the order `EnrolmentWorkflow.locate` checks one.
+            let (session, lines) = try await sheetLines(sessionCode: sessionCode, staffNumbers: marks.map(\.staffNumber), actor: actor, in: work)
+            var located: [(mark: AttendanceMark, trainee: Trainee, enrolment: Enrolment)] = []
             for mark in marks {
-                let (session, trainee, enrolment) = try await workflow.locate(staffNumber: mark.staffNumber, sessionCode: sessionCode, actor: actor, in: work)
+                guard let line = lines[mark.staffNumber] else { throw KalanError.notFound(.trainee, key: mark.staffNumber) }
+                guard let enrolment = line.enrolment else { throw KalanError.notFound(.enrolment, key: "\(mark.staffNumber) / \(sessionCode)") }
                 guard actor.canRecord(for: session) else { throw KalanError.forbidden }
                 guard Self.isDay(mark.day, of: session) else { throw KalanError.rule(.dayOutsideSession(day: mark.day)) }
                 guard enrolment.status == .enrolled || enrolment.status.resultsClosed else {
                     throw KalanError.rule(.transition(from: enrolment.status, to: .enrolled))
                 }
-                located.append((mark, session, trainee, enrolment))
+                located.append((mark, line.trainee, enrolment))
             }
-            guard let session = located.first?.session else { return [:] }
-            var versions: [Day: String] = [:]
-            for day in Set(marks.map(\.day)).sorted() {
+            let days = Set(marks.map(\.day)).sorted()
+            var writes: [AttendanceWrite] = []
+            var audits: [AuditEntry] = []
+            for day in days {
                 // Locked after the enrolments, in the order the database trigger takes them.
                 let revision = try await work.attendanceRevision(sessionID: session.id, day: day, lock: true)
                 var saved = Dictionary(try await work.attendanceSheet(sessionID: session.id, day: day).map { ($0.enrolmentID, $0) }, uniquingKeysWith: { a, _ in a })
@@ -103,18 +109,37 @@ public struct ResultsRecording: Sendable {
                     guard !item.enrolment.status.resultsClosed else {
                         throw KalanError.rule(.resultsClosed(staffNumber: item.trainee.staffNumber, name: item.trainee.fullName))
                     }
-                    try await work.record(attendance: item.mark.status, on: day, for: item.enrolment.id, by: actor.name)
+                    writes.append(AttendanceWrite(enrolmentID: item.enrolment.id, day: day, status: item.mark.status))
                     saved[item.enrolment.id]?.status = item.mark.status
-                    try await work.audit(
+                    audits.append(
                         AuditEntry(
                             actor: actor, action: "attendance.record", entity: .enrolment, entityID: item.enrolment.id.uuidString,
                             before: before.map { ["day": day.description, "status": $0.rawValue] },
                             after: ["day": day.description, "status": item.mark.status.rawValue]))
                 }
+            }
+            // Every check passed: the changed marks in one statement, their audit entries in another.
+            if !writes.isEmpty {
+                try await work.record(attendance: writes, by: actor.name)
+                try await work.audit(audits)
+            }
+            var versions: [Day: String] = [:]
+            for day in days {
                 versions[day] = AttendanceSheet.version(revision: try await work.attendanceRevision(sessionID: session.id, day: day, lock: false))
             }
             return versions
         }
+    }
+
+    /// The session of a sheet being saved, locked, and its lines by staff number as given; the
+    /// session is refused as `EnrolmentWorkflow.locate` refuses it.
+    private func sheetLines(
+        sessionCode: String, staffNumbers: [String], actor: Actor, in work: any KalanUnitOfWork
+    ) async throws -> (TrainingSession, [String: AttendanceLine]) {
+        guard let found = try await work.session(code: sessionCode), actor.canSee(found) else { throw KalanError.notFound(.session, key: sessionCode) }
+        if !actor.managesRegister, actor.role != .trainer { throw KalanError.forbidden }
+        let session = try await work.lockSession(id: found.id)
+        return (session, try await work.attendanceLines(sessionID: session.id, staffNumbers: staffNumbers))
     }
 
     static func isDay(_ day: Day, of session: TrainingSession) -> Bool {
