@@ -76,12 +76,13 @@ struct AccountPages: Sendable {
         let fields = try await page.form()
         let actor = try page.requireAdmin().actor
         do {
-            let role = try Validate.choice(fields.text("role"), as: Role.self, field: "role")
-            let partner = fields["partner"]?.nonEmptyNormalisedText
+            let input = try fields.decode(AccountNewInput.self)
+            let role = try Validate.choice(input.role, as: Role.self, field: "role")
+            let partner = input.partner?.nonEmptyNormalisedText
             if role != .trainer, partner != nil { throw KalanError.invalid(field: "partner", problem: .oneOf([page.t("admin.user.no_partner")])) }
             let user = try await accounts.addUser(
-                username: fields.text("username", max: 200), displayName: fields.text("display_name"), email: fields["email"], role: role, partnerCode: partner,
-                password: fields["password"] ?? "", actor: actor)
+                username: String(input.username.prefix(200)), displayName: input.displayName, email: input.email, role: role, partnerCode: partner,
+                password: input.password, actor: actor)
             return page.redirect("/users/\(PageRequest.segment(user.username))", done: "created")
         } catch let error as KalanError where error.isFormError {
             return try await newForm(page, values: fields, error: error)
@@ -170,27 +171,28 @@ struct AccountPages: Sendable {
         let actor = try page.requireAdmin().actor
         let path = "/users/\(PageRequest.segment(username.lowercased()))"
         do {
+            let input = try fields.decode(AccountActionInput.self)
             switch fields["action"] ?? "" {
             case "disable", "enable":
                 let active = fields["action"] == "enable"
-                if !active, fields["confirm"] != "yes" { throw KalanError.invalid(field: "confirm", problem: .required) }
+                if !active, !input.confirmed { throw KalanError.invalid(field: "confirm", problem: .required) }
                 guard username.lowercased() != page.user?.username else { throw KalanError.forbidden }
                 try await accounts.setActive(username: username, active: active, actor: actor)
                 return page.redirect(path, done: active ? "enabled" : "disabled")
             case "update":
                 let current = try await accounts.user(username: username, actor: actor).user
                 let isSelf = current.id == page.user?.id
-                let role = isSelf ? current.role : try Validate.choice(fields["role"] ?? "", as: Role.self, field: "role")
+                let role = isSelf ? current.role : try Validate.choice(input.role ?? "", as: Role.self, field: "role")
                 try await accounts.updateUser(
-                    username: username, displayName: fields["display_name"] ?? "", email: fields["email"], role: role,
-                    partnerCode: isSelf ? nil : fields["partner"], actor: actor)
+                    username: username, displayName: input.displayName ?? "", email: input.email, role: role, partnerCode: isSelf ? nil : input.partner,
+                    actor: actor)
                 return page.redirect(path, done: "saved")
             case "reset":
-                try await accounts.resetPassword(username: username, password: fields["password"] ?? "", actor: actor)
+                try await accounts.resetPassword(username: username, password: input.password ?? "", actor: actor)
                 return page.redirect(path, done: "password_reset")
             case "revoke":
-                guard fields["confirm"] == "yes" else { throw KalanError.invalid(field: "confirm", problem: .required) }
-                guard let id = UUID(uuidString: fields.text("token", max: 40)) else { throw KalanError.invalid(field: "token", problem: .format(.identifier)) }
+                guard input.confirmed else { throw KalanError.invalid(field: "confirm", problem: .required) }
+                guard let id = UUID(uuidString: String((input.token ?? "").prefix(40))) else { throw KalanError.invalid(field: "token", problem: .format(.identifier)) }
                 // Only a token of this account, from this account's page.
                 let owned = try await accounts.tokens(username: username, actor: actor)
                 guard owned.contains(where: { $0.id == id }) else { throw KalanError.notFound(.token, key: id.uuidString) }
@@ -235,8 +237,9 @@ struct AccountPages: Sendable {
         let fields = try await page.form()
         let user = try page.requireUser()
         do {
+            let input = try fields.decode(PasswordChangeInput.self)
             try await accounts.changeOwnPassword(
-                username: user.username, current: fields["current_password"] ?? "", new: fields["new_password"] ?? "", confirmation: fields["confirm"] ?? "",
+                username: user.username, current: input.current, new: input.new, confirmation: input.confirmation,
                 keepingSession: SessionCookie.value(in: request.headers[.cookie]), address: address)
             return page.redirect("/account/password", done: "password_changed")
         } catch let error as KalanError where error.isFormError {

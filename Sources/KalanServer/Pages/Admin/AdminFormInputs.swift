@@ -122,3 +122,38 @@ struct SessionActionInput: Decodable {
 
     var confirmed: Bool { confirm == "yes" }
 }
+
+/// `/users/new`: a new account (a partner only for a trainer).
+struct AccountNewInput: Decodable {
+    var username, displayName, role, password: String
+    var email, partner: String?
+
+    enum CodingKeys: String, CodingKey {
+        case username, role, password, email, partner
+        case displayName = "display_name"
+    }
+}
+
+/// `/users/{username}`: what each action of an account's page sends (update: name, e-mail, role,
+/// partner; reset: a password; revoke: a token; disable and revoke: the confirmation).
+struct AccountActionInput: Decodable {
+    var displayName, email, role, partner, password, token, confirm: String?
+
+    enum CodingKeys: String, CodingKey {
+        case email, role, partner, password, token, confirm
+        case displayName = "display_name"
+    }
+
+    var confirmed: Bool { confirm == "yes" }
+}
+
+/// `/account/password`: one's own password changed.
+struct PasswordChangeInput: Decodable {
+    var current, new, confirmation: String
+
+    enum CodingKeys: String, CodingKey {
+        case current = "current_password"
+        case new = "new_password"
+        case confirmation = "confirm"
+    }
+}
