@@ -21,7 +21,32 @@ struct TraineeFormPage: Sendable {
         var submit: String
     }
 
-    static let editable = ["given_name", "family_name", "sex", "category", "position", "department", "email", "phone"]
+    /// The staff form as sent: every field may be blank (the register's check names what is
+    /// missing, beside its field); `staff_number` only when adding, `version` only when editing.
+    struct Input: Decodable {
+        var staffNumber, givenName, familyName, sex, category, position, department, email, phone, version: String?
+
+        enum CodingKeys: String, CodingKey {
+            case sex, category, position, department, email, phone, version
+            case staffNumber = "staff_number"
+            case givenName = "given_name"
+            case familyName = "family_name"
+        }
+
+        /// The register's fields by name, as `TraineeRegister` and the form read them.
+        var values: [String: String] {
+            let fields: [(String, String?)] = [
+                ("staff_number", staffNumber), ("given_name", givenName), ("family_name", familyName), ("sex", sex), ("category", category),
+                ("position", position), ("department", department), ("email", email), ("phone", phone),
+            ]
+            return Dictionary(uniqueKeysWithValues: fields.map { ($0.0, String(($0.1 ?? "").prefix(300))) })
+        }
+    }
+
+    /// `/trainees/{staff}/active`: `active=1` reactivates; `active=0` deactivates once `confirmed=1`.
+    struct ActiveInput: Decodable {
+        var active, confirmed: String?
+    }
 
     func showNew(_ request: Request) async throws -> Response {
         let page = PageRequest(request)
@@ -41,8 +66,7 @@ struct TraineeFormPage: Sendable {
         let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
-        var values: [String: String] = [:]
-        for name in ["staff_number"] + Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
+        let values = try fields.decode(Input.self).values
         return try await submit(page, values: values, editing: nil, done: "added") {
             try await TraineeRegister(repository: repository).add(fields: values, actor: actor)
         }
@@ -53,9 +77,10 @@ struct TraineeFormPage: Sendable {
         let fields = try await page.form()
         let actor = try page.requireUser().actor
         let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
-        var values: [String: String] = ["staff_number": trainee.staffNumber]
-        for name in Self.editable { values[name] = String((fields[name] ?? "").prefix(300)) }
-        let version = Int(fields["version"] ?? "") ?? -1
+        let input = try fields.decode(Input.self)
+        var values = input.values
+        values["staff_number"] = trainee.staffNumber
+        let version = input.version.flatMap { Int($0) } ?? -1
         let changes = TraineeRegister.Changes(
             givenName: values["given_name"], familyName: values["family_name"], position: values["position"], email: values["email"],
             phone: values["phone"], sex: values["sex"], category: values["category"], department: values["department"])
@@ -87,8 +112,9 @@ struct TraineeFormPage: Sendable {
         let page = PageRequest(request)
         let fields = try await page.form()
         let actor = try page.requireUser().actor
-        let active = fields["active"] == "1"
-        if !active, fields["confirmed"] != "1" { return try await confirmDeactivation(request, staffNumber: staffNumber) }
+        let input = try fields.decode(ActiveInput.self)
+        let active = input.active == "1"
+        if !active, input.confirmed != "1" { return try await confirmDeactivation(request, staffNumber: staffNumber) }
         let trainee = try await TraineeRegister(repository: repository).setActive(staffNumber: staffNumber, active: active, actor: actor)
         return page.redirect("/trainees/\(PageRequest.segment(trainee.staffNumber))", done: active ? "activated" : "deactivated")
     }
