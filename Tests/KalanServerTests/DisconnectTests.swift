@@ -28,6 +28,9 @@ struct DisconnectTests {
             let holder = PostgresPool(configuration: .init(url: pool.configuration.url), maxConnections: 2)
             try await f.app().test(.live) { client in
                 let port = try #require(client.port)
+                // The same request once first: whatever the app does on its first use is done
+                // before the lock is taken, so that the only statement left waiting is this request's.
+                _ = try await client.execute(uri: "/api/v1/trainees/T-30", method: .get, headers: f.headers("hr")) { $0.status }
                 try await holder.withTransaction { lock in
                     try await lock.query("LOCK TABLE trainee IN ACCESS EXCLUSIVE MODE")
                     let gone = try RawConnection(port: port)
