@@ -69,4 +69,24 @@ struct FormDecodingTests {
             }
         }
     }
+
+    @Test func aDecodedFormSentAfterTheSessionExpiredIsKeptRawAndSavedAfterLogin() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                let body = "code=TEL-5G&title_fr=R%C3%A9seaux+5G&title_en=5G+networks&domain=5g&hours=30&pass_mark=60&min_attendance=80&modules=&prerequisites.TEL=1"
+                let lost = try await Pages.post(client, "/courses/new?lang=en", nil, "csrf=old&\(body)")
+                #expect(lost.status == 401 && lost.body.contains(#"name="r.prerequisites.TEL" value="1""#) && lost.body.contains(#"name="r.hours" value="30""#))
+                let replay = body.split(separator: "&").map { "r.\($0)" }.joined(separator: "&")
+                let login = try await Pages.post(
+                    client, "/login?lang=en", nil, "username=admin&password=long-enough-1&next=%2Fcourses%2Fnew%3Flang%3Den&\(replay)")
+                #expect(login.status == 200 && login.body.contains(#"name="prerequisites.TEL" value="1""#))
+                let cookie = try #require(login.setCookie?.split(separator: ";").first.map(String.init))
+                let resent = try await Pages.post(client, "/courses/new?lang=en", cookie, "csrf=\(try Pages.csrf(login.body))&\(body)")
+                #expect(resent.status == 303)
+                let course = try #require(try await PostgresRepository(pool: pool).transaction { try await $0.course(code: "TEL-5G") })
+                #expect(course.hours == 30 && course.prerequisiteIDs.count == 1 && course.titleFR == "Réseaux 5G")
+            }
+        }
+    }
 }

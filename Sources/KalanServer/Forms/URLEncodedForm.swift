@@ -3,6 +3,8 @@ import Hummingbird
 /// Reads `application/x-www-form-urlencoded` bodies with Hummingbird's `URLEncodedFormDecoder`.
 /// A body it cannot read (a broken escape, a key given twice, a nested key) gives an empty form,
 /// which the pages answer as a stale one: a field is never silently taken from half a body.
+/// Pages read what a form sent as a `Decodable` struct (`decode(_:)`, `PageRequest.form(as:)`);
+/// the raw fields stay for showing a refused form again and for replaying it after a new login.
 struct URLEncodedForm {
     private var values: [String: String] = [:]
 

@@ -166,19 +166,7 @@ func matches(_ search: String, _ texts: String?...) -> Bool {
 
 extension URLEncodedForm {
     /// The codes checked in a group of checkboxes, each sent as `name.CODE` (a key may not be
-    /// given twice in a form).
+    /// given twice in a form), to show a refused form again as it was sent; a page reads what
+    /// was sent with `decode(_:)`, where the group is an array.
     func values(_ name: String) -> [String] { all.filter { $0.name.hasPrefix(name + ".") }.map { String($0.name.dropFirst(name.count + 1)) } }
-
-    func text(_ name: String, max: Int = 1000) -> String { String((self[name] ?? "").prefix(max)) }
-
-    /// An integer field: a refusal naming it when it is not a whole number.
-    func integer(_ name: String, required: Bool = true) throws -> Int? {
-        let text = (self[name] ?? "").trimmingCharacters(in: .whitespaces)
-        if text.isEmpty {
-            if required { throw KalanError.invalid(field: name, problem: .required) }
-            return nil
-        }
-        guard let value = Int(text) else { throw KalanError.invalid(field: name, problem: .format(.wholeNumber)) }
-        return value
-    }
 }
