@@ -64,9 +64,8 @@ struct TraineeFormPage: Sendable {
 
     func create(_ request: Request) async throws -> Response {
         let page = PageRequest(request)
-        let fields = try await page.form()
+        let values = try await page.form(as: Input.self).values
         let actor = try page.requireUser().actor
-        let values = try fields.decode(Input.self).values
         return try await submit(page, values: values, editing: nil, done: "added") {
             try await TraineeRegister(repository: repository).add(fields: values, actor: actor)
         }
@@ -74,10 +73,9 @@ struct TraineeFormPage: Sendable {
 
     func save(_ request: Request, staffNumber: String) async throws -> Response {
         let page = PageRequest(request)
-        let fields = try await page.form()
+        let input = try await page.form(as: Input.self)
         let actor = try page.requireUser().actor
         let trainee = try await StaffQueries(repository: repository).record(staffNumber: staffNumber, actor: actor).0
-        let input = try fields.decode(Input.self)
         var values = input.values
         values["staff_number"] = trainee.staffNumber
         let version = input.version.flatMap { Int($0) } ?? -1
@@ -110,9 +108,8 @@ struct TraineeFormPage: Sendable {
     /// Deactivating asks first (inactive staff can no longer be nominated); reactivating does not.
     func setActive(_ request: Request, staffNumber: String) async throws -> Response {
         let page = PageRequest(request)
-        let fields = try await page.form()
+        let input = try await page.form(as: ActiveInput.self)
         let actor = try page.requireUser().actor
-        let input = try fields.decode(ActiveInput.self)
         let active = input.active == "1"
         if !active, input.confirmed != "1" { return try await confirmDeactivation(request, staffNumber: staffNumber) }
         let trainee = try await TraineeRegister(repository: repository).setActive(staffNumber: staffNumber, active: active, actor: actor)
