@@ -80,8 +80,18 @@ final class StatementCanceller: Sendable {
         // (an event loop, a cooperative thread), nor on the pool's threads (all may be busy).
         let (key, logger) = (key, logger)
         DispatchQueue.global().async {
-            // Failing (server unreachable), the statement runs on until the statement timeout.
-            if let failure = key.send() { logger.notice("could not cancel a statement", metadata: ["reason": "\(failure)"]) }
+            // A request that reaches the server before the statement does is ignored there: sent
+            // again while the statement still runs (the connection is not lent again, so a late one
+            // stops nothing else). Failing (server unreachable), the statement runs on until the
+            // statement timeout.
+            for attempt in 0..<20 {
+                if let failure = key.send() {
+                    logger.notice("could not cancel a statement", metadata: ["reason": "\(failure)"])
+                    return
+                }
+                usleep(attempt < 5 ? 200_000 : 1_000_000)
+                guard self.state.withLock({ $0.statement == statement && $0.isRunning }) else { return }
+            }
         }
     }
 }

@@ -43,7 +43,9 @@ struct LoginLimitTests {
     /// before the check, written after) all 100 were checked: 99×401, 1×200.
     @Test(arguments: [99, 40, 0])
     func hundredConcurrentLoginsCheckNoMoreWrongPasswordsThanTheLimit(rightAt: Int) async throws {
-        try await TestDatabase.withPool(maxConnections: 10) { pool in
+        // A connection each: the attempts wait on the database's lock, not on the pool (whose 30 s
+        // wait a loaded machine can exceed).
+        try await TestDatabase.withPool(maxConnections: 100) { pool in
             let hasher = AccountsTests.CountingHasher()
             let accounts = Accounts(repository: PostgresRepository(pool: pool), hasher: hasher)
             try await accounts.addUser(username: "awa", displayName: "Awa", email: nil, role: .hr, partnerCode: nil, password: "bamako-2026!", actor: admin)

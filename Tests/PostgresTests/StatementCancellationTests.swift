@@ -15,9 +15,9 @@ struct StatementCancellationTests {
         ).firstRow().decode("n", as: Int.self)
     }
 
-    /// Waits (up to 10 s) until `observer` sees `count` statements sleeping.
+    /// Waits (up to 60 s: a loaded machine) until `observer` sees `count` statements sleeping.
     static func waitUntilSleeping(_ count: Int, _ observer: PostgresPool) async throws {
-        for _ in 0..<200 where try await sleeping(observer) != count { try await Task.sleep(for: .milliseconds(50)) }
+        for _ in 0..<1200 where try await sleeping(observer) != count { try await Task.sleep(for: .milliseconds(50)) }
         #expect(try await sleeping(observer) == count)
     }
 
