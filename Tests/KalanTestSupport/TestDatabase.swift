@@ -58,10 +58,10 @@ public actor TestDatabase {
     /// Lends `body` a pool on a fresh database and closes it afterwards.
     @discardableResult
     public static func withPool<T>(
-        maxConnections: Int = 4, migrated: Bool = true, _ body: (PostgresPool) async throws -> T
+        maxConnections: Int = 4, acquireTimeout: Duration = .seconds(30), migrated: Bool = true, _ body: (PostgresPool) async throws -> T
     ) async throws -> T {
         let url = try await shared.freshDatabaseURL(migrated: migrated)
-        let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections)
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: maxConnections, acquireTimeout: acquireTimeout)
         do {
             let value = try await body(pool)
             await pool.close()
