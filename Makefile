@@ -69,9 +69,9 @@ format:
 test: test-deps lint
 	swift build --build-tests
 	# A strict cooperative pool (one thread a core): work that blocks it shows up in the tests.
-	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test --skip DisconnectTests
-	# Alone: in the whole suite's parallel run it timed out twice (see the README's Tests).
-	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test --skip-build --filter DisconnectTests
+	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test --skip "DisconnectTests|StatementCancellationTests"
+	# Alone: in the whole suite's parallel run they failed (see the README's Tests).
+	LIBDISPATCH_COOPERATIVE_POOL_STRICT=1 swift test --skip-build --filter "DisconnectTests|StatementCancellationTests"
 	scripts/contract-test.sh
 	scripts/proxy-test.sh
 	scripts/browser-test.sh
