@@ -76,7 +76,7 @@ public func buildApplication(
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
-    VerificationController<KalanRequestContext>(issuing: issuing, verification: verification, accounts: accounts).addRoutes(to: pages)
+    VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(
         repository: repository, readRepository: ports.readRepository, issuing: issuing, accounts: accounts, secureCookies: secureCookies,

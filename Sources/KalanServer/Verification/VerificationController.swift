@@ -14,7 +14,6 @@ struct VerificationController<Context: RequestContext>: Sendable {
     let issuing: CertificateIssuing
     /// The one policy for pasted credentials, the issuer profile, the status list and achievements.
     let verification: CredentialVerification
-    let accounts: Accounts
 
     var issuer: OpenBadgeIssuer { verification.issuer }
 
@@ -115,7 +114,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
     func render(_ request: Request, result: Result? = nil, title: String? = nil, downloads: Downloads? = nil, status: HTTPResponse.Status = .ok) async throws
         -> Response
     {
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         return page.render("verify", title: title ?? page.t("verify.title"), view: View(result: result, downloads: downloads), status: status)
     }
 
@@ -137,7 +136,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let language = request.language
         let shown = String(typed.trimmingCharacters(in: .whitespacesAndNewlines).prefix(64))
         let text = Messages.text("verify.unknown", language, ["serial": shown])
-        let page = try await accounts.page(request)
+        let page = PageRequest(request)
         return page.render(
             "verify", title: Messages.text("verify.unknown_title", language),
             view: View(result: Result(kind: "bad", verdict: text), downloads: nil, typed: shown), status: .notFound)

@@ -104,13 +104,6 @@ struct PageRequest {
     static func segment(_ code: String) -> String { encode(code) }
 }
 
-extension Accounts {
-    /// The page request: language, and the signed-in user `PageAuthenticator` found.
-    func page(_ request: Request) async throws -> PageRequest {
-        PageRequest(request)
-    }
-}
-
 extension Request {
     /// `?lang=` wins, then Accept-Language; French by default.
     var language: Language {
