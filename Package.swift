@@ -101,10 +101,12 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // Printed documents (cairo PDF, libqrencode QR codes): the drawing helpers, the sign-in sheet, letters.
+        .target(name: "KalanPrint", dependencies: ["KalanCore", "CivilCalendar", "CCairo", "CQRencode"], swiftSettings: settings),
         .target(
             name: "KalanCertificates",
             dependencies: [
-                "KalanCore", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto"),
+                "KalanCore", "KalanPrint", "CivilCalendar", "CCairo", "CQRencode", .product(name: "Crypto", package: "swift-crypto"),
                 // The status list's GZIP.
                 .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],

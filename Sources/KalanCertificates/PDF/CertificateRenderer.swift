@@ -2,6 +2,7 @@ import CCairo
 import CQRencode
 import Foundation
 import KalanCore
+import KalanPrint
 
 /// Renders a certificate as a one-page A4 landscape PDF with cairo: real, searchable text in an
 /// embedded font, and a QR code (libqrencode) that opens the public verification page.
@@ -14,7 +15,7 @@ public struct CertificateRenderer: Sendable {
     }
 
     public static let width = 841.89, height = 595.28
-    static let lock = NSLock()
+    static var lock: NSLock { Page.lock }
     let fontFamily: String
 
     public init(fontFamily: String = "DejaVu Sans") { self.fontFamily = fontFamily }

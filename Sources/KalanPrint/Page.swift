@@ -2,24 +2,40 @@ import CCairo
 import CQRencode
 import Foundation
 
-/// Drawing helpers over one cairo context: text placed, centred, shrunk or wrapped to fit.
-struct Page {
-    let cr: OpaquePointer
-    let family: String
+/// Drawing helpers over one cairo context: text placed, centred, shrunk or wrapped to fit. Shared by every
+/// printed document (certificates, sign-in sheets, letters).
+///
+/// cairo, fontconfig and libqrencode are not thread-safe, so every rendering in the process holds `Page.lock`.
+public struct Page {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
 
-    func font(size: Double, bold: Bool, italic: Bool) {
+    /// The one lock every cairo or libqrencode rendering in the process goes through.
+    public static let lock = NSLock()
+
+    public let cr: OpaquePointer
+    public let family: String
+
+    public init(cr: OpaquePointer, family: String) {
+        self.cr = cr
+        self.family = family
+    }
+
+    public func font(size: Double, bold: Bool, italic: Bool) {
         cairo_select_font_face(cr, family, italic ? CAIRO_FONT_SLANT_ITALIC : CAIRO_FONT_SLANT_NORMAL, bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(cr, size)
     }
 
-    func width(_ text: String, size: Double, bold: Bool = false, italic: Bool = false) -> Double {
+    public func width(_ text: String, size: Double, bold: Bool = false, italic: Bool = false) -> Double {
         font(size: size, bold: bold, italic: italic)
         var extents = cairo_text_extents_t()
         cairo_text_extents(cr, text, &extents)
         return extents.x_advance
     }
 
-    func text(
+    public func text(
         _ text: String, size: Double, bold: Bool = false, italic: Bool = false, x: Double? = nil, centreX: Double? = nil, y: Double,
         colour: (Double, Double, Double)
     ) {
@@ -31,13 +47,13 @@ struct Page {
     }
 
     /// The largest size up to `size` at which `text` fits in `width`.
-    func fit(_ text: String, size: Double, bold: Bool, width limit: Double) -> Double {
+    public func fit(_ text: String, size: Double, bold: Bool, width limit: Double) -> Double {
         var current = size
         while current > 8 && width(text, size: current, bold: bold) > limit { current -= 0.5 }
         return current
     }
 
-    func wrap(_ text: String, size: Double, bold: Bool = false, width limit: Double) -> [String] {
+    public func wrap(_ text: String, size: Double, bold: Bool = false, width limit: Double) -> [String] {
         var lines: [String] = [], current = ""
         for word in text.split(separator: " ") {
             let candidate = current.isEmpty ? String(word) : current + " " + word
@@ -53,7 +69,7 @@ struct Page {
     }
 
     /// Text centred on a point and turned by `angle` radians, outlined and half-transparent.
-    func stamp(_ text: String, size: Double, centreX: Double, centreY: Double, angle: Double, colour: (Double, Double, Double)) {
+    public func stamp(_ text: String, size: Double, centreX: Double, centreY: Double, angle: Double, colour: (Double, Double, Double)) {
         let textWidth = width(text, size: size, bold: true)
         cairo_save(cr)
         cairo_translate(cr, centreX, centreY)
@@ -68,7 +84,7 @@ struct Page {
         cairo_restore(cr)
     }
 
-    func rectangle(x: Double, y: Double, width: Double, height: Double, line: Double, colour: (Double, Double, Double)) {
+    public func rectangle(x: Double, y: Double, width: Double, height: Double, line: Double, colour: (Double, Double, Double)) {
         cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
         cairo_set_line_width(cr, line)
         cairo_rectangle(cr, x, y, width, height)
@@ -76,9 +92,9 @@ struct Page {
     }
 
     /// A QR code (error correction M, 8-bit) with its quiet zone, as filled squares.
-    func qr(_ text: String, x: Double, y: Double, size: Double) throws {
+    public func qr(_ text: String, x: Double, y: Double, size: Double) throws {
         guard let code = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1) else {
-            throw CertificateRenderer.Failure(description: "libqrencode could not encode the verification URL")
+            throw Failure(description: "libqrencode could not encode the text of a QR code")
         }
         defer { QRcode_free(code) }
         let modules = Int(code.pointee.width), quiet = 4
