@@ -110,6 +110,8 @@ let package = Package(
                 // The status list's GZIP.
                 .product(name: "CompressNIO", package: "compress-nio"), .product(name: "NIOCore", package: "swift-nio"),
             ],
+            // The pinned JSON-LD contexts of eddsa-rdfc-2022 (never fetched), compiled in.
+            resources: [.embedInCode("LinkedData/Contexts")],
             swiftSettings: settings
         ),
         .target(

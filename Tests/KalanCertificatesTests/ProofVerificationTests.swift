@@ -94,8 +94,11 @@ import Testing
 
     @Test func otherSuitesAreUnknown() throws {
         var document = try signed(with: Ed25519SigningKey.generate())
-        document["proof"]?["cryptosuite"] = "eddsa-rdfc-2022"
+        document["proof"]?["cryptosuite"] = "ecdsa-sd-2023"
         #expect(DataIntegrity.verify(document) == .failed(.unknownSuite))
+        // Named eddsa-rdfc-2022, a JCS signature is checked as RDFC and does not match.
+        document["proof"]?["cryptosuite"] = "eddsa-rdfc-2022"
+        #expect(DataIntegrity.verify(document) == .failed(.badSignature))
         document["proof"]?["cryptosuite"] = nil
         document["proof"]?["type"] = "Ed25519Signature2020"
         #expect(DataIntegrity.verify(document) == .failed(.unknownSuite))
@@ -112,7 +115,8 @@ import Testing
         var noPurpose = good
         noPurpose["proof"]?["proofPurpose"] = nil
         var twoProofs = good
-        twoProofs["proof"] = [good["proof"]!, good["proof"]!]
+        // A proof set verifies proof by proof: one that is not an object makes it malformed.
+        twoProofs["proof"] = [good["proof"]!, "text"]
         for document in [noProof, badEncoding, badCreated, noPurpose, twoProofs, .array([good]), "text"] {
             #expect(DataIntegrity.verify(document) == .failed(.malformed))
         }

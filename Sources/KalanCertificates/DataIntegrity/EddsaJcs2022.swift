@@ -13,6 +13,9 @@ public enum ProofCreationError: Error, Sendable, Equatable {
     case missingVerificationMethod
     case nonFiniteNumber
     case signingFailed
+    /// eddsa-rdfc-2022: the document has no canonical RDF form here (an unknown context, a term no
+    /// context defines, a relative IRI, or a poison graph); the text says which.
+    case linkedData(String)
 }
 
 /// W3C Data Integrity proofs with the `eddsa-jcs-2022` cryptosuite
