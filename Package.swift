@@ -40,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         // Reading .xlsx imports: the zip container and the sheet's XML.
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        // Notices: STARTTLS for SMTP, and the SMS gateway's HTTP interface.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         .systemLibrary(
@@ -142,6 +145,22 @@ let package = Package(
             swiftSettings: settings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // Notices: their words, e-mail (a small SMTP client on SwiftNIO), SMS (Kannel's sendsms), calendar invitations, the sender.
+        .target(
+            name: "KalanNotices",
+            dependencies: [
+                "KalanCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: settings
+        ),
         // The settings (KALAN_* and their types), read and checked once at start, and the address
         // ranges of trusted proxies: for the commands and the server alike.
         .target(
@@ -155,7 +174,7 @@ let package = Package(
         .target(
             name: "KalanCommands",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres", "EmbeddedPostgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres", "EmbeddedPostgres", "KalanNotices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -194,6 +213,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "KalanCoreTests", dependencies: ["KalanCore", "KalanFiles"], swiftSettings: settings),
+        .testTarget(name: "KalanNoticesTests", dependencies: ["KalanNotices", "KalanCore"], swiftSettings: settings),
         .testTarget(
             name: "KalanStoreTests",
             dependencies: ["KalanStore", "KalanMigrations", "KalanCore", "KalanCertificates", "KalanFiles", "Postgres", "EmbeddedPostgres", "KalanTestSupport"],

@@ -36,6 +36,16 @@ public struct KalanSettings: Sendable {
     public var statementTimeout: Int?
     /// The server's `lock_timeout` in seconds (KALAN_LOCK_TIMEOUT; default 10, 0: none).
     public var lockTimeout: Int?
+    /// The mail relay for notices (KALAN_SMTP_URL): `smtp://user:pass@host:587?starttls=true&from=drh@example.ml`.
+    public var smtpURL: String?
+    /// The SMS gateway for notices (KALAN_SMS_URL): a Kannel `sendsms` URL with its username and password.
+    public var smsURL: String?
+    /// Seconds before a notice that did not go is tried again, doubled at each failure (KALAN_NOTICE_RETRY; default 30).
+    public var noticeRetry: Int?
+    /// Seconds from a notice's first try after which it is failed for good (KALAN_NOTICE_GIVE_UP; default 172800, two days).
+    public var noticeGiveUp: Int?
+    /// Seconds between two rounds of the server's notice sender (KALAN_NOTICE_INTERVAL; default 10).
+    public var noticeInterval: Int?
     /// Every setting given a value it cannot take, as "KALAN_NAME: what is expected, got …", in
     /// the order of the README's table.
     public private(set) var problems: [String] = []
@@ -77,6 +87,23 @@ public struct KalanSettings: Sendable {
                 problems.append("KALAN_TRUSTED_PROXIES: expected addresses or ranges such as 127.0.0.1, 10.0.0.0/8, got \(invalid.entry.debugDescription)")
             }
         }
+        smtpURL = reader.string(forKey: ConfigKey("kalan.smtp.url"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let url = smtpURL, !Self.isSMTPURL(url) {
+            problems.append("KALAN_SMTP_URL: expected an address such as smtp://user:password@relay.example.ml:587?starttls=true&from=drh@example.ml")
+            smtpURL = nil
+        }
+        smsURL = reader.string(forKey: ConfigKey("kalan.sms.url"), isSecret: true).flatMap { $0.isEmpty ? nil : $0 }
+        if let url = smsURL, !Self.isHTTPURL(url) {
+            problems.append("KALAN_SMS_URL: expected a sendsms address such as http://127.0.0.1:13013/cgi-bin/sendsms?username=kalan&password=secret")
+            smsURL = nil
+        }
+        noticeRetry = typed("kalan.notice.retry", "KALAN_NOTICE_RETRY", expected: "a whole number of seconds from 1 to 86400") { Int($0).flatMap { (1...86_400).contains($0) ? $0 : nil } }
+        noticeGiveUp = typed("kalan.notice.give.up", "KALAN_NOTICE_GIVE_UP", expected: "a whole number of seconds from 1 to 2592000") {
+            Int($0).flatMap { (1...2_592_000).contains($0) ? $0 : nil }
+        }
+        noticeInterval = typed("kalan.notice.interval", "KALAN_NOTICE_INTERVAL", expected: "a whole number of seconds from 1 to 3600") {
+            Int($0).flatMap { (1...3600).contains($0) ? $0 : nil }
+        }
         signingKey = value("kalan.signing.key")
         serialPrefix = value("kalan.serial.prefix")
         fixturesDirectory = value("kalan.fixtures.dir")
@@ -116,6 +143,18 @@ public struct KalanSettings: Sendable {
             let host = url.host, !host.isEmpty, url.query == nil, url.fragment == nil, url.user == nil
         else { return "invalid" }
         return nil
+    }
+
+    /// An smtp(s) URL with a host and a `from=` address (its password is never repeated in a problem).
+    public static func isSMTPURL(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased(), scheme == "smtp" || scheme == "smtps", url.host?.isEmpty == false
+        else { return false }
+        return url.queryItems?.contains { $0.name == "from" && ($0.value ?? "").contains("@") } ?? false
+    }
+
+    public static func isHTTPURL(_ text: String) -> Bool {
+        guard let url = URLComponents(string: text), let scheme = url.scheme?.lowercased() else { return false }
+        return (scheme == "http" || scheme == "https") && url.host?.isEmpty == false
     }
 
     /// The process's settings, read from the environment on first use.

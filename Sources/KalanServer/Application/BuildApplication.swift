@@ -19,6 +19,8 @@ public struct ServerPorts: Sendable {
     public var poolUsage: (any PoolUsageProbe)?
     /// Services that run with the server and stop after it (the database pool).
     public var services: [any Service]
+    /// The notices' outbox for HR's pages, and the channels this server can send on; nil: no notice pages.
+    public var notices: NoticeDesk?
 
     public init(
         repository: any KalanRepository, idempotency: any IdempotencyStore, readiness: any ReadinessProbe, poolUsage: (any PoolUsageProbe)? = nil,
@@ -75,6 +77,7 @@ public func buildApplication(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
+    if let notices = ports.notices { NoticePages(desk: notices).add(to: pages) }
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.

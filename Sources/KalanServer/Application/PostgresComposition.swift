@@ -1,5 +1,6 @@
 import Hummingbird
 import KalanCertificates
+import KalanCore
 import KalanStore
 import Logging
 import Postgres
@@ -14,10 +15,13 @@ extension ServerPorts {
     public static func postgres(_ pool: PostgresPool, readPool: PostgresPool? = nil, logger: Logger = Logger(label: "kalan.migrations")) -> ServerPorts {
         let repository = PostgresRepository(pool: pool, cohortIndex: CohortIndex())
         let statistics = readPool.map { PostgresRepository(pool: $0, cohortIndex: CohortIndex()) } ?? repository
-        return ServerPorts(
+        var ports = ServerPorts(
             repository: repository, idempotency: PostgresIdempotencyStore(pool: pool),
             readiness: PostgresReadinessProbe(pool: pool, migrator: Migrator(logger: logger)), poolUsage: PostgresPoolUsageProbe(pool: pool),
             services: [pool] + (readPool.map { [$0] } ?? []) + [CohortIndexWarmUp(repository: statistics, logger: logger)], readRepository: statistics)
+        // No sender here: `kalan serve` adds the channels it is configured for, and the sender.
+        ports.notices = NoticeDesk(outbox: PostgresNoticeOutbox(pool: pool), channels: [])
+        return ports
     }
 }
 

@@ -5,6 +5,7 @@ import KalanCertificates
 import KalanCommands
 import KalanConfiguration
 import KalanCore
+import KalanNotices
 import KalanServer
 import KalanStore
 import Logging
@@ -93,7 +94,14 @@ struct Serve: AsyncParsableCommand {
                     configuration: .init(url: $0, statementTimeoutSeconds: statementTimeout, lockTimeoutSeconds: lockTimeout), maxConnections: size,
                     logger: logger)
             }
-            let app = buildApplication(configuration: configuration, pool: database.pool, readPool: readPool, issuer: issuer, logger: logger)
+            var ports = ServerPorts.postgres(database.pool, readPool: readPool, logger: logger)
+            // Notices: the sender runs with the server's services; HR's pages say which channels can send.
+            let senders = try await NoticeSetup.senders(pool: database.pool, publicURL: configuration.publicURL)
+            let outbox = PostgresNoticeOutbox(pool: database.pool)
+            ports.notices = NoticeDesk(outbox: outbox, channels: senders.channels, clock: configuration.clock)
+            let dispatcher = NoticeDispatcher(outbox: outbox, senders: senders, policy: NoticeSetup.policy(), clock: configuration.clock, logger: logger)
+            ports.services.append(NoticeService(dispatcher: dispatcher, interval: .seconds(settings.noticeInterval ?? 10), logger: logger))
+            let app = buildApplication(configuration: configuration, ports: ports, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.
             let banner = Messages.text("cli.ready", global.language, ["url": configuration.publicURL])
