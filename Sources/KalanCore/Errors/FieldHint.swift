@@ -31,4 +31,11 @@ public enum FieldHint: String, Sendable, Equatable, CaseIterable {
     case sheetVersion = "sheet_version"
     case notAfterEnd = "not_after_end"
     case sessionCode = "session_code"
+    case amount = "amount"
+    case wholeAmount = "whole_amount"
+    case exchangeRate = "exchange_rate"
+    case rateOfCFA = "rate_of_cfa"
+    case abroadSession = "abroad_session"
+    case participant = "participant"
+    case notInFuture = "not_in_future"
 }

@@ -53,6 +53,7 @@ struct PageRoutes: Sendable {
         group.get("statistics") { request, _ in try await statistics.page(request) }
         group.get("statistics/cohorts.csv") { request, _ in try await statistics.download(request, xlsx: false) }
         group.get("statistics/cohorts.xlsx") { request, _ in try await statistics.download(request, xlsx: true) }
+        CooperationRoutes(repository: repository, readRepository: readRepository, clock: clock).add(to: group)
     }
 
     /// A session code from the path; one too long to exist is simply not found.
