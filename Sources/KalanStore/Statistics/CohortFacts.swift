@@ -22,6 +22,8 @@ struct CohortFact: Sendable, Hashable {
 struct CohortFacts: Sendable {
     /// `pg_current_snapshot()` taken before the last load: every change it did not see is read next time.
     var snapshot: String
+    /// The database those figures are of (`CohortLoad.look`): another one is loaded whole.
+    var database: String
     // Per staff member, by index.
     var first: [Int32] = []
     var count: [Int32] = []
@@ -39,7 +41,10 @@ struct CohortFacts: Sendable {
     var sessionIndex: [Int: Int32] = [:]
     var sexes = Interned<String>(), categories = Interned<String>(), departments = Interned<UUID>()
 
-    init(snapshot: String) { self.snapshot = snapshot }
+    init(snapshot: String, database: String) {
+        self.snapshot = snapshot
+        self.database = database
+    }
 
     var traineeCount: Int { first.count }
 

@@ -8,24 +8,50 @@ import Postgres
 /// One per server and pool; PostgreSQL remains the only record.
 public actor CohortIndex {
     private var facts: CohortFacts?
+    /// A whole load is under way: the reports that arrive meanwhile wait for it (one load however
+    /// many reports a server just started receives) instead of each loading everything.
+    private var loading = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+    /// Whole loads done, for the tests and the logs.
+    private(set) var wholeLoads = 0
 
     public init() {}
 
-    /// The snapshot of the last look, nil before the first (which loads everything).
-    var snapshot: String? { facts?.snapshot }
+    /// Where the last look stood: its snapshot and the identity of the database it read; nil
+    /// before the first (which loads everything).
+    var look: (snapshot: String, database: String)? { facts.map { ($0.snapshot, $0.database) } }
 
-    /// A whole load, read when the index was at `replacing` (nil: empty); nil when another report
-    /// moved the index meanwhile.
-    func install(_ loaded: CohortFacts, replacing: String?) -> CohortFacts? {
-        guard facts?.snapshot == replacing else { return nil }
-        facts = loaded
-        return loaded
+    /// True when the caller is to load everything; false when another report is loading already
+    /// (the caller waits with `loaded()` and looks again).
+    func beginLoad() -> Bool {
+        if loading { return false }
+        loading = true
+        return true
+    }
+
+    /// Returns when no whole load is under way.
+    func loaded() async {
+        guard loading else { return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Ends the load begun with `beginLoad()`: installs what was read (nil when it failed) and
+    /// lets the waiting reports look again.
+    func endLoad(_ loaded: CohortFacts?) {
+        if let loaded {
+            facts = loaded
+            wholeLoads += 1
+        }
+        loading = false
+        let woken = waiting
+        waiting = []
+        for continuation in woken { continuation.resume() }
     }
 
     /// Applies what was read from `base` as of `snapshot`; nil when another report moved the
     /// index meanwhile (the caller reads again from the new base).
     func apply(base: String, snapshot: String, rows: [CohortFacts.Row]) -> CohortFacts? {
-        guard var updated = facts, updated.snapshot == base else { return nil }
+        guard !loading, var updated = facts, updated.snapshot == base else { return nil }
         facts = nil  // one owner while updating: no copy of the arrays
         for row in rows { updated.replace(row) }
         updated.snapshot = snapshot

@@ -8,36 +8,61 @@ extension PostgresUnitOfWork {
     /// Must run inside a transaction (the first look reads through a cursor).
     func refreshed(_ index: CohortIndex) async throws -> CohortFacts {
         while true {
-            let base = await index.snapshot
+            let last = await index.look
             // Taken before reading: whatever this snapshot does not see is read again next time.
-            let snapshot = try await query("SELECT pg_current_snapshot()::text AS now").firstRow().decode("now", as: String.self)
+            let now = try await query(Self.look).firstRow()
+            let snapshot = try now.decode("now", as: String.self)
+            let database = try now.decode("database", as: String.self)
             // The log of changes keeps a million transactions (0010_statistics_log.sql): a look
-            // older than half that loads everything again rather than trust a pruned log.
-            guard let base, Self.transactions(from: base, to: snapshot) < Self.logHorizon else {
-                // Everything, a few thousand staff members at a time: the rows read are dropped as
-                // they are filed, so that loading a million enrolments does not need their text at once.
-                var facts = CohortFacts(snapshot: snapshot)
-                // Room for everything at once: no copy while the arrays grow.
-                let sizes = try await query(
-                    "SELECT (SELECT count(*) FROM enrolment)::int AS enrolments, (SELECT count(DISTINCT trainee_id) FROM enrolment)::int AS trainees"
-                ).firstRow()
-                facts.reserve(trainees: try sizes.decode("trainees"), facts: try sizes.decode("enrolments"))
-                try await query(Self.everyone)
-                while true {
-                    let rows = try await query("FETCH 2000 FROM kalan_cohort_facts")
-                    if rows.isEmpty { break }
-                    for row in rows { facts.replace(try Self.row(row)) }
+            // older than half that loads everything again rather than trust a pruned log; so does a
+            // look at another database (restored, or the server pointed elsewhere).
+            guard let last, last.database == database, Self.transactions(from: last.snapshot, to: snapshot) < Self.logHorizon else {
+                guard await index.beginLoad() else {
+                    await index.loaded()
+                    continue
                 }
-                try await query("CLOSE kalan_cohort_facts")
-                if let loaded = await index.install(facts, replacing: base) {
+                do {
+                    let facts = try await everything(snapshot: snapshot, database: database)
+                    await index.endLoad(facts)
                     Self.returnFreedMemory()
-                    return loaded
+                    return facts
+                } catch {
+                    await index.endLoad(nil)
+                    throw error
                 }
-                continue
             }
-            let rows = try await query(Self.changedSince(base)).map(Self.row)
-            if let facts = await index.apply(base: base, snapshot: snapshot, rows: rows) { return facts }
+            let rows = try await query(Self.changedSince(last.snapshot)).map(Self.row)
+            if let facts = await index.apply(base: last.snapshot, snapshot: snapshot, rows: rows) { return facts }
+            await index.loaded()
         }
+    }
+
+    /// The snapshot, and what identifies the database read: the cluster, the database, and the
+    /// change log's table (a restore with `--clean` makes it anew, so a restored database reads
+    /// as another one even under the same name).
+    static let look: PostgresQuery = """
+        SELECT pg_current_snapshot()::text AS now,
+               concat_ws('/', (SELECT system_identifier FROM pg_control_system()), (SELECT oid FROM pg_database WHERE datname = current_database()),
+                         'stats_change'::regclass::oid) AS database
+        """
+
+    /// Everything, a few thousand staff members at a time: the rows read are dropped as they are
+    /// filed, so that loading a million enrolments does not need their text at once.
+    func everything(snapshot: String, database: String) async throws -> CohortFacts {
+        var facts = CohortFacts(snapshot: snapshot, database: database)
+        // Room for everything at once: no copy while the arrays grow.
+        let sizes = try await query(
+            "SELECT (SELECT count(*) FROM enrolment)::int AS enrolments, (SELECT count(DISTINCT trainee_id) FROM enrolment)::int AS trainees"
+        ).firstRow()
+        facts.reserve(trainees: try sizes.decode("trainees"), facts: try sizes.decode("enrolments"))
+        try await query(Self.everyone)
+        while true {
+            let rows = try await query("FETCH 2000 FROM kalan_cohort_facts")
+            if rows.isEmpty { break }
+            for row in rows { facts.replace(try Self.row(row)) }
+        }
+        try await query("CLOSE kalan_cohort_facts")
+        return facts
     }
 
     /// Gives the pages freed by the first load (the rows' text) back to the system: glibc keeps
@@ -94,13 +119,15 @@ extension PostgresUnitOfWork {
             ) f JOIN trainee t ON t.id = f.trainee_id
             """)
 
+    /// The staff members whose figures changed since `snapshot`, whole; one who no longer exists
+    /// comes with no facts, which removes them from the figures.
     static func changedSince(_ snapshot: String) -> PostgresQuery {
         """
-        SELECT t.id, t.sex, coalesce(t.category, '') AS category, t.department_id, f.facts
+        SELECT c.trainee_id AS id, coalesce(t.sex, '') AS sex, coalesce(t.category, '') AS category, t.department_id, f.facts
         FROM (
             SELECT DISTINCT trainee_id FROM stats_change
             WHERE changed >= pg_snapshot_xmin(\(snapshot)::pg_snapshot) AND NOT pg_visible_in_snapshot(changed, \(snapshot)::pg_snapshot)
-        ) c JOIN trainee t ON t.id = c.trainee_id
+        ) c LEFT JOIN trainee t ON t.id = c.trainee_id
         LEFT JOIN LATERAL (
             SELECT string_agg(\(unescaped: record), ';') AS facts
             FROM enrolment e JOIN training_session s ON s.id = e.session_id
@@ -109,7 +136,7 @@ extension PostgresUnitOfWork {
                 FROM attendance WHERE enrolment_id = e.id
             ) a ON true
             \(unescaped: results)
-            WHERE e.trainee_id = t.id
+            WHERE e.trainee_id = c.trainee_id
         ) f ON true
         """
     }
