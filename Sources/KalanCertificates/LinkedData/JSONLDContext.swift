@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// One term of an active context (JSON-LD 1.1 §4.2).
 struct TermDefinition: Equatable {
     var iri: String?
@@ -33,6 +36,9 @@ struct ActiveContext {
     var defaultDirection: String?
     /// The context before a non-propagated (type-scoped) context, zero or one element.
     var previous: [ActiveContext] = []
+    /// Names this context by how it was made (the local contexts processed from the empty one), so that
+    /// a processed context can be reused: the pinned contexts are the same for every credential.
+    var fingerprint = ""
 
     /// IRI Expansion (§5.2.2) at expansion time, when every term is defined.
     func expandIRI(_ value: String, vocab useVocab: Bool = false) -> String? {
@@ -54,6 +60,25 @@ struct ActiveContext {
     func processed(
         _ local: JSONValue, loader: JSONLDContextLoader, remoteContexts: [String] = [], overrideProtected: Bool = false,
         propagate: Bool = true
+    ) throws(JSONLDError) -> ActiveContext {
+        // Contexts given beside the pinned ones are not cached (another processor may not know them).
+        let key: String? =
+            !loader.extra.isEmpty
+            ? nil
+            : (try? JCS.canonicalize(local)).map {
+                fingerprint + (overrideProtected ? "|o" : "|") + (propagate ? "|" : "|n") + String(decoding: $0, as: UTF8.self)
+            }
+        if let key, let cached = ProcessedContextCache.shared.context(for: key) { return cached }
+        var result = try processedUncached(local, loader: loader, remoteContexts: remoteContexts, overrideProtected: overrideProtected, propagate: propagate)
+        if let key {
+            result.fingerprint = SHA256.hash(data: Array(key.utf8)).map { String($0, radix: 16) }.joined(separator: ".")
+            ProcessedContextCache.shared.store(result, for: key)
+        }
+        return result
+    }
+
+    private func processedUncached(
+        _ local: JSONValue, loader: JSONLDContextLoader, remoteContexts: [String], overrideProtected: Bool, propagate: Bool
     ) throws(JSONLDError) -> ActiveContext {
         var result = self
         var propagate = propagate
@@ -319,5 +344,26 @@ struct ContextDefinitionProcessor {
         }
         result.terms[term] = definition
         defined[term] = true
+    }
+}
+
+/// Processed contexts by how they were made; only pinned documents are ever loaded, so a context made
+/// the same way is the same context. Bounded: emptied past 512 entries.
+final class ProcessedContextCache: @unchecked Sendable {
+    static let shared = ProcessedContextCache()
+    private let lock = NSLock()
+    private var contexts: [String: ActiveContext] = [:]
+
+    func context(for key: String) -> ActiveContext? {
+        lock.lock()
+        defer { lock.unlock() }
+        return contexts[key]
+    }
+
+    func store(_ context: ActiveContext, for key: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if contexts.count >= 512 { contexts.removeAll() }
+        contexts[key] = context
     }
 }
