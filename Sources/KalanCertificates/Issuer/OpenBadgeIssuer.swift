@@ -1,7 +1,8 @@
 import Foundation
 import KalanCore
 
-/// Signs Kalan's certificates as Open Badges 3.0 credentials with an `eddsa-jcs-2022` proof.
+/// Signs Kalan's certificates as Open Badges 3.0 credentials with an `eddsa-rdfc-2022` proof (Kalan
+/// still verifies the `eddsa-jcs-2022` proofs of the credentials it signed before).
 ///
 /// The verification method is an https key id under the issuer profile,
 /// `<public URL>/issuer#<publicKeyMultibase>`: the profile lists it under `verificationMethod`
@@ -124,6 +125,6 @@ public struct OpenBadgeIssuer: CredentialIssuer {
                 "encodedList": .string(encodedList),
             ],
         ]
-        return try DataIntegrity.sign(document, key: key, verificationMethod: keyID, created: RFC3339.string(from: validFrom))
+        return try EddsaRdfc2022.sign(document: document, key: key, verificationMethod: keyID, created: RFC3339.string(from: validFrom))
     }
 }

@@ -62,8 +62,8 @@ public struct OpenBadgeCredential: Sendable {
     /// The proof is embedded as a one-element array: the current OB 3.0 schema accepts only an array,
     /// and Data Integrity allows a proof set, whose proofs are each verified without the `proof` member.
     public func signed(with key: Ed25519SigningKey, verificationMethod: String, created: Date? = nil) throws(ProofCreationError) -> JSONValue {
-        var signed = try DataIntegrity.sign(
-            document, key: key, verificationMethod: verificationMethod,
+        var signed = try EddsaRdfc2022.sign(
+            document: document, key: key, verificationMethod: verificationMethod,
             created: RFC3339.string(from: created ?? facts.issuedAt))
         if let proof = signed["proof"] { signed["proof"] = [proof] }
         return signed
