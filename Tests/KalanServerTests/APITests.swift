@@ -111,6 +111,9 @@ struct APITests {
         Case(name: "getCertificatePDF", method: .get, path: { _ in "/api/v1/certificates/NONE-1/pdf" }, body: nil, expected: [404, 404, 404, 404, 404, 401]),
         Case(name: "verifyCertificate", method: .get, path: { _ in "/api/v1/certificates/NONE-1/verification" }, body: nil, expected: [404, 404, 404, 404, 404, 404]),
         Case(
+            name: "verifyCredential", method: .post, path: { _ in "/api/v1/credentials/verification" }, body: { _ in #"{"id":"urn:uuid:x"}"# },
+            expected: [200, 200, 200, 200, 200, 200]),
+        Case(
             name: "login", method: .post, path: { _ in "/api/v1/login" }, body: { i in #"{"username":"nobody-\#(i)","password":"wrong"}"# },
             expected: [401, 401, 401, 401, 401, 401]),
         Case(name: "logout", method: .post, path: { _ in "/api/v1/logout" }, body: nil, expected: [204, 204, 204, 204, 204, 204]),

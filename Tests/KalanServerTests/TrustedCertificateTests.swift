@@ -125,7 +125,8 @@ struct TrustedCertificateTests {
             let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
             let document = try JSONValue(parsing: issued.certificate.credential)
             #expect(document["validUntil"] == "2027-03-14T00:00:00Z")
-            let list = try await verification(s).statusList().credential
+            // The status list as served that day (a list is valid for an hour).
+            let list = try await verification(s, clock: .fixed(Day("2027-03-13")!)).statusList().credential
             let profile = try await profile(s)
             let before = CredentialChecker(profile: profile, statusList: list, now: Day("2027-03-13")!.startOfDay).check(document)
             #expect(before.failure == nil)
@@ -222,6 +223,7 @@ struct TrustedCertificateTests {
         let meanings: [CredentialChecker.Failure: String] = [
             .proof: "proof not genuine", .unbound: "key not listed", .bindingUnknown: "no issuer profile", .notYetValid: "not yet valid",
             .expired: "expired", .revoked: "revoked", .statusUnknown: "no status list", .statusListInvalid: "status list unreadable",
+            .statusListExpired: "status list out of date", .withdrawnKey: "signed by a withdrawn key", .statusOffline: "status cannot be checked offline",
         ]
         for failure in CredentialChecker.Failure.allCases {
             let meaning = try #require(meanings[failure])

@@ -13,7 +13,7 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     public let publicURL: String
     public static let ministryFR = Messages.text("layout.ministry", .fr)
     public static let ministryEN = Messages.text("layout.ministry", .en)
-    /// Kalan serves one revocation status list.
+    /// The first revocation status list; the next ones are `/status/2`, … (`statusListURL(list:)`).
     public static let statusListPath = "/status/1"
 
     public init(key: Ed25519SigningKey, publicURL: String) {
@@ -25,6 +25,14 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     public var keyID: String { "\(issuerID)#\(key.publicKeyMultibase)" }
     public var publicKeyMultibase: String { key.publicKeyMultibase }
     public var statusListURL: String { publicURL + Self.statusListPath }
+    public func statusListURL(list: Int) -> String { "\(publicURL)/status/\(list)" }
+
+    /// The list number of a status list URL of this issuer (`…/status/2` → 2); nil for another URL.
+    public func statusList(of url: String) -> Int? {
+        let prefix = publicURL + "/status/"
+        guard url.hasPrefix(prefix), let number = Int(url.dropFirst(prefix.count)), number >= 1, number <= 1_000_000 else { return nil }
+        return number
+    }
     public var contextURL: String { KalanContext.url(base: publicURL) }
 
     public func signedCredential(for content: CertificateContent) throws -> String {
@@ -32,18 +40,22 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     }
 
     public func credential(for content: CertificateContent) throws -> JSONValue {
+        let language = content.language
+        let partner = content.partner
         let facts = CertificateFacts(
-            serial: content.serial, credentialId: content.verificationURL, issuerId: issuerID,
-            issuerName: Messages.text("layout.ministry", content.language),
-            partnerName: content.partner.name, partnerCountry: content.partner.country,
-            traineeGivenName: content.trainee.givenName, traineeFamilyName: content.trainee.familyName,
-            traineeStaffNumber: content.trainee.staffNumber, courseCode: content.course.code, titleFrench: content.course.titleFR,
-            titleEnglish: content.course.titleEN, domain: content.course.domain, hours: Double(content.course.hours),
-            modules: content.course.modules.map { .init(title: $0.title(in: content.language), hours: Double($0.hours)) },
+            serial: content.serial, credentialId: content.credentialID ?? content.verificationURL, issuerId: issuerID,
+            issuerName: Messages.text("layout.ministry", language),
+            partnerName: partner.name, partnerCountry: Names.country(partner.country, language), partnerCountryCode: partner.country,
+            partnerId: "urn:uuid:\(partner.id.uuidString.lowercased())",
+            traineeGivenName: content.trainee.givenName, traineeFamilyName: content.trainee.familyName, traineeEmail: content.trainee.email,
+            courseCode: content.course.code, titleFrench: content.course.titleFR,
+            titleEnglish: content.course.titleEN, domain: Names.domain(content.course.domain, language), hours: Double(content.course.hours),
+            modules: content.course.modules.map { .init(title: $0.title(in: language), hours: Double($0.hours)) },
             sessionStart: content.session.startsOn.startOfDay, sessionEnd: content.session.endsOn.startOfDay,
-            issuedAt: content.issuedOn.startOfDay, expiresAt: content.expiresOn?.startOfDay, language: content.language.rawValue,
-            status: content.statusIndex.map { .init(listCredential: statusListURL, index: $0) })
-        return try OpenBadgeCredential(facts: facts).signed(with: key, verificationMethod: keyID, created: content.issuedOn.startOfDay)
+            issuedAt: content.issuedOn.startOfDay, expiresAt: content.expiresOn?.startOfDay, language: language.rawValue,
+            status: content.statusIndex.map { .init(listCredential: statusListURL(list: content.statusList), index: $0) })
+        // The proof is dated when it is made (a reissue's today), the credential by its issue day.
+        return try OpenBadgeCredential(facts: facts).signed(with: key, verificationMethod: keyID, created: content.signedAt ?? content.issuedOn.startOfDay)
     }
 
     public func verify(credential: String, publicKeyMultibase: String) -> Bool {
@@ -58,29 +70,13 @@ public struct OpenBadgeIssuer: CredentialIssuer {
         return Self.statement(of: document)
     }
 
-    /// What a Kalan credential states, read from its JSON.
-    public static func statement(of document: JSONValue) -> SignedStatement? {
-        guard let subject = document["credentialSubject"], let achievement = subject["achievement"] else { return nil }
-        let identifiers = subject["identifier"]?.arrayValue ?? []
-        guard let holder = identifiers.first(where: { $0["identityType"]?.stringValue == "name" })?["identityHash"]?.stringValue,
-            let title = achievement["name"]?.stringValue
-        else { return nil }
-        let modules: [(title: String, hours: Double)] = (achievement["trainingModules"]?.arrayValue ?? []).compactMap { module in
-            guard let name = module["name"]?.stringValue else { return nil }
-            return (name, module["hours"]?.numberValue ?? 0)
-        }
-        let partner = document["evidence"]?[0]?["name"]?.stringValue ?? ""
-        func day(_ value: JSONValue?) -> Day? { value?.stringValue.flatMap { Day($0.prefix(10)) } }
-        return SignedStatement(
-            holder: holder, courseTitleFR: achievement["nameTranslations"]?["fr"]?.stringValue,
-            courseTitleEN: achievement["nameTranslations"]?["en"]?.stringValue, courseTitle: title,
-            courseCode: achievement["humanCode"]?.stringValue ?? "", hours: achievement["trainingHours"]?.numberValue, modules: modules,
-            partner: partner, sessionStart: day(subject["activityStartDate"]), sessionEnd: day(subject["activityEndDate"]),
-            language: Language(code: achievement["inLanguage"]?.stringValue ?? "fr") ?? .fr)
-    }
+    /// What a Kalan credential states, read from its JSON (`CredentialStatement`).
+    public static func statement(of document: JSONValue) -> SignedStatement? { CredentialStatement.read(document) }
 
     /// The issuer profile the server publishes: every key that ever signed, current first, each
-    /// listed under `assertionMethod`. An https key id is controlled by the profile; a did:key by itself.
+    /// listed under `assertionMethod` except the withdrawn ones (`kalan keys retire`), which stay
+    /// described under `verificationMethod` only: what they signed no longer binds to the ministry.
+    /// An https key id is controlled by the profile; a did:key by itself.
     public func profile(keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> JSONValue {
         var methods: [JSONValue] = []
         var seen: Set<String> = []
@@ -95,33 +91,46 @@ public struct OpenBadgeIssuer: CredentialIssuer {
         return .object([
             "@context": .array((OpenBadgeCredential.context + [contextURL]).map(JSONValue.string)),
             "id": .string(issuerID), "type": .array(["Profile"]), "name": .string(Self.ministryFR), "url": .string(publicURL),
-            "verificationMethod": .array(methods), "assertionMethod": .array(methods.compactMap { $0["id"] }),
+            "verificationMethod": .array(methods),
+            "assertionMethod": .array(methods.compactMap { $0["id"] }.filter { id in !keys.contains { $0.retired && .string($0.id) == id } }),
         ])
     }
 
-    /// The achievement a credential names by `<issuer>/achievements/<code>`, as JSON-LD.
-    public func achievement(code: String, titleFR: String, titleEN: String, domain: String, hours: Int) -> JSONValue {
+    /// The achievement a credential names by `<issuer>/achievements/<code>`, as JSON-LD in standard
+    /// terms (VC 2.0 and OB 3.0 contexts), in French unless `language` is English.
+    public func achievement(code: String, titleFR: String, titleEN: String, domain: String, hours: Int, language: Language = .fr) -> JSONValue {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let encoded = code.addingPercentEncoding(withAllowedCharacters: allowed) ?? code
+        let id = "\(issuerID)/achievements/\(encoded)"
+        let english = language == .en
+        let other = english ? ("fr", titleFR) : ("en", titleEN)
+        let hoursText = Messages.text("format.hours", language, ["hours": String(hours)])
         return [
-            "@context": .array((OpenBadgeCredential.context + [contextURL]).map(JSONValue.string)),
-            "id": .string("\(issuerID)/achievements/\(encoded)"), "type": ["Achievement"], "achievementType": "Course",
-            "name": .string(titleFR), "nameTranslations": ["fr": .string(titleFR), "en": .string(titleEN)],
-            "description": .string("\(titleFR) / \(titleEN)"), "criteria": ["narrative": .string(Messages.text("credentials.criteria", .fr))],
-            "humanCode": .string(code), "fieldOfStudy": .string(domain), "trainingHours": .number(Double(hours)),
-            "creator": ["id": .string(issuerID), "type": ["Profile"], "name": .string(Self.ministryFR), "url": .string(publicURL)],
+            "@context": .array(OpenBadgeCredential.context.map(JSONValue.string)),
+            "id": .string(english ? id + "?lang=en" : id), "type": ["Achievement"], "achievementType": "Course",
+            "name": .string(english ? titleEN : titleFR),
+            "description": .string("\(english ? titleEN : titleFR) (\(Names.domain(domain, language)), \(hoursText))"),
+            "criteria": ["narrative": .string(Messages.text("credentials.criteria", language))],
+            "humanCode": .string(code), "fieldOfStudy": .string(Names.domain(domain, language)), "inLanguage": .string(language.rawValue),
+            "image": ["id": .string(MinistryEmblem.dataURI), "type": "Image"],
+            "related": [["id": .string(english ? id : id + "?lang=en"), "type": ["Related"], "inLanguage": .string(other.0), "name": .string(other.1)]],
+            "creator": [
+                "id": .string(issuerID), "type": ["Profile"], "name": .string(Messages.text("layout.ministry", language)), "url": .string(publicURL),
+            ],
         ]
     }
 
-    /// The revocation status list credential: `encodedList` is the GZIP-compressed bitstring,
-    /// multibase base64url ("u…"); signed with the same key as the certificates.
-    public func statusListCredential(encodedList: String, validFrom: Date) throws -> JSONValue {
+    /// A revocation status list credential: `encodedList` is the GZIP-compressed bitstring,
+    /// multibase base64url ("u…"); valid from `validFrom` until `validUntil` (the time a verifier
+    /// may keep it, as its Cache-Control says); signed with the same key as the certificates.
+    public func statusListCredential(list: Int = 1, encodedList: String, validFrom: Date, validUntil: Date) throws -> JSONValue {
+        let url = statusListURL(list: list)
         let document: JSONValue = [
             "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "id": .string(statusListURL), "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-            "issuer": .string(issuerID), "validFrom": .string(RFC3339.string(from: validFrom)),
+            "id": .string(url), "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+            "issuer": .string(issuerID), "validFrom": .string(RFC3339.string(from: validFrom)), "validUntil": .string(RFC3339.string(from: validUntil)),
             "credentialSubject": [
-                "id": .string("\(statusListURL)#list"), "type": "BitstringStatusList", "statusPurpose": "revocation",
+                "id": .string("\(url)#list"), "type": "BitstringStatusList", "statusPurpose": "revocation",
                 "encodedList": .string(encodedList),
             ],
         ]

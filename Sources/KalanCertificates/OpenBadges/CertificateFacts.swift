@@ -20,16 +20,23 @@ public struct CertificateFacts: Sendable, Equatable {
     /// The ministry: an https URL identifying it, and its name.
     public var issuerId: String
     public var issuerName: String
-    /// The partner institution that co-delivers the course.
+    /// The partner institution that co-delivers the course: the achievement's `creator`.
     public var partnerName: String
+    /// The partner's country as people read it ("Iran"), and its ISO 3166-1 code when known ("IR").
     public var partnerCountry: String
+    public var partnerCountryCode: String?
+    /// A stable id for the partner's profile (`urn:uuid:…`); the credential's own id with `#partner` when nil.
+    public var partnerId: String?
     public var traineeGivenName: String
     public var traineeFamilyName: String
-    public var traineeStaffNumber: String
+    /// The trainee's e-mail, published only as a salted SHA-256 hash (never the staff number, which
+    /// is guessable); nil: the credential names the trainee only.
+    public var traineeEmail: String?
     public var courseCode: String
     public var titleFrench: String
     public var titleEnglish: String
-    /// The field of study, e.g. "Santé publique".
+    /// The field of study as people read it in the credential's language, e.g. "Santé publique"
+    /// (never an internal code such as `digital_services`).
     public var domain: String
     public var hours: Double
     public var modules: [Module]
@@ -55,8 +62,8 @@ public struct CertificateFacts: Sendable, Equatable {
 
     public init(
         serial: String, credentialId: String, issuerId: String, issuerName: String,
-        partnerName: String, partnerCountry: String,
-        traineeGivenName: String, traineeFamilyName: String, traineeStaffNumber: String,
+        partnerName: String, partnerCountry: String, partnerCountryCode: String? = nil, partnerId: String? = nil,
+        traineeGivenName: String, traineeFamilyName: String, traineeEmail: String? = nil,
         courseCode: String, titleFrench: String, titleEnglish: String, domain: String,
         hours: Double, modules: [Module],
         sessionStart: Date, sessionEnd: Date, issuedAt: Date, expiresAt: Date? = nil,
@@ -68,9 +75,11 @@ public struct CertificateFacts: Sendable, Equatable {
         self.issuerName = issuerName
         self.partnerName = partnerName
         self.partnerCountry = partnerCountry
+        self.partnerCountryCode = partnerCountryCode
+        self.partnerId = partnerId
         self.traineeGivenName = traineeGivenName
         self.traineeFamilyName = traineeFamilyName
-        self.traineeStaffNumber = traineeStaffNumber
+        self.traineeEmail = traineeEmail
         self.courseCode = courseCode
         self.titleFrench = titleFrench
         self.titleEnglish = titleEnglish
@@ -109,7 +118,7 @@ extension CertificateFacts {
         let required: [(String, String)] = [
             ("serial", serial), ("issuerName", issuerName), ("partnerName", partnerName),
             ("partnerCountry", partnerCountry), ("traineeGivenName", traineeGivenName),
-            ("traineeFamilyName", traineeFamilyName), ("traineeStaffNumber", traineeStaffNumber),
+            ("traineeFamilyName", traineeFamilyName),
             ("courseCode", courseCode), ("titleFrench", titleFrench), ("titleEnglish", titleEnglish), ("domain", domain),
         ]
         for (name, value) in required where value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {

@@ -2,13 +2,21 @@ import Crypto
 import Foundation
 
 /// A Kalan training certificate as a 1EdTech Open Badges 3.0 `OpenBadgeCredential`
-/// (a W3C Verifiable Credential 2.0 document), ready to be signed with eddsa-jcs-2022.
+/// (a W3C Verifiable Credential 2.0 document), ready to be signed.
+///
+/// Only the standard contexts (VC 2.0, OB 3.0.3) and their terms, so that a verifier that loads
+/// nothing else reads every term and a JSON-LD expansion drops nothing:
+/// - the serial is the last segment of the credential's `id` (`<public URL>/verify/<serial>`, a
+///   reissued copy `…#copy-<uuid>`) and is written in `description`;
+/// - hours and modules are the achievement's `criteria.narrative` (Markdown: one line per module,
+///   `- title (N h)`) and `description`;
+/// - the other language's title is a `related` achievement with its `inLanguage` and `name`;
+/// - the partner institution is the achievement's `creator` (a Profile with its country);
+/// - the holder is named, and identified by a salted hash of the e-mail where there is one.
 ///
 /// Dates are VC 2.0's `validFrom`/`validUntil` only (no VC 1.1 `issuanceDate`), so the document
-/// validates against the current OB 3.0 schema. Kalan-specific facts with no OB 3.0 property
-/// (`serialNumber`, `trainingHours`, `trainingModules`, `hours`, `nameTranslations`) are defined by
-/// Kalan's own context (`KalanContext`), listed last, so a JSON-LD expansion drops nothing.
-/// Revocation travels with the credential as a `BitstringStatusListEntry` (purpose `revocation`).
+/// validates against the current OB 3.0 schema. Revocation travels with the credential as a
+/// `BitstringStatusListEntry` (purpose `revocation`).
 public struct OpenBadgeCredential: Sendable {
     public static let context: [String] = [
         "https://www.w3.org/ns/credentials/v2",
@@ -17,7 +25,7 @@ public struct OpenBadgeCredential: Sendable {
     public static let types: [String] = ["VerifiableCredential", "OpenBadgeCredential"]
 
     public let facts: CertificateFacts
-    /// Salt of the trainee's hashed staff number; random unless given (tests pass one for stable output).
+    /// Salt of the trainee's hashed e-mail; random unless given (tests pass one for stable output).
     public let identitySalt: String
 
     public init(facts: CertificateFacts, identitySalt: String? = nil) throws(CertificateFactsError) {
@@ -26,16 +34,28 @@ public struct OpenBadgeCredential: Sendable {
         self.identitySalt = identitySalt ?? Self.randomSalt()
     }
 
-    /// `sha256$<hex>` of the staff number followed by the salt, the OB 3.0 IdentityHash form.
-    public var traineeIdentityHash: String {
-        "sha256$" + hex(SHA256.hash(data: Array((facts.traineeStaffNumber + identitySalt).utf8)))
+    /// `sha256$<hex>` of the e-mail (trimmed, lower-cased) followed by the salt, the OB 3.0
+    /// IdentityHash form; nil without an e-mail.
+    public var traineeIdentityHash: String? {
+        guard let email = Self.normalisedEmail(facts.traineeEmail) else { return nil }
+        return Self.identityHash(email, salt: identitySalt)
+    }
+
+    /// `sha256$` + hex(SHA-256(value + salt)).
+    public static func identityHash(_ value: String, salt: String) -> String {
+        "sha256$" + hex(SHA256.hash(data: Array((value + salt).utf8)))
+    }
+
+    static func normalisedEmail(_ email: String?) -> String? {
+        guard let email = email?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased(), email.contains("@") else { return nil }
+        return email
     }
 
     /// The unsigned credential.
     public var document: JSONValue {
         let issued = RFC3339.string(from: facts.issuedAt)
         var credential: JSONObject = [
-            "@context": .array((Self.context + [KalanContext.url(issuerId: facts.issuerId)]).map(JSONValue.string)),
+            "@context": .array(Self.context.map(JSONValue.string)),
             "id": .string(facts.credentialId),
             "type": .array(Self.types.map(JSONValue.string)),
             "name": .string(text.credentialName),
@@ -46,9 +66,7 @@ public struct OpenBadgeCredential: Sendable {
         if let expiresAt = facts.expiresAt {
             credential["validUntil"] = .string(RFC3339.string(from: expiresAt))
         }
-        credential["serialNumber"] = .string(facts.serial)
         credential["credentialSubject"] = credentialSubject
-        credential["evidence"] = [partnerEvidence]
         if let status = facts.status {
             credential["credentialStatus"] = [
                 "id": .string("\(status.listCredential)#\(status.index)"), "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
@@ -73,25 +91,27 @@ public struct OpenBadgeCredential: Sendable {
 
     private var text: CertificateText { CertificateText(facts: facts) }
 
+    private var emblem: JSONValue { ["id": .string(MinistryEmblem.dataURI), "type": "Image", "caption": .string(facts.issuerName)] }
+
     private var issuerProfile: JSONValue {
-        ["id": .string(facts.issuerId), "type": ["Profile"], "name": .string(facts.issuerName)]
+        ["id": .string(facts.issuerId), "type": ["Profile"], "name": .string(facts.issuerName), "image": emblem]
     }
 
     private var credentialSubject: JSONValue {
-        [
+        var identifiers: [JSONValue] = []
+        if let hash = traineeIdentityHash {
+            // OB 3.0's form: a verifier who is told the e-mail checks it; nobody can read it back.
+            identifiers.append(
+                [
+                    "type": "IdentityObject", "identityHash": .string(hash), "identityType": "emailAddress", "hashed": true,
+                    "salt": .string(identitySalt),
+                ])
+        }
+        // The name is printed on the certificate anyway, so it is given in clear.
+        identifiers.append(["type": "IdentityObject", "identityHash": .string(facts.traineeFullName), "identityType": "name", "hashed": false])
+        return [
             "type": ["AchievementSubject"],
-            "identifier": [
-                // The staff number is hashed: a credential travels, the staff number must not leak.
-                [
-                    "type": "IdentityObject", "identityHash": .string(traineeIdentityHash),
-                    "identityType": "identifier", "hashed": true, "salt": .string(identitySalt),
-                ],
-                // The name is printed on the certificate anyway, so it is given in clear.
-                [
-                    "type": "IdentityObject", "identityHash": .string(facts.traineeFullName),
-                    "identityType": "name", "hashed": false,
-                ],
-            ],
+            "identifier": .array(identifiers),
             "activityStartDate": .string(RFC3339.string(from: facts.sessionStart)),
             "activityEndDate": .string(RFC3339.string(from: facts.sessionEnd)),
             "achievement": achievement,
@@ -99,7 +119,8 @@ public struct OpenBadgeCredential: Sendable {
     }
 
     private var achievement: JSONValue {
-        [
+        let other = facts.isEnglish ? ("fr", facts.titleFrench) : ("en", facts.titleEnglish)
+        return [
             "id": .string(achievementId),
             "type": ["Achievement"],
             "achievementType": "Course",
@@ -109,19 +130,22 @@ public struct OpenBadgeCredential: Sendable {
             "humanCode": .string(facts.courseCode),
             "fieldOfStudy": .string(facts.domain),
             "inLanguage": .string(facts.isEnglish ? "en" : "fr"),
-            "nameTranslations": ["fr": .string(facts.titleFrench), "en": .string(facts.titleEnglish)],
-            "trainingHours": .number(facts.hours),
-            "trainingModules": .array(
-                facts.modules.map { ["name": .string($0.title), "hours": .number($0.hours)] }),
+            "image": ["id": .string(MinistryEmblem.dataURI), "type": "Image", "caption": .string(facts.title)],
+            "creator": partnerProfile,
+            // The same course in the other language (OB 3.0: "alternate language editions").
+            "related": [["id": .string("\(achievementId)?lang=\(other.0)"), "type": ["Related"], "inLanguage": .string(other.0), "name": .string(other.1)]],
         ]
     }
 
-    /// The partner institution, named as co-issuer of the training it delivered.
-    private var partnerEvidence: JSONValue {
-        [
-            "type": ["Evidence"],
-            "name": .string("\(facts.partnerName) (\(facts.partnerCountry))"),
-            "description": .string(text.partnerDescription),
+    /// The partner institution that delivered the training, as the achievement's creator.
+    private var partnerProfile: JSONValue {
+        var address: JSONObject = ["type": ["Address"], "addressCountry": .string(facts.partnerCountry)]
+        if let code = facts.partnerCountryCode, code.count == 2, code.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            address["addressCountryCode"] = .string(code)
+        }
+        return [
+            "id": .string(facts.partnerId ?? "\(facts.credentialId.prefix { $0 != "#" })#partner"), "type": ["Profile"],
+            "name": .string(facts.partnerName), "description": .string(text.partnerDescription), "address": .object(address),
         ]
     }
 
@@ -145,54 +169,4 @@ func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8
     var out: [UInt8] = []
     for byte in bytes { out += [digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]] }
     return String(decoding: out, as: UTF8.self)
-}
-
-/// The human sentences of a certificate, in its language.
-struct CertificateText {
-    let facts: CertificateFacts
-
-    private var start: String { RFC3339.dayString(from: facts.sessionStart) }
-    private var end: String { RFC3339.dayString(from: facts.sessionEnd) }
-
-    /// 35 → "35", 7.5 → "7.5" (French: "7,5").
-    func hours(_ value: Double) -> String {
-        let plain = value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
-        return facts.isEnglish ? plain : plain.replacingOccurrences(of: ".", with: ",")
-    }
-
-    var credentialName: String {
-        facts.isEnglish ? "Training certificate: \(facts.title)" : "Certificat de formation : \(facts.title)"
-    }
-
-    var credentialDescription: String {
-        facts.isEnglish
-            ? "Certificate \(facts.serial) awarded to \(facts.traineeFullName) by \(facts.issuerName)."
-            : "Certificat \(facts.serial) délivré à \(facts.traineeFullName) par \(facts.issuerName)."
-    }
-
-    var achievementDescription: String {
-        let modules = facts.modules.map { "\($0.title) (\(hours($0.hours)) h)" }
-        if facts.isEnglish {
-            return "\(facts.title): a \(hours(facts.hours))-hour course in \(facts.domain)."
-                + (modules.isEmpty ? "" : " Modules: " + modules.joined(separator: "; ") + ".")
-        }
-        return "\(facts.title) : formation de \(hours(facts.hours)) heures en \(facts.domain)."
-            + (modules.isEmpty ? "" : " Modules : " + modules.joined(separator: " ; ") + ".")
-    }
-
-    var criteriaNarrative: String {
-        let list = facts.modules.map { "\n- \($0.title) (\(hours($0.hours)) h)" }.joined()
-        if facts.isEnglish {
-            return "Attended the full session from \(start) to \(end) (\(hours(facts.hours)) hours), "
-                + "delivered with \(facts.partnerName) (\(facts.partnerCountry))" + (list.isEmpty ? "." : ":" + list)
-        }
-        return "A suivi l’intégralité de la session du \(start) au \(end) (\(hours(facts.hours)) heures). "
-            + "Organisme de formation partenaire : \(facts.partnerName) (\(facts.partnerCountry))" + (list.isEmpty ? "." : ". Modules :" + list)
-    }
-
-    var partnerDescription: String {
-        facts.isEnglish
-            ? "Partner institution and co-issuer: delivered the session of \(start) to \(end)."
-            : "Institution partenaire et co-émettrice : a dispensé la session du \(start) au \(end)."
-    }
 }

@@ -24,6 +24,13 @@ public struct CredentialChecker {
         case statusUnknown = 16
         /// The status list is not signed by the same issuer, or cannot be read, or is too short.
         case statusListInvalid = 17
+        /// The status list is past its `validUntil`: a fresh one must be fetched.
+        case statusListExpired = 18
+        /// Signed by a key the issuer withdrew (its profile describes it but no longer asserts it).
+        case withdrawnKey = 19
+        /// No status entry (a credential from before the status list) and no register at hand: its
+        /// status cannot be checked offline.
+        case statusOffline = 20
 
         /// The catalogue key of its message.
         public var messageKey: String {
@@ -36,6 +43,9 @@ public struct CredentialChecker {
             case .revoked: "credentials.check.revoked"
             case .statusUnknown: "credentials.check.status_unknown"
             case .statusListInvalid: "credentials.check.status_list_invalid"
+            case .statusListExpired: "credentials.check.status_list_expired"
+            case .withdrawnKey: "credentials.check.withdrawn_key"
+            case .statusOffline: "credentials.check.status_offline"
             }
         }
     }
@@ -48,6 +58,8 @@ public struct CredentialChecker {
         /// For a revoked copy of this Kalan's own credentials: when a reissue replaced it (nil when
         /// it was revoked, or when the records were not read).
         public var supersededAt: Date?
+        /// A copy the register does not hold although its serial is known (replaced, undated).
+        public var replaced = false
 
         public init(failure: Failure?, values: [String: String], supersededAt: Date? = nil) {
             (self.failure, self.values, self.supersededAt) = (failure, values, supersededAt)
@@ -60,15 +72,20 @@ public struct CredentialChecker {
         public var profile: JSONValue?
         public var statusList: JSONValue?
         public var publicKey: Curve25519.Signing.PublicKey?
+        /// The issuer's own register, for a credential without a status entry (Kalan's records).
+        public var register: RegisterStatus?
 
-        public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil) {
-            (self.profile, self.statusList, self.publicKey) = (profile, statusList, publicKey)
+        public init(
+            profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil, register: RegisterStatus? = nil
+        ) {
+            (self.profile, self.statusList, self.publicKey, self.register) = (profile, statusList, publicKey, register)
         }
     }
 
     public var profile: JSONValue?
     public var statusList: JSONValue?
     public var publicKey: Curve25519.Signing.PublicKey?
+    public var register: RegisterStatus?
     public var now: Date
 
     public init(profile: JSONValue? = nil, statusList: JSONValue? = nil, publicKey: Curve25519.Signing.PublicKey? = nil, now: Date = WallClock.system.now()) {
@@ -80,6 +97,7 @@ public struct CredentialChecker {
 
     public init(_ evidence: Evidence, now: Date) {
         self.init(profile: evidence.profile, statusList: evidence.statusList, publicKey: evidence.publicKey, now: now)
+        register = evidence.register
     }
 
     public static func issuerID(of document: JSONValue) -> String? {
@@ -128,8 +146,12 @@ public struct CredentialChecker {
         guard case .verified(let method) = proof else {
             values["why"] = proof.failure?.rawValue ?? ""
             values["method"] = Self.verificationMethod(of: document) ?? ""
-            // No key for the method: without a profile the binding is unknown; with one, the method is not the issuer's.
-            if proof.failure == .noKey, !proofOnly { return Outcome(failure: profile == nil ? .bindingUnknown : .unbound, values: values) }
+            // No key for the method: without a profile the binding is unknown; with one, the method is not the issuer's
+            // (or one it withdrew).
+            if proof.failure == .noKey, !proofOnly {
+                if withdrawn(document, issuer: issuer) { return Outcome(failure: .withdrawnKey, values: values) }
+                return Outcome(failure: profile == nil ? .bindingUnknown : .unbound, values: values)
+            }
             return Outcome(failure: .proof, values: values)
         }
         values["method"] = method
@@ -138,7 +160,7 @@ public struct CredentialChecker {
         guard let profile else { return Outcome(failure: .bindingUnknown, values: values) }
         // Bound: the profile is the issuer's, lists the method under assertionMethod, and its key signed.
         guard let key = boundKey(method, issuer: issuer, profile: profile), DataIntegrity.verify(document, publicKey: key).isVerified else {
-            return Outcome(failure: .unbound, values: values)
+            return Outcome(failure: withdrawn(document, issuer: issuer) ? .withdrawnKey : .unbound, values: values)
         }
 
         if let from = date(document["validFrom"]), from > now {
@@ -150,7 +172,7 @@ public struct CredentialChecker {
             return Outcome(failure: .expired, values: values)
         }
 
-        guard let entry = document["credentialStatus"] else { return Outcome(failure: nil, values: values) }
+        guard let entry = document["credentialStatus"] else { return registerVerdict(values) }
         guard let list = statusList else { return Outcome(failure: .statusUnknown, values: values) }
         guard let index = entry["statusListIndex"]?.stringValue.flatMap({ Int($0) }),
             entry["statusPurpose"]?.stringValue == "revocation",
@@ -164,6 +186,48 @@ public struct CredentialChecker {
             let set = BitstringStatusList.isSet(bits, index: index)
         else { return Outcome(failure: .statusListInvalid, values: values) }
         values["index"] = String(index)
+        values["asOf"] = list["validFrom"]?.stringValue.flatMap { date(.string($0)) }.map(Self.asOfText) ?? ""
+        // A list past its validity may hide a revocation since: a fresh one must be fetched.
+        if let until = date(list["validUntil"]), until < now {
+            values["until"] = Self.asOfText(until)
+            return Outcome(failure: .statusListExpired, values: values)
+        }
         return Outcome(failure: set ? .revoked : nil, values: values)
+    }
+
+    /// "2026-12-03 12:55 UTC": the instant a status was read at, for every verdict.
+    public static func asOfText(_ date: Date) -> String {
+        let text = RFC3339.string(from: date)
+        return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
+    }
+
+    /// A credential without a status entry (from before the status list): the issuer's register
+    /// decides when it is at hand (revoked, or replaced by a reissue); otherwise its status cannot
+    /// be checked offline, and the verdict says so rather than "not revoked".
+    func registerVerdict(_ values: [String: String]) -> Outcome {
+        var values = values
+        values["asOf"] = Self.asOfText(now)
+        switch register {
+        case nil: return Outcome(failure: .statusOffline, values: values)
+        case .current(nil): return Outcome(failure: nil, values: values)
+        case .current(.some): return Outcome(failure: .revoked, values: values)
+        case .superseded(let at): return Outcome(failure: .revoked, values: values, supersededAt: at)
+        case .unknownCopy, .unknown:
+            var outcome = Outcome(failure: .revoked, values: values)
+            outcome.replaced = true
+            return outcome
+        }
+    }
+
+    /// Signed by a key the issuer's profile still describes (under verificationMethod) but no longer
+    /// asserts: a key it withdrew, whose signatures it disowns.
+    func withdrawn(_ document: JSONValue, issuer: String) -> Bool {
+        guard let profile, profile["id"]?.stringValue == issuer, let method = Self.verificationMethod(of: document) else { return false }
+        let asserted = (profile["assertionMethod"]?.arrayValue ?? []).compactMap { $0.stringValue ?? $0["id"]?.stringValue }
+        guard !asserted.contains(method),
+            let entry = (profile["verificationMethod"]?.arrayValue ?? []).first(where: { $0["id"]?.stringValue == method }),
+            let multibase = entry["publicKeyMultibase"]?.stringValue, let key = try? Multikey.publicKey(fromMultibase: multibase)
+        else { return false }
+        return DataIntegrity.verify(document, publicKey: key).isVerified
     }
 }

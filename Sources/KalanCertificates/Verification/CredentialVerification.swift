@@ -36,46 +36,66 @@ public struct CredentialVerification: Sendable {
         return OpenBadgeIssuer(key: issuer.key, publicURL: String(id.dropLast("/issuer".count)))
     }
 
-    /// The signed status list credential and its ETag.
+    /// The first signed status list credential and its ETag.
     public func statusList() async throws -> (credential: JSONValue, etag: String) {
-        try await StatusListPublisher(issuer: issuer, records: records).current()
+        try await StatusListPublisher(issuer: issuer, records: records, clock: clock).current()
+    }
+
+    /// Status list `list` signed now (nil when no such list was begun), with its ETag and max-age.
+    public func statusList(_ list: Int) async throws -> StatusListPublisher.Published? {
+        try await StatusListPublisher(issuer: issuer, records: records, clock: clock).published(list: list)
     }
 
     /// The achievement a credential names by `<issuer>/achievements/<code>`; nil for no such course.
-    public func achievement(code: String) async throws -> JSONValue? {
+    public func achievement(code: String, language: Language = .fr) async throws -> JSONValue? {
         guard code.utf8.count <= 64, let course = try await records.course(code: code) else { return nil }
-        return issuer.achievement(code: course.code, titleFR: course.titleFR, titleEN: course.titleEN, domain: course.domain, hours: course.hours)
+        return issuer.achievement(
+            code: course.code, titleFR: course.titleFR, titleEN: course.titleEN, domain: course.domain, hours: course.hours, language: language)
     }
 
     /// Whether checking `document` needs the records of the Kalan whose issuer is `ownIssuerID`: it
     /// names that issuer, and the caller gave no profile, or no status list while it has a status entry.
+    /// With `proofOnly`, only an https key id with no key given needs them (the profile describes the key).
     public static func needsOwnRecords(_ document: JSONValue, given: CredentialChecker.Evidence, ownIssuerID: String, proofOnly: Bool) -> Bool {
-        !proofOnly && CredentialChecker.issuerID(of: document) == ownIssuerID
-            && (given.profile == nil || (given.statusList == nil && CredentialChecker.statusListURL(of: document) != nil))
+        guard CredentialChecker.issuerID(of: document) == ownIssuerID else { return false }
+        if proofOnly {
+            return given.publicKey == nil && given.profile == nil
+                && !(CredentialChecker.verificationMethod(of: document) ?? "did:").hasPrefix("did:")
+        }
+        return given.profile == nil || given.statusList == nil
     }
 
     /// The verdict on `document` at the clock's instant. For this Kalan's own credentials (at its
-    /// address of today or of before), its profile and status list fill what `given` lacks, and a
-    /// revoked copy says when a reissue superseded it.
+    /// address of today or of before), its profile and status list fill what `given` lacks, a
+    /// revoked copy says when a reissue superseded it, and a credential without a status entry is
+    /// looked up in the register (by serial and content).
     public func check(_ document: JSONValue, given: CredentialChecker.Evidence = .init(), proofOnly: Bool = false) async throws
         -> CredentialChecker.Outcome
     {
         var evidence = given
-        var own = false
+        var own: OpenBadgeIssuer?
         let listURL = CredentialChecker.statusListURL(of: document)
-        if !proofOnly, given.profile == nil || (given.statusList == nil && listURL != nil) {
+        if !proofOnly || (given.publicKey == nil && given.profile == nil) {
             let keys = try await records.signingKeys()
-            if let ownIssuer = ownIssuer(of: document, keys: keys) {
-                own = true
+            own = ownIssuer(of: document, keys: keys)
+            // The proof alone of our own credential: the key the profile describes for its method.
+            if proofOnly, let ownIssuer = own { evidence.profile = Self.profile(of: ownIssuer, keys: keys.map { ($0.id, $0.publicKeyMultibase, false) }) }
+            if !proofOnly, let ownIssuer = own {
                 if evidence.profile == nil { evidence.profile = Self.profile(of: ownIssuer, keys: keys) }
-                if evidence.statusList == nil, listURL == ownIssuer.statusListURL {
-                    evidence.statusList = try await StatusListPublisher(issuer: ownIssuer, records: records).current().credential
+                if evidence.statusList == nil, let listURL, let list = ownIssuer.statusList(of: listURL) {
+                    evidence.statusList = try await StatusListPublisher(issuer: ownIssuer, records: records, clock: clock).published(list: list)?.credential
+                }
+                if listURL == nil {
+                    let text = (try? document.serialized()) ?? ""
+                    evidence.register = try await records.registerStatus(serial: CredentialStatement.serial(of: document), credential: text)
                 }
             }
         }
         var outcome = CredentialChecker(evidence, now: clock.now()).check(document, proofOnly: proofOnly)
-        if own, outcome.failure == .revoked, let index = outcome.values["index"].flatMap({ Int($0) }) {
-            outcome.supersededAt = try await records.supersededAt(statusIndex: index)
+        if let ownIssuer = own, outcome.failure == .revoked, let index = outcome.values["index"].flatMap({ Int($0) }),
+            let list = listURL.flatMap(ownIssuer.statusList(of:))
+        {
+            outcome.supersededAt = try await records.supersededAt(list: list, index: index)
         }
         return outcome
     }

@@ -30,7 +30,34 @@ extension CommandContext {
 }
 
 struct KeysCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "keys", abstract: "The issuer's Ed25519 signing key.", subcommands: [Generate.self])
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "The issuer's Ed25519 signing key.", subcommands: [Generate.self, Retire.self])
+
+    struct Retire: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withdraw a compromised key (admin): it leaves the issuer profile's assertionMethod; what it signed reads \"signed by a withdrawn key\".",
+            discussion: "KEY is the key id the issuer profile lists (…/issuer#z6Mk… or did:key:…) or its publicKeyMultibase (z6Mk…).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Key id or publicKeyMultibase.") var key: String
+        @Option(help: "Why (e.g. the key file was seen by someone else).") var reason: String
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let issuer = try await CommandIssuer.issuer(ctx, global, for: .reads)
+                let issuing = CertificateIssuing(repository: ctx.repository, issuer: issuer, publicURL: issuer.publicURL, clock: ctx.clock)
+                let keys = try await ctx.repository.transaction { try await $0.signingKeys() }
+                let matches = keys.filter { !$0.retired && ($0.id == key || $0.publicKeyMultibase == key) }
+                guard !matches.isEmpty else { throw CommandFailure(text: ctx.t("cli.keys.unknown", ["key": key]), code: 3) }
+                // The key this database signs with: withdrawn only after a rotation, or nothing could sign.
+                if let match = matches.first(where: { $0.publicKeyMultibase == issuer.publicKeyMultibase }) {
+                    throw CommandFailure(text: ctx.t("cli.keys.in_use", ["key": match.id]), code: 4)
+                }
+                for match in matches where try await issuing.retireKey(match.id, reason: reason, actor: ctx.actor) {
+                    ctx.say("cli.keys.retired", ["key": match.id])
+                }
+            }
+        }
+    }
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write a new key (Multikey JSON, mode 0600); never overwrites.")
@@ -132,13 +159,37 @@ struct CertificateCommand: AsyncParsableCommand {
 extension CertificateCommand {
     struct Reissue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Sign a certificate again from today's register (after a change of name): same serial, new proof; the old copy is revoked as superseded.")
+            abstract: "Sign a certificate again from today's register (after a change of name): same serial and language, new proof; the old copy is revoked as superseded.",
+            discussion: """
+                --legacy reissues, in one run, every certificate whose credential has no status entry (signed before the status \
+                list), so that each copy can be checked offline; a revoked one stays revoked and gets no new copy.
+                """)
         @OptionGroup var global: GlobalOptions
-        @Argument var serial: String
+        @Argument var serial: String?
+        @Flag(help: "Every certificate signed before the status list (no credentialStatus).") var legacy = false
+
+        func validate() throws {
+            if legacy == (serial != nil) { throw ValidationError("give a SERIAL or --legacy, not both") }
+        }
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let item = try await ctx.certificates(global, .signs).reissue(serial: serial, language: ctx.language, actor: ctx.actor)
+                let issuing = try await ctx.certificates(global, .signs)
+                guard let serial else {
+                    let stopwatch = Stopwatch()
+                    let bar = ProgressBar()
+                    let outcome = try await issuing.reissueLegacy(actor: ctx.actor, progress: bar.draw)
+                    bar.finish()
+                    ctx.say(
+                        "cli.certificate.legacy_reissued",
+                        [
+                            "reissued": "\(outcome.reissued.count)", "revoked": "\(outcome.revokedLeft.count)",
+                            "seconds": String(format: "%.1f", stopwatch.seconds),
+                        ])
+                    return
+                }
+                // The credential's own language, whatever --lang says (--lang words the messages).
+                let item = try await issuing.reissue(serial: serial, actor: ctx.actor)
                 ctx.say("credentials.reissued", ["serial": item.certificate.serial])
             }
         }

@@ -42,11 +42,14 @@ struct CredentialCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a credential as a relying party would: proof, issuer binding, validity dates, revocation status.",
             discussion: """
-                Exit codes: 0 genuine, bound to its issuer, valid and not revoked; 10 proof not genuine; 11 key not listed under \
-                the issuer profile's assertionMethod; 12 no issuer profile to check the binding (give --issuer-profile); 13 not yet \
-                valid; 14 expired; 15 revoked; 16 no status list to check the status (give --status-list); 17 status list \
-                unreadable or not signed by the issuer; 64 bad usage. The issuer profile and status list are read from files, or, for this Kalan's \
-                own credentials (issuer <public URL>/issuer), from its database. Nothing is fetched from the network.
+                Exit codes: 0 genuine, bound to its issuer, valid and not revoked (as of the status list's date); 10 proof not \
+                genuine; 11 key not listed under the issuer profile's assertionMethod; 12 no issuer profile to check the binding \
+                (give --issuer-profile); 13 not yet valid; 14 expired; 15 revoked (or a copy replaced by a reissue); 16 no status \
+                list to check the status (give --status-list); 17 status list unreadable or not signed by the issuer; 18 status \
+                list out of date (past its validUntil: download it again); 19 signed by a withdrawn key; 20 status cannot be \
+                checked offline (no status entry: a credential from before the status list); 64 bad usage. The issuer profile and \
+                status list are read from files, or, for this Kalan's own credentials (issuer <public URL>/issuer), from its \
+                database, which also answers for credentials without a status entry. Nothing is fetched from the network.
                 """)
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("public-key"), help: "z6Mk… public key, when the verification method is not a did:key (proof check).")
@@ -79,7 +82,13 @@ struct CredentialCommand: AsyncParsableCommand {
             // Someone else's credential: the same policy, on the files given.
             let outcome = own ?? CredentialChecker(given, now: WallClock.system.now()).check(document, proofOnly: proofOnly)
             if let failure = outcome.failure {
-                print(Messages.text(failure.messageKey, language, outcome.values))
+                if let superseded = outcome.supersededAt {
+                    print(Messages.text("credentials.superseded", language, ["day": Format.day(Day.of(superseded), language)]))
+                } else if outcome.replaced {
+                    print(Messages.text("credentials.replaced", language))
+                } else {
+                    print(Messages.text(failure.messageKey, language, outcome.values))
+                }
                 throw ExitCode(failure.rawValue)
             }
             print(Messages.text(proofOnly ? "credentials.check.proof_ok" : "credentials.check.genuine", language, outcome.values))

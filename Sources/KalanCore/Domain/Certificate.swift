@@ -15,12 +15,15 @@ public struct Certificate: Sendable, Codable, Hashable {
     public var revokedReason: String?
     /// This certificate's bit in the issuer's revocation status list (W3C Bitstring Status List).
     public var statusIndex: Int
+    /// Which status list (1, 2, …): a list holds `CertificateIssuing.statusListSize` bits.
+    public var statusList: Int = 1
 
     public init(
         id: UUID = UUID(), enrolmentID: UUID, serial: String, issuedOn: Day, expiresOn: Day?, credential: String, signingKeyID: String,
-        revokedAt: Date? = nil, revokedBy: String? = nil, revokedReason: String? = nil, statusIndex: Int = 0
+        revokedAt: Date? = nil, revokedBy: String? = nil, revokedReason: String? = nil, statusIndex: Int = 0, statusList: Int = 1
     ) {
         self.statusIndex = statusIndex
+        self.statusList = statusList
         self.id = id
         self.enrolmentID = enrolmentID
         self.serial = serial
@@ -64,12 +67,20 @@ public struct CertificateContent: Sendable, Codable, Hashable {
     public var signedCredential: String?
     /// When it was revoked: the PDF then carries a visible mark.
     public var revokedOn: Day?
+    /// The status list the bit belongs to (1, then 2 once the first list's entries are all used).
+    public var statusList: Int = 1
+    /// The credential's own id when it is not the verification URL (a reissued copy has its own).
+    public var credentialID: String?
+    /// When the proof is made (a reissue: now); nil: the issue day.
+    public var signedAt: Date?
 
     public init(
         serial: String, issuedOn: Day, expiresOn: Day?, trainee: Trainee, course: Course, session: TrainingSession, partner: Partner,
-        language: Language, verificationURL: String, statusIndex: Int? = nil, signedCredential: String? = nil, revokedOn: Day? = nil
+        language: Language, verificationURL: String, statusIndex: Int? = nil, statusList: Int = 1, signedCredential: String? = nil,
+        revokedOn: Day? = nil
     ) {
         self.statusIndex = statusIndex
+        self.statusList = statusList
         self.signedCredential = signedCredential
         self.revokedOn = revokedOn
         self.serial = serial
@@ -111,6 +122,10 @@ public struct SignedStatement: Sendable, Equatable {
     public var sessionStart: Day?
     public var sessionEnd: Day?
     public var language: Language
+    /// The certificate's serial as the credential gives it, and its validity days.
+    public var serial: String?
+    public var validFrom: Day?
+    public var validUntil: Day?
 
     public init(
         holder: String, courseTitleFR: String?, courseTitleEN: String?, courseTitle: String, courseCode: String, hours: Double?,

@@ -84,6 +84,8 @@ public enum KalanError: Error, Sendable, Equatable {
         case alreadyRevoked
         /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
         case resultsClosed(staffNumber: String, name: String)
+        /// The key this server signs with was withdrawn (`kalan keys retire`): rotate before signing.
+        case signingKeyWithdrawn
         /// Reopening needs completed or failed lines in the session.
         case resultsNotClosed(session: String)
     }
@@ -214,6 +216,7 @@ extension KalanError.RuleViolation {
         case .resultsClosed(let number, let name): return t("rule.results_closed", ["staff": number, "name": name])
         case .resultsNotClosed(let session): return t("rule.results_not_closed", ["session": session])
         }
+        case .signingKeyWithdrawn: return t("rule.signing_key_withdrawn")
     }
 }
 

@@ -337,15 +337,39 @@ public protocol CertificateStore: Sendable {
     func publish(signingKeyID: String, publicKeyMultibase: String) async throws
     func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)]
     func enrolment(id: UUID) async throws -> Enrolment?
-    /// Whether a certificate, current or superseded, holds this bit of the status list.
-    func statusIndexInUse(_ index: Int) async throws -> Bool
-    /// The bits to set in the revocation status list: revoked certificates and superseded credentials;
+    /// Whether a certificate, current or superseded, holds this bit of status list `list`.
+    func statusIndexInUse(list: Int, index: Int) async throws -> Bool
+    /// The last status list begun (1 when none) and how many of its bits are used.
+    func lastStatusList() async throws -> (list: Int, used: Int)
+    /// A free bit of `list` picked at random by the database; nil when every bit is used.
+    func freeStatusIndex(list: Int, size: Int) async throws -> Int?
+    /// The bits to set in status list `list`: revoked certificates and superseded credentials;
     /// and when the list last changed (nil when no bit is set).
-    func revokedStatusIndexes() async throws -> (indexes: [Int], changedAt: Date?)
+    func revokedStatusIndexes(list: Int) async throws -> (indexes: [Int], changedAt: Date?)
     /// A reissue: keeps `old`'s credential and bit as superseded, and stores `new` (same id and serial).
     func supersede(_ old: Certificate, with new: Certificate, by actor: String) async throws
     /// When the credential holding this bit was superseded by a reissue (nil when it was not).
-    func supersededAt(statusIndex: Int) async throws -> Date?
+    func supersededAt(list: Int, index: Int) async throws -> Date?
+    /// What the register knows of a credential without a status entry: found by its serial and
+    /// compared by content with the certificate's current and superseded credentials.
+    func registerStatus(serial: String?, credential: String) async throws -> RegisterStatus
+    /// The serials of the certificates whose stored credential has no status entry (issued before
+    /// the status list), in serial order.
+    func legacySerials() async throws -> [String]
+    /// Withdraws a key (compromised): false when it is unknown or already withdrawn.
+    func retire(signingKeyID: String, reason: String) async throws -> Bool
+}
+
+/// The register's word on a credential that carries no status entry.
+public enum RegisterStatus: Sendable, Equatable {
+    /// The certificate's current credential; `revokedAt` when the certificate is revoked.
+    case current(revokedAt: Date?)
+    /// A copy replaced by a reissue, on that day.
+    case superseded(at: Date)
+    /// The serial is known but this copy is none the register kept.
+    case unknownCopy
+    /// No certificate has this serial or this content.
+    case unknown
 }
 
 /// One validated spreadsheet line, ready for the register.

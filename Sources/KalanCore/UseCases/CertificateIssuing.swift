@@ -8,11 +8,14 @@ public struct CertificateIssuing: Sendable {
     let serialPrefix: String
     let publicURL: String
     let clock: WallClock
+    /// Bits in one status list: `statusListSize` (tests give fewer to see the next list begin).
+    let listSize: Int
 
     public init(
         repository: any KalanRepository, issuer: any CredentialIssuer, serialPrefix: String = "MCENMA", publicURL: String,
-        clock: WallClock = .system
+        clock: WallClock = .system, statusListSize: Int = CertificateIssuing.statusListSize
     ) {
+        self.listSize = max(1, min(statusListSize, Self.statusListSize))
         self.repository = repository
         self.issuer = issuer
         self.serialPrefix = serialPrefix
@@ -67,16 +70,17 @@ public struct CertificateIssuing: Sendable {
             return Issued(certificate: existing, content: content(existing, trainee, course, session, partner, language), isNew: false)
         }
         guard enrolment.status == .completed else { throw KalanError.rule(.notCompleted) }
+        try await refuseWithdrawnKey(in: work)
         let issuedOn = clock.today()
         let year = issuedOn.components.year
         var serial = Self.randomSerial(prefix: serialPrefix, year: year)
         while try await work.certificate(serial: serial) != nil { serial = Self.randomSerial(prefix: serialPrefix, year: year) }
         let expiresOn = course.validityMonths.map { issuedOn.adding(months: $0) }
+        let bit = try await freeStatusBit(in: work)
         var certificate = Certificate(
             enrolmentID: enrolment.id, serial: serial, issuedOn: issuedOn, expiresOn: expiresOn, credential: "", signingKeyID: issuer.keyID,
-            statusIndex: try await Self.freeStatusIndex(in: work))
+            statusIndex: bit.index, statusList: bit.list)
         var content = content(certificate, trainee, course, session, partner, language)
-        content.statusIndex = certificate.statusIndex
         certificate.credential = try issuer.signedCredential(for: content)
         try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
         try await work.insert(certificate)
@@ -90,7 +94,7 @@ public struct CertificateIssuing: Sendable {
     func content(_ c: Certificate, _ trainee: Trainee, _ course: Course, _ session: TrainingSession, _ partner: Partner, _ language: Language) -> CertificateContent {
         CertificateContent(
             serial: c.serial, issuedOn: c.issuedOn, expiresOn: c.expiresOn, trainee: trainee, course: course, session: session, partner: partner,
-            language: language, verificationURL: verificationURL(serial: c.serial), statusIndex: c.statusIndex)
+            language: language, verificationURL: verificationURL(serial: c.serial), statusIndex: c.statusIndex, statusList: c.statusList)
     }
 
     /// The status list's size in bits: the W3C minimum (16 KiB), so that a list hides who is in it.
@@ -128,39 +132,93 @@ public struct CertificateIssuing: Sendable {
         return parts.joined(separator: "-")
     }
 
-    /// A random free bit of the status list: indexes say nothing of the order of issue.
-    static func freeStatusIndex(in work: any KalanUnitOfWork) async throws -> Int {
+    /// A random free bit of the last status list begun (indexes say nothing of the order of
+    /// issue); once its bits are all used, the first bit picked of the next list. Never loops: a
+    /// few random draws, then the database picks among the free bits.
+    func freeStatusBit(in work: any KalanUnitOfWork) async throws -> (list: Int, index: Int) {
+        var (list, used) = try await work.lastStatusList()
+        if used >= listSize { list += 1 }
         var generator = SystemRandomNumberGenerator()
-        while true {
-            let candidate = Int.random(in: 0..<statusListSize, using: &generator)
-            if try await !work.statusIndexInUse(candidate) { return candidate }
+        for _ in 0..<8 {
+            let candidate = Int.random(in: 0..<listSize, using: &generator)
+            if try await !work.statusIndexInUse(list: list, index: candidate) { return (list, candidate) }
         }
+        if let index = try await work.freeStatusIndex(list: list, size: listSize) { return (list, index) }
+        return (list + 1, Int.random(in: 0..<listSize, using: &generator))
     }
 
     /// Signs the certificate again from today's register (after a change of name, say), keeping
-    /// its serial: the row takes the new credential and a new status bit; the old credential is
-    /// kept as superseded and its bit is set, so every copy of it now reads as revoked.
+    /// its serial and the language it was issued in (`language` only for a credential that does
+    /// not say): the row takes the new credential, with its own id, a proof dated now and a new
+    /// status bit; the old credential is kept as superseded and its bit is set, so every copy of
+    /// it now reads as revoked. A revoked certificate is not reissued.
     @discardableResult
-    public func reissue(serial: String, language: Language = .fr, actor: Actor) async throws -> Issued {
+    public func reissue(serial: String, language: Language? = nil, actor: Actor) async throws -> Issued {
         guard actor.managesRegister else { throw KalanError.forbidden }
         return try await repository.transaction { work in
             guard let (old, trainee, session, course, partner) = try await Self.record(serial: serial, in: work) else {
                 throw KalanError.notFound(.certificate, key: serial)
             }
             guard old.revokedAt == nil else { throw KalanError.rule(.alreadyRevoked) }
+            try await refuseWithdrawnKey(in: work)
+            let signedLanguage = issuer.statement(of: old.credential)?.language ?? language ?? .fr
             var certificate = old
-            certificate.statusIndex = try await Self.freeStatusIndex(in: work)
+            (certificate.statusList, certificate.statusIndex) = try await freeStatusBit(in: work)
             certificate.signingKeyID = issuer.keyID
-            var content = content(certificate, trainee, course, session, partner, language)
-            content.statusIndex = certificate.statusIndex
+            var content = content(certificate, trainee, course, session, partner, signedLanguage)
+            content.credentialID = "\(verificationURL(serial: serial))#copy-\(UUID().uuidString.lowercased())"
+            content.signedAt = clock.now()
             certificate.credential = try issuer.signedCredential(for: content)
             try await work.publish(signingKeyID: issuer.keyID, publicKeyMultibase: issuer.publicKeyMultibase)
             try await work.supersede(old, with: certificate, by: actor.name)
             try await work.audit(
                 AuditEntry(
                     actor: actor, action: "certificate.reissue", entity: .certificate, entityID: serial,
-                    before: ["status_index": String(old.statusIndex)], after: ["status_index": String(certificate.statusIndex)]))
+                    before: ["status_index": String(old.statusIndex), "status_list": String(old.statusList)],
+                    after: ["status_index": String(certificate.statusIndex), "status_list": String(certificate.statusList)]))
             return Issued(certificate: certificate, content: content, isNew: true)
+        }
+    }
+
+    /// A withdrawn key signs nothing more.
+    func refuseWithdrawnKey(in work: any KalanUnitOfWork) async throws {
+        if try await work.signingKeys().contains(where: { $0.id == issuer.keyID && $0.retired }) { throw KalanError.rule(.signingKeyWithdrawn) }
+    }
+
+    /// What `reissueLegacy` did: certificates given a credential with a status entry, and revoked
+    /// ones left as they are (revoked stays revoked: no new copy).
+    public struct LegacyReissue: Sendable {
+        public var reissued: [String] = []
+        public var revokedLeft: [String] = []
+    }
+
+    /// Reissues every certificate whose stored credential has no status entry (signed before the
+    /// status list), one transaction each; `progress` sees each.
+    public func reissueLegacy(actor: Actor, progress: ProgressReport? = nil) async throws -> LegacyReissue {
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let serials = try await repository.transaction { try await $0.legacySerials() }
+        var outcome = LegacyReissue()
+        for (index, serial) in serials.enumerated() {
+            do {
+                try await reissue(serial: serial, actor: actor)
+                outcome.reissued.append(serial)
+            } catch KalanError.rule(.alreadyRevoked) {
+                outcome.revokedLeft.append(serial)
+            }
+            progress?(index + 1, serials.count)
+        }
+        return outcome
+    }
+
+    /// Withdraws a key after a compromise (admins only, with a reason): it leaves the issuer
+    /// profile's assertionMethod. The key this Kalan signs with cannot be withdrawn before a rotation.
+    public func retireKey(_ keyID: String, reason: String, actor: Actor) async throws -> Bool {
+        guard actor.isAdmin else { throw KalanError.forbidden }
+        guard let reason = reason.nonEmptyNormalisedText else { throw KalanError.rule(.reasonRequired) }
+        return try await repository.transaction { work in
+            guard try await work.retire(signingKeyID: keyID, reason: reason) else { return false }
+            try await work.audit(AuditEntry(actor: actor, action: "signing_key.retire", entity: .certificate, entityID: keyID, after: ["reason": reason]))
+            return true
         }
     }
 
@@ -207,6 +265,8 @@ public struct CertificateIssuing: Sendable {
         /// Never filled any more: a free-text reason may hold personal data; the public learns only that and when.
         public var revocationReason: String?
         public var verificationURL: String
+        /// Signed by a key the ministry withdrew (compromised): not to be trusted, whatever the proof says.
+        public var withdrawnKey: Bool = false
     }
 
     /// Public check by serial: nil when no such certificate.
@@ -215,6 +275,7 @@ public struct CertificateIssuing: Sendable {
             guard let (certificate, trainee, session, course, partner) = try await Self.record(serial: serial, in: work) else { return nil }
             let key = try await work.signingKeys().first { $0.id == certificate.signingKeyID }
             let genuine = key.map { issuer.verify(credential: certificate.credential, publicKeyMultibase: $0.publicKeyMultibase) } ?? false
+            let withdrawn = key?.retired ?? false
             // The record is what was signed: the register as it is today only fills what an old credential lacks.
             let signed = issuer.statement(of: certificate.credential)
             return Verification(
@@ -224,7 +285,7 @@ public struct CertificateIssuing: Sendable {
                 sessionStart: signed?.sessionStart ?? session.startsOn, sessionEnd: signed?.sessionEnd ?? session.endsOn,
                 issuedOn: certificate.issuedOn, expiresOn: certificate.expiresOn,
                 revokedOn: certificate.revokedAt.map { Day.of($0) }, revocationReason: nil,
-                verificationURL: verificationURL(serial: certificate.serial))
+                verificationURL: verificationURL(serial: certificate.serial), withdrawnKey: withdrawn)
         }
     }
 

@@ -11,12 +11,20 @@ public struct CredentialRecords: CredentialRecordStore {
         try await repository.statement { try await $0.signingKeys() }
     }
 
-    public func revokedStatusIndexes() async throws -> (indexes: [Int], changedAt: Date?) {
-        try await repository.transaction { try await $0.revokedStatusIndexes() }
+    public func revokedStatusIndexes(list: Int) async throws -> (indexes: [Int], changedAt: Date?) {
+        try await repository.transaction { try await $0.revokedStatusIndexes(list: list) }
     }
 
-    public func supersededAt(statusIndex: Int) async throws -> Date? {
-        try await repository.statement { try await $0.supersededAt(statusIndex: statusIndex) }
+    public func statusListCount() async throws -> Int {
+        try await repository.statement { try await $0.lastStatusList().list }
+    }
+
+    public func supersededAt(list: Int, index: Int) async throws -> Date? {
+        try await repository.statement { try await $0.supersededAt(list: list, index: index) }
+    }
+
+    public func registerStatus(serial: String?, credential: String) async throws -> RegisterStatus {
+        try await repository.transaction { try await $0.registerStatus(serial: serial, credential: credential) }
     }
 
     public func course(code: String) async throws -> Course? {

@@ -1,4 +1,5 @@
 import Foundation
+import KalanCertificates
 import KalanCore
 import OpenAPIRuntime
 
@@ -8,6 +9,8 @@ struct KalanAPI: APIProtocol {
     /// Statistics read here (a standby when one is configured).
     let readRepository: any KalanRepository
     let issuing: CertificateIssuing
+    /// The one policy for a posted credential (the /verify page's).
+    let verification: CredentialVerification
     let accounts: Accounts
     /// Session cookies carry Secure when Kalan is published over HTTPS.
     let secureCookies: Bool
@@ -203,9 +206,9 @@ struct KalanAPI: APIProtocol {
             .init(
                 body: .json(
                     .init(
-                        serial: v.serial, genuine: v.genuine, status: .init(v.status), holder: v.holder, courseCode: v.courseCode,
+                        serial: v.serial, genuine: v.genuine && !v.withdrawnKey, status: .init(v.status), holder: v.holder, courseCode: v.courseCode,
                         courseTitle: v.courseTitle, hours: v.hours, partner: v.partner, sessionStart: "\(v.sessionStart)", sessionEnd: "\(v.sessionEnd)",
                         issuedOn: "\(v.issuedOn)", expiresOn: v.expiresOn.map(\.description), revokedOn: v.revokedOn.map(\.description),
-                        revocationReason: v.revocationReason, verificationURL: v.verificationURL))))
+                        revocationReason: v.revocationReason, verificationURL: v.verificationURL, withdrawnKey: v.withdrawnKey))))
     }
 }

@@ -20,7 +20,7 @@ enum RequestPrincipal {
 /// (403), on top of the cookie's SameSite=Strict.
 struct BearerAuthenticationMiddleware: ServerMiddleware {
     let accounts: Accounts
-    static let publicOperations: Set<String> = ["verifyCertificate", "login", "logout"]
+    static let publicOperations: Set<String> = ["verifyCertificate", "verifyCredential", "login", "logout"]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,

@@ -82,7 +82,8 @@ public func buildApplication(
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.
     let api = KalanAPI(
-        repository: repository, readRepository: ports.readRepository, issuing: issuing, accounts: accounts, secureCookies: secureCookies,
+        repository: repository, readRepository: ports.readRepository, issuing: issuing, verification: verification, accounts: accounts,
+        secureCookies: secureCookies,
         clock: configuration.clock)
     do {
         try api.registerHandlers(

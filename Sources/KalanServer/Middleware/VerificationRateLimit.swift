@@ -46,7 +46,8 @@ public final class AddressRateLimiter: Sendable {
 }
 
 /// Public verification, limited per address: a serial's page and JSON, the downloads under it,
-/// the form that checks a pasted credential, and the API's verification of a serial (the same
+/// the form that checks a pasted credential, and the API's verification of a serial or of a posted
+/// credential (the same
 /// lookup: one limiter, shared by the pages and the API, so one budget for both). The empty form
 /// and the issuer's public documents are not counted.
 struct VerificationRateLimitMiddleware: RouterMiddleware {
@@ -55,6 +56,7 @@ struct VerificationRateLimitMiddleware: RouterMiddleware {
     static func counts(_ request: Request) -> Bool {
         let path = request.uri.path
         if path.hasPrefix("/api/v1/certificates/") && path.hasSuffix("/verification") { return true }
+        if path == "/api/v1/credentials/verification" { return true }
         return path.hasPrefix("/verify/") || (path == "/verify" && request.method == .post)
     }
 

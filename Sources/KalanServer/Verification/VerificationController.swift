@@ -42,13 +42,21 @@ struct VerificationController<Context: RequestContext>: Sendable {
                 status: .ok, headers: [.contentType: "application/ld+json", .cacheControl: "public, max-age=86400"],
                 body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        router.get("status/1") { request, _ in try await statusList(request) }
+        router.get("status/:list") { request, context in try await statusList(request, context) }
     }
 
-    /// The revocation status list credential; ETag and If-None-Match, so that verifiers may cache it.
-    func statusList(_ request: Request) async throws -> Response {
-        let (credential, etag) = try await verification.statusList()
-        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=60, must-revalidate"]
+    /// A revocation status list credential (`/status/1`, `/status/2` once the first is full); ETag
+    /// and If-None-Match, and a Cache-Control max-age that ends at the list's `validUntil`.
+    func statusList(_ request: Request, _ context: Context) async throws -> Response {
+        let language = request.language
+        guard let list = Int(try context.parameters.require("list")), let published = try await verification.statusList(list) else {
+            return Problem(
+                type: "/problems/not-found", title: Messages.text("verify.unknown_title", language), status: 404,
+                detail: Messages.text("verify.unknown_detail", language)
+            ).response()
+        }
+        let (credential, etag) = (published.credential, published.etag)
+        var headers: HTTPFields = [.eTag: etag, .cacheControl: "public, max-age=\(published.maxAge), must-revalidate"]
         if request.headers[.ifNoneMatch]?.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) == true {
             return Response(status: .notModified, headers: headers)
         }
@@ -77,7 +85,7 @@ struct VerificationController<Context: RequestContext>: Sendable {
 
     /// `/issuer/achievements/{code}`: the achievement a credential names, from the catalogue.
     func achievement(_ request: Request, _ context: Context) async throws -> Response {
-        guard let document = try await verification.achievement(code: try context.parameters.require("code")) else {
+        guard let document = try await verification.achievement(code: try context.parameters.require("code"), language: request.language) else {
             return Problem(
                 type: "/problems/not-found", title: Messages.text("credentials.achievement_unknown", request.language), status: 404,
                 detail: Messages.text("credentials.achievement_unknown", request.language)
@@ -200,42 +208,84 @@ struct VerificationController<Context: RequestContext>: Sendable {
         case .parsed(let parsed): document = parsed
         }
         let outcome = try await verification.check(document)
-        return try await render(request, result: try await verdict(outcome, on: document, language))
+        let result = try await verdict(outcome, on: document, language)
+        if request.wantsJSON { return try verdictJSON(result, outcome) }
+        return try await render(request, result: result)
     }
 
-    /// The page's words for the policy's verdict; a genuine copy of ours shows its record.
-    func verdict(_ outcome: CredentialChecker.Outcome, on document: JSONValue, _ language: Language) async throws -> Result {
-        func bad(_ text: String) -> Result { Result(kind: "bad", verdict: text) }
-        let genuine: Bool =
+    /// The verdict as JSON, for a program that posts a credential with `Accept: application/json`:
+    /// `verdict` (a stable word), `message` (the page's sentence) and what the document states.
+    func verdictJSON(_ result: Result, _ outcome: CredentialChecker.Outcome) throws -> Response {
+        let verdict: String =
             switch outcome.failure {
-            case .proof, .unbound, .bindingUnknown: false
-            default: true
+            case nil: "valid"
+            case .proof, .unbound, .bindingUnknown: "not_genuine"
+            case .revoked: outcome.supersededAt != nil || outcome.replaced ? "superseded" : "revoked"
+            case .expired: "expired"
+            case .notYetValid: "not_yet_valid"
+            case .withdrawnKey: "withdrawn_key"
+            case .statusUnknown, .statusListInvalid, .statusListExpired, .statusOffline: "status_unknown"
             }
-        guard genuine, let serial = serialOf(document), var check = try await issuing.verify(serial: serial, language: language) else {
-            // Why, in words: "the file was changed after signing", not the code `badSignature`.
-            let why = outcome.values["why"].flatMap { $0.isEmpty ? nil : Messages.text("verify.failure.\($0)", language) }
-            return bad(Messages.text("verify.not_genuine", language, ["why": why ?? Messages.text("verify.key_unknown", language)]))
-        }
-        check.genuine = true
+        var body: JSONObject = ["verdict": .string(verdict), "message": .string(result.verdict)]
+        if let rows = result.details?.rows { body["details"] = .array(rows.map { ["label": .string($0.label), "value": .string($0.value)] }) }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try JSONValue.object(body).serializedBytes())))
+    }
+
+    /// The page's words for the policy's verdict. A genuine copy shows what the pasted document
+    /// itself states (holder, course, dates, validity); the register lends only a revocation's day.
+    func verdict(_ outcome: CredentialChecker.Outcome, on document: JSONValue, _ language: Language) async throws -> Result {
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
+        func bad(_ text: String) -> Result { Result(kind: "bad", verdict: text) }
         switch outcome.failure {
+        case .proof, .unbound, .bindingUnknown:
+            // Why, in words: "the file was changed after signing", not the code `badSignature`.
+            let why = outcome.values["why"].flatMap { $0.isEmpty ? nil : t("verify.failure.\($0)") }
+            return bad(t("verify.not_genuine", ["why": why ?? t("verify.key_unknown")]))
+        case .withdrawnKey: return bad(t("credentials.withdrawn_key"))
+        default: break
+        }
+        let details = CredentialStatement.read(document).map { Details(rows: rows($0, language)) }
+        let verdict: (String, String)
+        switch outcome.failure {
+        case nil: verdict = ("ok", t("verify.valid"))
+        case .expired: verdict = ("warn", t("verify.expired"))
         case .notYetValid:
             let day = outcome.values["day"].flatMap { Day($0) }.map { Format.day($0, language) } ?? outcome.values["day"] ?? ""
-            var result = self.result(check, language)
-            (result.kind, result.verdict) = ("bad", Messages.text("credentials.check.not_yet_valid", language, ["day": day]))
-            return result
-        case .expired: check.status = .expired
+            verdict = ("bad", t("credentials.check.not_yet_valid", ["day": day]))
         case .revoked:
-            // The pasted copy may be an older one than the record: replaced by a reissue.
             if let superseded = outcome.supersededAt {
-                return bad(Messages.text("credentials.superseded", language, ["day": Format.day(Day.of(superseded), language)]))
+                // The pasted copy may be an older one than the record: replaced by a reissue.
+                verdict = ("bad", t("credentials.superseded", ["day": Format.day(Day.of(superseded), language)]))
+            } else if outcome.replaced {
+                verdict = ("bad", t("credentials.replaced"))
+            } else {
+                var revokedOn: Day?
+                if let serial = CredentialStatement.serial(of: document) { revokedOn = try await issuing.verify(serial: serial, language: language)?.revokedOn }
+                verdict = ("bad", revokedOn.map { t("credentials.revoked", ["day": Format.day($0, language)]) } ?? t("credentials.revoked_undated"))
             }
-            check.status = .revoked
-        case .statusUnknown, .statusListInvalid:
-            return bad(Messages.text("credentials.check.status_list_invalid", language, outcome.values))
-        case nil: check.status = .valid
-        case .proof, .unbound, .bindingUnknown: break
+        case .statusOffline: verdict = ("warn", t("credentials.check.status_offline", outcome.values))
+        default: verdict = ("bad", t("credentials.check.status_list_invalid", outcome.values))
         }
-        return result(check, language)
+        return Result(kind: verdict.0, verdict: verdict.1, details: details)
+    }
+
+    /// What a credential states, as the page's rows.
+    func rows(_ statement: SignedStatement, _ language: Language) -> [Row] {
+        func t(_ key: String, _ values: [String: String] = [:]) -> String { Messages.text(key, language, values) }
+        var rows: [Row] = []
+        if let serial = statement.serial { rows.append(Row(label: t("verify.label.serial"), value: serial)) }
+        rows.append(Row(label: t("verify.label.holder"), value: statement.holder))
+        let hours = statement.hours.map { t("format.hours", ["hours": String(Int($0.rounded()))]) }
+        let course = [statement.courseCode, hours].compactMap { $0?.isEmpty == false ? $0 : nil }.joined(separator: ", ")
+        rows.append(Row(label: t("verify.label.course"), value: statement.title(in: language) + (course.isEmpty ? "" : " (\(course))")))
+        if !statement.partner.isEmpty { rows.append(Row(label: t("verify.label.partner"), value: statement.partner)) }
+        if let start = statement.sessionStart, let end = statement.sessionEnd {
+            rows.append(Row(label: t("verify.label.session"), value: Format.span(start, end, language)))
+        }
+        if let issued = statement.validFrom { rows.append(Row(label: t("verify.label.issued"), value: Format.day(issued, language))) }
+        if let expires = statement.validUntil { rows.append(Row(label: t("verify.label.expires"), value: Format.day(expires, language))) }
+        return rows
     }
 
     /// A pasted credential as read and checked off the request threads.
@@ -243,12 +293,6 @@ struct VerificationController<Context: RequestContext>: Sendable {
         case unreadable(String)
         case notJSON
         case parsed(JSONValue)
-    }
-
-    func serialOf(_ document: JSONValue) -> String? {
-        if let serial = document["serialNumber"]?.stringValue { return serial }
-        guard let id = document["id"]?.stringValue, let range = id.range(of: "/verify/") else { return nil }
-        return String(id[range.upperBound...])
     }
 
     func profile() async throws -> Response {
@@ -261,6 +305,8 @@ struct VerificationController<Context: RequestContext>: Sendable {
         let verdict: (String, String)
         if !check.genuine {
             verdict = ("bad", t("verify.invalid_signature"))
+        } else if check.withdrawnKey {
+            verdict = ("bad", t("credentials.withdrawn_key"))
         } else {
             switch check.status {
             case .valid: verdict = ("ok", t("verify.valid"))

@@ -4,7 +4,7 @@ import Postgres
 
 extension PostgresUnitOfWork {
     static let certificateColumns =
-        "id, enrolment_id, serial, issued_on, expires_on, credential::text AS credential, signing_key_id, revoked_at, revoked_by, revoked_reason, status_index"
+        "id, enrolment_id, serial, issued_on, expires_on, credential::text AS credential, signing_key_id, revoked_at, revoked_by, revoked_reason, status_index, status_list"
 
     func certificate(enrolmentID: UUID) async throws -> Certificate? {
         try await query("SELECT \(unescaped: Self.certificateColumns) FROM certificate WHERE enrolment_id = \(enrolmentID)").first.map(Self.certificate)
@@ -37,9 +37,9 @@ extension PostgresUnitOfWork {
     func insert(_ c: Certificate) async throws {
         try await query(
             """
-            INSERT INTO certificate (id, enrolment_id, serial, issued_on, expires_on, credential, signing_key_id, status_index)
+            INSERT INTO certificate (id, enrolment_id, serial, issued_on, expires_on, credential, signing_key_id, status_index, status_list)
             VALUES (\(c.id), \(c.enrolmentID), \(c.serial), \(c.issuedOn), \(c.expiresOn), \(PostgresJSON(text: c.credential)), \(c.signingKeyID),
-                    \(c.statusIndex))
+                    \(c.statusIndex), \(c.statusList))
             """)
     }
 
@@ -53,25 +53,48 @@ extension PostgresUnitOfWork {
             "INSERT INTO signing_key (id, public_key_multibase) VALUES (\(signingKeyID), \(publicKeyMultibase)) ON CONFLICT (id) DO NOTHING")
     }
 
-    func statusIndexInUse(_ index: Int) async throws -> Bool {
+    func statusIndexInUse(list: Int, index: Int) async throws -> Bool {
         try await query(
             """
-            SELECT EXISTS (SELECT 1 FROM certificate WHERE status_index = \(index))
-                OR EXISTS (SELECT 1 FROM certificate_superseded WHERE status_index = \(index)) AS used
+            SELECT EXISTS (SELECT 1 FROM certificate WHERE status_list = \(list) AND status_index = \(index))
+                OR EXISTS (SELECT 1 FROM certificate_superseded WHERE status_list = \(list) AND status_index = \(index)) AS used
             """
         ).firstRow().decode("used")
     }
 
-    func revokedStatusIndexes() async throws -> (indexes: [Int], changedAt: Date?) {
+    func lastStatusList() async throws -> (list: Int, used: Int) {
+        let row = try await query(
+            """
+            WITH used AS (SELECT status_list FROM certificate UNION ALL SELECT status_list FROM certificate_superseded),
+                 last AS (SELECT coalesce(max(status_list), 1) AS list FROM used)
+            SELECT last.list, (SELECT count(*) FROM used WHERE status_list = last.list)::integer AS used FROM last
+            """
+        ).firstRow()
+        return (try row.decode("list"), try row.decode("used"))
+    }
+
+    func freeStatusIndex(list: Int, size: Int) async throws -> Int? {
+        try await query(
+            """
+            SELECT i FROM generate_series(0, \(size - 1)) AS i
+            WHERE NOT EXISTS (SELECT 1 FROM certificate WHERE status_list = \(list) AND status_index = i)
+              AND NOT EXISTS (SELECT 1 FROM certificate_superseded WHERE status_list = \(list) AND status_index = i)
+            ORDER BY random() LIMIT 1
+            """
+        ).first?.decode("i")
+    }
+
+    func revokedStatusIndexes(list: Int) async throws -> (indexes: [Int], changedAt: Date?) {
         let indexes: [Int] = try await query(
             """
-            SELECT status_index FROM certificate WHERE revoked_at IS NOT NULL
-            UNION ALL SELECT status_index FROM certificate_superseded ORDER BY 1
+            SELECT status_index FROM certificate WHERE revoked_at IS NOT NULL AND status_list = \(list)
+            UNION ALL SELECT status_index FROM certificate_superseded WHERE status_list = \(list) ORDER BY 1
             """
         ).map { try $0.decode("status_index") }
         let changed: Date? = try await query(
             """
-            SELECT greatest((SELECT max(revoked_at) FROM certificate), (SELECT max(superseded_at) FROM certificate_superseded)) AS changed
+            SELECT greatest((SELECT max(revoked_at) FROM certificate WHERE status_list = \(list)),
+                            (SELECT max(superseded_at) FROM certificate_superseded WHERE status_list = \(list))) AS changed
             """
         ).firstRow().decode("changed")
         return (indexes, changed)
@@ -80,19 +103,60 @@ extension PostgresUnitOfWork {
     func supersede(_ old: Certificate, with new: Certificate, by actor: String) async throws {
         try await query(
             """
-            INSERT INTO certificate_superseded (status_index, certificate_id, credential, signing_key_id, superseded_by)
-            VALUES (\(old.statusIndex), \(old.id), \(PostgresJSON(text: old.credential)), \(old.signingKeyID), \(actor))
+            INSERT INTO certificate_superseded (status_list, status_index, certificate_id, credential, signing_key_id, superseded_by)
+            VALUES (\(old.statusList), \(old.statusIndex), \(old.id), \(PostgresJSON(text: old.credential)), \(old.signingKeyID), \(actor))
             """)
         try await query(
             """
             UPDATE certificate SET credential = \(PostgresJSON(text: new.credential)), status_index = \(new.statusIndex),
-                signing_key_id = \(new.signingKeyID)
-            WHERE id = \(old.id) AND status_index = \(old.statusIndex)
+                status_list = \(new.statusList), signing_key_id = \(new.signingKeyID)
+            WHERE id = \(old.id) AND status_list = \(old.statusList) AND status_index = \(old.statusIndex)
             """)
     }
 
-    func supersededAt(statusIndex: Int) async throws -> Date? {
-        try await query("SELECT superseded_at FROM certificate_superseded WHERE status_index = \(statusIndex)").first?.decode("superseded_at")
+    func supersededAt(list: Int, index: Int) async throws -> Date? {
+        try await query("SELECT superseded_at FROM certificate_superseded WHERE status_list = \(list) AND status_index = \(index)").first?.decode(
+            "superseded_at")
+    }
+
+    func registerStatus(serial: String?, credential: String) async throws -> RegisterStatus {
+        // jsonb equality compares content (key order and number spelling aside): the credential's hash.
+        let document = PostgresJSON(text: credential)
+        if let serial, let certificate = try await self.certificate(serial: serial) {
+            let rows = try await query(
+                """
+                SELECT 'current' AS kind, revoked_at AS at FROM certificate WHERE id = \(certificate.id) AND credential = \(document)::jsonb
+                UNION ALL SELECT 'superseded', superseded_at FROM certificate_superseded
+                WHERE certificate_id = \(certificate.id) AND credential = \(document)::jsonb
+                """)
+            guard let row = rows.first else { return .unknownCopy }
+            return try Self.registerStatus(row)
+        }
+        // No serial to go by: the content alone, among every credential kept.
+        let rows = try await query(
+            """
+            SELECT 'current' AS kind, revoked_at AS at FROM certificate WHERE credential = \(document)::jsonb
+            UNION ALL SELECT 'superseded', superseded_at FROM certificate_superseded WHERE credential = \(document)::jsonb
+            """)
+        return try rows.first.map(Self.registerStatus) ?? .unknown
+    }
+
+    static func registerStatus(_ row: PostgresRow) throws -> RegisterStatus {
+        let at: Date? = try row.decode("at")
+        if try row.decode("kind", as: String.self) == "superseded", let at { return .superseded(at: at) }
+        return .current(revokedAt: at)
+    }
+
+    func legacySerials() async throws -> [String] {
+        try await query("SELECT serial FROM certificate WHERE credential -> 'credentialStatus' IS NULL ORDER BY serial").map { try $0.decode("serial") }
+    }
+
+    func retire(signingKeyID: String, reason: String) async throws -> Bool {
+        try await !query(
+            """
+            UPDATE signing_key SET retired_at = now(), retired_reason = \(reason) WHERE id = \(signingKeyID) AND retired_at IS NULL RETURNING id
+            """
+        ).isEmpty
     }
 
     func signingKeys() async throws -> [(id: String, publicKeyMultibase: String, retired: Bool)] {
@@ -114,6 +178,6 @@ extension PostgresUnitOfWork {
             id: try row.decode("id"), enrolmentID: try row.decode("enrolment_id"), serial: try row.decode("serial"), issuedOn: try row.decode("issued_on"),
             expiresOn: try row.decode("expires_on"), credential: try row.decode("credential"), signingKeyID: try row.decode("signing_key_id"),
             revokedAt: try row.decode("revoked_at"), revokedBy: try row.decode("revoked_by"), revokedReason: try row.decode("revoked_reason"),
-            statusIndex: try row.decode("status_index"))
+            statusIndex: try row.decode("status_index"), statusList: try row.decode("status_list"))
     }
 }
