@@ -93,6 +93,35 @@ CREATE CONSTRAINT TRIGGER offer_shares_fit AFTER INSERT OR UPDATE ON offer_share
 ALTER TABLE training_session ADD COLUMN offer_id uuid REFERENCES offer (id) ON DELETE SET NULL;
 CREATE INDEX training_session_offer ON training_session (offer_id) WHERE offer_id IS NOT NULL;
 
+-- Until an offer's shares are released, a nomination to one of its sessions takes a place of the
+-- person's department's share: a department without a share, or whose share is full, is refused.
+-- Withdrawn and rejected lines give their place back. The share's row is locked, so that two
+-- nominations at once cannot both take its last place.
+CREATE FUNCTION enrolment_offer_share_check() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    offered uuid;
+    department uuid;
+    share integer;
+    taken integer;
+BEGIN
+    SELECT f.id INTO offered FROM training_session s JOIN offer f ON f.id = s.offer_id
+    WHERE s.id = NEW.session_id AND f.released_at IS NULL AND EXISTS (SELECT 1 FROM offer_share x WHERE x.offer_id = f.id);
+    IF offered IS NULL THEN
+        RETURN NEW;
+    END IF;
+    SELECT department_id INTO department FROM trainee WHERE id = NEW.trainee_id;
+    SELECT places INTO share FROM offer_share WHERE offer_id = offered AND department_id = department FOR UPDATE;
+    SELECT count(*) INTO taken FROM enrolment e JOIN training_session s ON s.id = e.session_id JOIN trainee t ON t.id = e.trainee_id
+    WHERE s.offer_id = offered AND t.department_id = department AND e.status NOT IN ('rejected', 'withdrawn');
+    IF share IS NULL OR taken >= share THEN
+        RAISE EXCEPTION 'the department''s share of the offer is full' USING ERRCODE = '23514',
+            CONSTRAINT = 'enrolment_offer_share_check', TABLE = 'enrolment', COLUMN = 'offer_share';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER enrolment_offer_share_check BEFORE INSERT ON enrolment
+    FOR EACH ROW EXECUTE FUNCTION enrolment_offer_share_check();
+
 -- A participant's file for a training abroad (or a long one): authorisation, departure, planned
 -- return, resumption of duty, funding, end-of-mission report.
 CREATE TABLE abroad_file (

@@ -106,7 +106,7 @@ public struct SessionCounts: Sendable, Hashable, Codable {
 }
 
 /// Storage of cost lines, offers and files abroad.
-public protocol CooperationStore: AbroadStore {
+public protocol CooperationStore: AbroadStore, OfferStore {
     func insert(_ line: CostLineRecord) async throws
     func costLines(sessionID: UUID) async throws -> [CostLine]
     /// Removes a line of the session; false when there is none of this id.

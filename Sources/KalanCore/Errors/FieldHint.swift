@@ -38,4 +38,5 @@ public enum FieldHint: String, Sendable, Equatable, CaseIterable {
     case abroadSession = "abroad_session"
     case participant = "participant"
     case notInFuture = "not_in_future"
+    case notAfterStart = "not_after_start"
 }

@@ -73,3 +73,27 @@ extension KalanAPI {
             perParticipantXOF: f.perParticipant, perCompletionXOF: f.perCompletion, perCertificateXOF: f.perCertificate)
     }
 }
+
+/// Files of staff trained abroad, by the same use case as `kalan abroad list`.
+extension KalanAPI {
+    func listAbroadFiles(_ input: Operations.ListAbroadFiles.Input) async throws -> Operations.ListAbroadFiles.Output {
+        try ContractLimits.text(input.query.department, "department", max: 32)
+        let files = AbroadFiles(repository: repository, clock: clock)
+        let list = input.query.list.flatMap { AbroadList(rawValue: $0.rawValue) } ?? .all
+        let today = files.today
+        let found = try await files.list(list, departmentCode: input.query.department, actor: actor)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: found.map { f in
+                            .init(
+                                id: f.id.uuidString.lowercased(), staffNumber: f.staffNumber, name: f.name, department: f.departmentCode, session: f.sessionCode,
+                                city: f.city, country: f.country, authorisationNumber: f.authorisationNumber, authorisationDate: f.authorisationDate.map { "\($0)" },
+                                departsOn: "\(f.departsOn)", returnsOn: "\(f.returnsOn)", dueOn: "\(f.dueOn)", resumedOn: f.resumedOn.map { "\($0)" },
+                                funding: .init(rawValue: f.funding.rawValue)!, overdue: f.isOverdue(on: today),
+                                daysLate: f.isOverdue(on: today) ? today.ordinal - f.dueOn.ordinal : nil, report: f.reportName,
+                                extensions: f.extensions.map { .init(returnsOn: "\($0.returnsOn)", reason: $0.reason) })
+                        }))))
+    }
+}

@@ -124,6 +124,8 @@ public struct DemoSeed: Sendable {
             }
             if target == "completed" { try await register.moveSession(code: session.code, to: .completed, actor: actor) }
         }
+        progress?("cooperation")
+        try await CooperationDemoSeed(repository: repository, today: today, actor: actor).run()
         return outcome
     }
 }

@@ -1,7 +1,7 @@
 import Hummingbird
 import KalanCore
 
-/// The cooperation pages (issue 27): a session's costs, the money statistics, the files abroad.
+/// The cooperation pages (issue 27): a session's costs, the money statistics, partners' offers, the files abroad.
 struct CooperationRoutes: Sendable {
     let repository: any KalanRepository
     let readRepository: any KalanRepository
@@ -20,6 +20,16 @@ struct CooperationRoutes: Sendable {
         group.get("statistics/costs") { request, _ in try await money.page(request) }
         group.get("statistics/costs.csv") { request, _ in try await money.download(request, xlsx: false) }
         group.get("statistics/costs.xlsx") { request, _ in try await money.download(request, xlsx: true) }
+        let offers = OffersPage(repository: repository, clock: clock)
+        group.get("offers") { request, _ in try await offers.list(request) }
+        group.get("offers/new") { request, _ in try await offers.showNew(request) }
+        group.post("offers/new") { request, _ in try await offers.create(request) }
+        group.post("offers/release") { request, _ in try await offers.release(request) }
+        group.post("offers/:code/share") { request, context in try await offers.share(request, code: try context.parameters.require("code")) }
+        group.post("offers/:code/session") { request, context in try await offers.session(request, code: try context.parameters.require("code")) }
+        for action in ["release", ":code/share", ":code/session"] {
+            group.get("offers/\(action)") { request, _ in PageRequest(request).redirect("/offers") }
+        }
         let abroad = AbroadPages(repository: repository, clock: clock)
         group.get("abroad") { request, _ in try await abroad.list(request) }
         group.get("abroad/new") { request, _ in try await abroad.showOpen(request) }
