@@ -120,7 +120,7 @@ let package = Package(
         .target(
             name: "KalanServer",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPrint", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),
@@ -174,7 +174,8 @@ let package = Package(
         .target(
             name: "KalanCommands",
             dependencies: [
-                "KalanCore", "KalanStore", "KalanCertificates", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres", "EmbeddedPostgres", "KalanNotices",
+                "KalanCore", "KalanStore", "KalanCertificates", "KalanPrint", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
+                "EmbeddedPostgres", "KalanNotices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -224,6 +225,13 @@ let package = Package(
             dependencies: [
                 "KalanCertificates", "KalanCore", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "KalanPrintTests",
+            dependencies: [
+                "KalanPrint", "KalanCore", .product(name: "Subprocess", package: "swift-subprocess"), .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: settings
         ),

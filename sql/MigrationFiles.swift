@@ -18,6 +18,7 @@ public enum MigrationFiles {
         ("0013_audit_and_login_indexes.sql", PackageResources._013_audit_and_login_indexes_sql),
         ("0015_contact_checks.sql", PackageResources._015_contact_checks_sql),
         ("0016_notices.sql", PackageResources._016_notices_sql),
+        ("0017_attendance_scans.sql", PackageResources._017_attendance_scans_sql),
         ("0018_certificate_trust.sql", PackageResources._018_certificate_trust_sql),
         ("0019_cooperation.sql", PackageResources._019_cooperation_sql),
     ]

@@ -110,4 +110,23 @@ public struct Page {
         }
         cairo_fill(cr)
     }
+
+    /// A straight line.
+    public func line(x1: Double, y1: Double, x2: Double, y2: Double, width: Double, colour: (Double, Double, Double)) {
+        cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
+        cairo_set_line_width(cr, width)
+        cairo_move_to(cr, x1, y1)
+        cairo_line_to(cr, x2, y2)
+        cairo_stroke(cr)
+    }
+
+    /// A filled rectangle (a table's heading band).
+    public func fill(x: Double, y: Double, width: Double, height: Double, colour: (Double, Double, Double)) {
+        cairo_set_source_rgb(cr, colour.0, colour.1, colour.2)
+        cairo_rectangle(cr, x, y, width, height)
+        cairo_fill(cr)
+    }
+
+    /// Ends the page: what is drawn next goes on a new one.
+    public func endPage() { cairo_show_page(cr) }
 }

@@ -2,9 +2,10 @@ import ArgumentParser
 import Foundation
 import KalanCore
 
-struct Attendance: AsyncParsableCommand {
+/// `kalan attendance [record] --session …`: the default of `kalan attendance` (AttendanceCommands.swift).
+struct AttendanceRecord: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Record attendance: one day (STAFF=present|absent|excused …) or a whole roster from CSV.",
+        commandName: "record", abstract: "Record attendance: one day (STAFF=present|absent|excused …) or a whole roster from CSV.",
         discussion: "The CSV has columns staff_number (matricule), day (jour, YYYY-MM-DD) and status (statut); all or nothing.")
     @OptionGroup var global: GlobalOptions
     @Option var session: String

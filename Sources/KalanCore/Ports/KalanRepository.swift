@@ -211,7 +211,7 @@ public struct EnrolmentContext: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore, CertificateListStore, CooperationStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore, CertificateListStore, CooperationStore, AttendanceScanStore {
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?

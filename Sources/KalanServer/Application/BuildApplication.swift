@@ -78,6 +78,7 @@ public func buildApplication(
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
     if let notices = ports.notices { NoticePages(desk: notices).add(to: pages) }
+    TrainingRoomRoutes(repository: repository, publicURL: configuration.publicURL, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
     // The routes come from openapi.yaml: the server cannot drift from its contract.

@@ -21,6 +21,8 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         switch path {
         case "/verify": 64 * 1024
         case "/trainees/import", "/api/v1/trainees/import": 20 << 20
+        // A signed sign-in sheet's scan (training room).
+        case _ where path.hasPrefix("/sessions/") && path.hasSuffix("/attendance/scans"): AttendanceScanPage.bodyLimit
         // An end-of-mission report (cooperation).
         case _ where path.hasPrefix("/abroad/") && path.hasSuffix("/report"): AbroadFiles.maxReportBytes + 64 * 1024
         default: path.hasPrefix("/api/") ? 1 << 20 : 256 * 1024

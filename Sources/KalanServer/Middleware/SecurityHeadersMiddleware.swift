@@ -11,7 +11,10 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.xContentTypeOptions] = "nosniff"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
-        response.headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
+        // Scripts, their requests, the service worker and the web app manifest from Kalan itself only
+        // (the training room's offline attendance); nothing inline, nothing from elsewhere.
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'none'; script-src 'self'; connect-src 'self'; worker-src 'self'; manifest-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'"
         if request.headers[.authorization] != nil || request.headers[.cookie] != nil || response.headers[.setCookie] != nil {
             response.headers[.cacheControl] = "no-store"
         }

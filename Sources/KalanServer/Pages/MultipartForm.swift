@@ -12,6 +12,7 @@ struct MultipartForm {
     }
 
     private var parts: [String: [UInt8]] = [:]
+    private var fileNames: [String: String] = [:]
 
     /// Nil when the content type is not `multipart/form-data` with a boundary, or when the body
     /// is malformed (`parse` tells why).
@@ -20,7 +21,10 @@ struct MultipartForm {
         self = form
     }
 
-    private init(parts: [String: [UInt8]]) { self.parts = parts }
+    private init(parts: [String: [UInt8]], fileNames: [String: String]) {
+        self.parts = parts
+        self.fileNames = fileNames
+    }
 
     /// The form, or why it cannot be read: not multipart, a syntax error, a part without a name,
     /// or a body cut short before its closing boundary.
@@ -51,17 +55,40 @@ struct MultipartForm {
             throw Malformed(description: "part \(complete.count + 1): not valid multipart syntax")
         }
         if inPart || complete.isEmpty { throw Malformed(description: "the body ends before its closing boundary") }
-        var parts: [String: [UInt8]] = [:]
+        var parts: [String: [UInt8]] = [:], fileNames: [String: String] = [:]
         for (index, part) in complete.enumerated() {
             guard let name = part.name, !name.isEmpty else {
                 throw Malformed(description: "part \(index + 1): no field name in its Content-Disposition")
             }
             parts[name] = Array(part.body.readableBytesView)
+            if let disposition = part.headers.first(name: "Content-Disposition") { fileNames[name] = fileName(in: disposition) }
         }
-        return MultipartForm(parts: parts)
+        return MultipartForm(parts: parts, fileNames: fileNames)
     }
 
     subscript(name: String) -> [UInt8]? { parts[name] }
+
+    /// The file name a part's Content-Disposition gives (as the browser sent it), if any.
+    func fileName(_ name: String) -> String? { fileNames[name] }
+
+    /// `filename="…"` of a Content-Disposition value (quotes and backslash escapes undone).
+    static func fileName(in disposition: String) -> String? {
+        guard let range = disposition.range(of: "filename=\"") else { return nil }
+        var name = "", escaped = false
+        for character in disposition[range.upperBound...] {
+            if escaped {
+                name.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if character == "\"" {
+                return name
+            } else {
+                name.append(character)
+            }
+        }
+        return nil
+    }
 
     /// A part as text, nil when absent or empty.
     func text(_ name: String) -> String? {

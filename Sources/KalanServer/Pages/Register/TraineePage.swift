@@ -21,6 +21,9 @@ struct TraineePage: Sendable {
         var events: [String]
         var historyLink: HistoryLink?
         var certificate: CertificateLink?
+        /// The signed sign-in sheets kept for the session's days (training room).
+        var scans: [AttendanceScanPage.Line] = []
+        var hasScans = false
     }
 
     struct HistoryLink {
@@ -59,6 +62,7 @@ struct TraineePage: Sendable {
         for (key, value) in optional { if let value, !value.isEmpty { facts.append(Fact(label: page.t("trainee.fact.\(key)"), value: value)) } }
         facts.append(Fact(label: page.t("trainee.fact.state"), value: page.t(t.active ? "register.active" : "register.inactive")))
         let today = clock.today()
+        let scans = Dictionary(grouping: try await AttendanceScans(repository: repository, clock: clock).scans(traineeID: t.id, actor: actor), by: \.sessionCode)
         let entries = profile.entries.map { entry in
             Entry(
                 course: entry.course?.title(in: language) ?? "", code: entry.session.code, path: PageRequest.segment(entry.session.code),
@@ -77,7 +81,9 @@ struct TraineePage: Sendable {
                         label: page.t("roster.history_count", ["count": String(entry.history.count)]),
                         path: "/sessions/\(PageRequest.segment(entry.session.code))?lang=\(language.rawValue)&history=\(PageRequest.segment(t.staffNumber))#line-\(PageRequest.segment(t.staffNumber))")
                     : nil,
-                certificate: entry.certificate.map { CertificateLink(serial: $0.serial, state: $0.status(on: today).name(in: language)) })
+                certificate: entry.certificate.map { CertificateLink(serial: $0.serial, state: $0.status(on: today).name(in: language)) },
+                scans: AttendanceScanPage.lines(scans[entry.session.code] ?? [], language: language, withDay: true),
+                hasScans: scans[entry.session.code] != nil)
         }
         let view = View(
             manage: actor.managesRegister ? Manage(path: PageRequest.segment(t.staffNumber), active: t.active) : nil, name: "\(t.familyName) \(t.givenName)",

@@ -23,6 +23,8 @@ struct AttendancePage: Sendable {
     struct Line {
         var staff, name: String
         var saved: String?
+        /// The saved mark's code (present, absent, excused; empty when unmarked), for the offline script.
+        var savedCode: String
         var closed: Bool
         /// Shown but not to be changed here (closed line, or a reader who may not mark).
         var locked: Bool
@@ -49,6 +51,15 @@ struct AttendancePage: Sendable {
         var writable: Bool
         /// Every line is closed (results closed): nothing to save.
         var allClosed: Bool
+        /// The training room: the day's printed sheet and its signed scans.
+        var room: Room
+    }
+
+    /// The day's sign-in sheet to print, the scans kept of it, and the upload form for those who mark.
+    struct Room {
+        var scans: [AttendanceScanPage.Line]
+        var hasScans, canUpload: Bool
+        var scanHint: String
     }
 
     var recording: ResultsRecording { ResultsRecording(repository: repository) }
@@ -124,6 +135,9 @@ struct AttendancePage: Sendable {
         let course = try await SessionQueries(repository: repository).course(of: session, actor: try page.requireUser().actor)
         let unmarked = Set(sheet.unmarkedDays)
         let writable = page.user?.actor.canRecord(for: session) ?? false
+        let scans = try await AttendanceScans(repository: repository, clock: clock).scans(
+            sessionCode: session.code, day: sheet.day, actor: try page.requireUser().actor)
+        let hint = page.t("room.scan.hint", ["size": String(AttendanceScans.maxBytes >> 20)])
         let view = View(
             code: session.code, path: PageRequest.segment(session.code), course: course?.title(in: language) ?? "", day: sheet.day.description,
             dayLabel: Format.day(sheet.day, language),
@@ -135,10 +149,14 @@ struct AttendancePage: Sendable {
             lines: sheet.lines.map { line in
                 let shown = line.closed ? line.status : (wanted[line.staffNumber] ?? line.status)
                 return Line(
-                    staff: line.staffNumber, name: line.fullName, saved: line.status?.name(in: language), closed: line.closed, locked: line.closed || !writable,
+                    staff: line.staffNumber, name: line.fullName, saved: line.status?.name(in: language), savedCode: line.status?.rawValue ?? "",
+                    closed: line.closed, locked: line.closed || !writable,
                     choices: AttendanceStatus.allCases.map { Choice(code: $0.rawValue, label: $0.name(in: language), checked: $0 == shown) })
             },
-            hasLines: !sheet.lines.isEmpty, differences: differences, writable: writable, allClosed: sheet.lines.allSatisfy(\.closed))
+            hasLines: !sheet.lines.isEmpty, differences: differences, writable: writable, allClosed: sheet.lines.allSatisfy(\.closed),
+            room: Room(
+                scans: AttendanceScanPage.lines(scans, language: language), hasScans: !scans.isEmpty, canUpload: writable && !sheet.lines.isEmpty,
+                scanHint: hint))
         return page.render("attendance", title: page.t("attendance.title"), view: view, flash: flash, wide: true, status: status)
     }
 
@@ -146,6 +164,8 @@ struct AttendancePage: Sendable {
         switch page.request.formQuery.get("done") {
         case "attendance": .ok([page.t("roster.done.attendance")])
         case "attendance_unchanged": .ok([page.t("attendance.unchanged")])
+        case "scan": .ok([page.t("room.scan.done")])
+        case "scan_same": .ok([page.t("room.scan.done_same")])
         default: nil
         }
     }
