@@ -1,0 +1,77 @@
+import EmbeddedPostgres
+import Foundation
+import KalanCertificates
+import KalanTestSupport
+import Postgres
+import Testing
+
+/// Every demo credential (`kalan db seed --demo`, current and superseded copies) carries an
+/// eddsa-rdfc-2022 proof that verifies with the issuer's key, and its canonical N-Quads are PyLD's
+/// (scripts/rdfc_compare.py: PyLD with a loader that serves the pinned standard contexts only).
+@Suite("Demo credentials: eddsa-rdfc-2022, canonical N-Quads as PyLD's", .serialized)
+struct DemoCredentialsRdfcTests {
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func everyDemoCredentialIsSignedWithRdfcAndCanonicalizesAsPyLDDoes() async throws {
+        try #require(KalanProcess.isBuilt, "swift build builds kalan beside the tests")
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("kalan-rdfc-demo-\(UUID().uuidString.prefix(8))")
+        let data = root.appendingPathComponent("data")
+        let files = root.appendingPathComponent("files")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let seeded = try await KalanProcess.run(["db", "seed", "--demo", "--data-dir", data.path, "--log-level", "warning"])
+        try #require(seeded.code == 0, "\(seeded.output)")
+        let key = try IssuerKeyFile.load(data.appendingPathComponent("signing-key.json").path)
+
+        let server = EmbeddedPostgres(dataDirectory: data)
+        let lease = try await server.lease()
+        let pool = PostgresPool(configuration: .init(url: server.url(database: "kalan")), maxConnections: 1)
+        let stored: [String]
+        do {
+            stored = try await pool.query("SELECT credential::text AS c FROM certificate UNION ALL SELECT credential::text FROM certificate_superseded")
+                .map { try $0.decode("c", as: String.self) }
+        } catch {
+            await pool.close()
+            try await lease.release()
+            throw error
+        }
+        await pool.close()
+        try await lease.release()
+        #expect(stored.count > 200)
+
+        var pairs: [String] = []
+        var rdfc = 0
+        var verified = 0
+        var times: [Duration] = []
+        let clock = ContinuousClock()
+        for (number, text) in stored.enumerated() {
+            let document = try JSONValue(parsing: Data(text.utf8))
+            let proofs = document["proof"]?.arrayValue ?? [document["proof"] ?? .null]
+            if proofs.count == 1, proofs[0]["cryptosuite"] == "eddsa-rdfc-2022" { rdfc += 1 }
+            if DataIntegrity.verify(document, publicKey: key.publicKey).isVerified { verified += 1 }
+            var unsigned = document
+            unsigned["proof"] = nil
+            let started = clock.now
+            let nquads = try LinkedDataCanonicalization.nquads(of: unsigned)
+            times.append(clock.now - started)
+            let documentFile = files.appendingPathComponent("credential-\(number).json")
+            let nquadsFile = files.appendingPathComponent("credential-\(number).nq")
+            try Data(text.utf8).write(to: documentFile)
+            try Data(nquads.utf8).write(to: nquadsFile)
+            pairs += [documentFile.path, nquadsFile.path]
+        }
+        #expect(rdfc == stored.count, "every demo credential has one eddsa-rdfc-2022 proof")
+        #expect(verified == stored.count, "every demo credential verifies with the issuer's key")
+        print("\(stored.count) demo credentials: canonical N-Quads median \(times.sorted()[times.count / 2]) (debug build)")
+
+        let compare = try await KalanProcess.run(
+            program: "/usr/bin/env",
+            [
+                "python3", Self.repoRoot.appendingPathComponent("scripts/rdfc_compare.py").path,
+                Self.repoRoot.deletingLastPathComponent().appendingPathComponent("shared/conformance/jsonld-contexts").path,
+            ] + pairs)
+        let last = compare.output.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(compare.code == 0 && last == "\(stored.count) of \(stored.count) documents canonicalize as PyLD does", "\(compare.output.suffix(3000))")
+        print(last)
+    }
+}
