@@ -6,7 +6,7 @@ SHELL := /bin/bash
 # Debian packages Kalan needs to build and run (make run), and those the tests add (make test).
 RUN_PACKAGES := pkg-config libpq-dev postgresql postgresql-contrib libcairo2-dev libqrencode-dev zlib1g-dev libxml2 \
 	fonts-dejavu-core curl
-TEST_PACKAGES := python3 python3-venv poppler-utils qpdf zbar-tools chromium chromium-driver nginx openssl
+TEST_PACKAGES := python3 python3-venv poppler-utils qpdf zbar-tools chromium chromium-driver nginx openssl kannel kannel-extras
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 KALAN := .build/debug/kalan
 # The tests' Python tools live in the project's own virtual environment (Debian's Python refuses
@@ -76,6 +76,7 @@ test: test-deps lint
 	scripts/proxy-test.sh
 	scripts/browser-test.sh
 	scripts/reliability.sh
+	scripts/notices-test.sh
 
 # Release build, then bench/run.sh: every measure beside its anchor (wrk, pgbench, TCPDF, a raw cairo
 # program) on 100,000 synthetic staff and 1,000,000 enrolments; one table printed and written to bench-results/.

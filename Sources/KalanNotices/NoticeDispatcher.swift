@@ -67,7 +67,11 @@ public struct NoticeDispatcher: Sendable {
     static let failedCounters = Dictionary(
         uniqueKeysWithValues: [NoticeChannel.email, .sms].map { ($0, Counter(label: "kalan_notices_failed_total", dimensions: [("channel", $0.rawValue)])) })
 
-    /// Writes the reminders due today, then sends every due notice (batch after batch) until none is left.
+    enum Outcome: Sendable { case sent, retried, failed }
+
+    /// Writes the reminders due today, then sends every due notice (batch after batch) until none
+    /// is left. A batch's notices go out together: a server that is slow to refuse (a gateway's
+    /// connection attempts run to their deadline) does not hold up the others.
     public func sendDue() async throws -> Round {
         _ = try await outbox.scheduleReminders(today: clock.today())
         var round = Round()
@@ -76,33 +80,44 @@ public struct NoticeDispatcher: Sendable {
         while true {
             let claimed = try await outbox.claim(limit: batch, channels: channels, now: clock.now(), lease: lease)
             if claimed.isEmpty { break }
-            for notice in claimed { try await deliver(notice, round: &round) }
+            let outcomes = try await withThrowingTaskGroup(of: Outcome.self) { group in
+                for notice in claimed { group.addTask { try await deliver(notice) } }
+                var outcomes: [Outcome] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+            for outcome in outcomes {
+                switch outcome {
+                case .sent: round.sent += 1
+                case .retried: round.retried += 1
+                case .failed: round.failed += 1
+                }
+            }
             if claimed.count < batch { break }
         }
         return round
     }
 
-    func deliver(_ notice: Notice, round: inout Round) async throws {
+    func deliver(_ notice: Notice) async throws -> Outcome {
         do {
             try await send(notice)
             try await outbox.markSent(id: notice.id, at: clock.now())
-            round.sent += 1
             Self.sentCounters[notice.channel]?.increment()
+            return .sent
         } catch {
             let permanent = (error as? SMTPFailure)?.permanent ?? (error as? SMSFailure)?.permanent ?? false
             let now = clock.now()
             let firstTry = notice.firstAttemptAt ?? now
             if permanent || now.timeIntervalSince(firstTry) >= policy.giveUpAfter {
                 try await outbox.markFailed(id: notice.id, error: "\(error)")
-                round.failed += 1
                 Self.failedCounters[notice.channel]?.increment()
                 logger.warning("notice failed for good", metadata: ["notice": "\(notice.id)", "channel": "\(notice.channel.rawValue)", "error": "\(error)"])
-            } else {
-                try await outbox.reschedule(id: notice.id, error: "\(error)", next: now.addingTimeInterval(policy.delay(afterAttempts: notice.attempts)))
-                round.retried += 1
-                Self.retriedCounters[notice.channel]?.increment()
-                logger.notice("notice not sent; trying again later", metadata: ["notice": "\(notice.id)", "channel": "\(notice.channel.rawValue)", "error": "\(error)"])
+                return .failed
             }
+            try await outbox.reschedule(id: notice.id, error: "\(error)", next: now.addingTimeInterval(policy.delay(afterAttempts: notice.attempts)))
+            Self.retriedCounters[notice.channel]?.increment()
+            logger.notice("notice not sent; trying again later", metadata: ["notice": "\(notice.id)", "channel": "\(notice.channel.rawValue)", "error": "\(error)"])
+            return .retried
         }
     }
 

@@ -39,6 +39,10 @@ public enum NoticeText {
         if let reason = facts.reason, !reason.isEmpty, notice.kind == .rejected || notice.kind == .withdrawn || notice.kind == .revoked {
             sms += t("sms_reason")
         }
+        if notice.recipient == .head, let colon = sms.range(of: ": ") {
+            // The head's copy says whom it is about, in place of the sender's name.
+            sms = t("sms_head") + sms[colon.upperBound...]
+        }
         return NoticeContent(
             subject: t("subject.\(kind)"), text: paragraphs.joined(separator: "\n\n") + "\n", html: html(paragraphs, language: language),
             sms: sms, invitation: invitation(notice, values: values, organizer: organizer, now: now))

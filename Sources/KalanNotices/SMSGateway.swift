@@ -39,7 +39,13 @@ public struct SMSGateway: Sendable {
     public let settings: SMSSettings
     let client: HTTPClient
 
-    public init(settings: SMSSettings, client: HTTPClient = .shared) {
+    /// Connections given up after 5 s; a request's attempts (async-http-client tries to connect
+    /// again until the deadline) after `deadline`.
+    public static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5), read: .seconds(20))))
+    let deadline: TimeAmount = .seconds(10)
+
+    public init(settings: SMSSettings, client: HTTPClient = SMSGateway.client) {
         self.settings = settings
         self.client = client
     }
@@ -71,7 +77,7 @@ public struct SMSGateway: Sendable {
         let request = HTTPClientRequest(url: requestURL(to: number, text: text))
         let response: HTTPClientResponse
         do {
-            response = try await client.execute(request, timeout: .seconds(30))
+            response = try await client.execute(request, timeout: deadline)
         } catch {
             throw SMSFailure(status: nil, message: "\(error)")
         }

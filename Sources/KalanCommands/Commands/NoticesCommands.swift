@@ -11,7 +11,7 @@ import Postgres
 struct NoticesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "notices", abstract: "Notices to staff (e-mail, SMS): list, send the due ones, send again.",
-        subcommands: [List.self, Send.self, Retry.self])
+        subcommands: [List.self, Send.self, Retry.self, Contact.self, Preferences.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "What was sent to whom, when, by which channel, and in which state.")
@@ -76,6 +76,43 @@ struct NoticesCommand: AsyncParsableCommand {
                 if !ids.isEmpty { count += try await desk.resend(ids: ids, actor: ctx.actor) }
                 if session != nil || failed { count += try await desk.resendFailed(NoticeFilter(sessionCode: session), actor: ctx.actor) }
                 ctx.say("notice.cli.retried", ["count": "\(count)"])
+            }
+        }
+    }
+}
+
+extension NoticesCommand {
+    struct Contact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set the head of a department, who gets a copy of the decisions about its staff.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A department code.") var code: String
+        @Option(help: "The head's name.") var name: String?
+        @Option(help: "The head's e-mail.") var email: String?
+        @Option(help: "The head's phone.") var phone: String?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                try await NoticeSetup.desk(ctx).setDepartmentContact(code: code, DepartmentContact(name: name, email: email, phone: phone), actor: ctx.actor)
+                ctx.say("notice.contact.saved")
+            }
+        }
+    }
+
+    struct Preferences: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a staff member's notices: their language, or none at all.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "A staff number.") var staff: String
+        @Option(help: "fr or en.") var language: String?
+        @Flag(inversion: .prefixedNo, help: "Send this person no notices (--no-off: send them again).") var off: Bool?
+
+        func run() async throws {
+            try await CommandContext.run(global) { ctx in
+                let desk = NoticeSetup.desk(ctx)
+                var preferences = try await desk.preferences(staffNumber: staff, actor: ctx.actor)
+                if let language { preferences.language = try Validate.choice(language, as: Language.self, field: "language") }
+                if let off { preferences.off = off }
+                try await desk.setPreferences(staffNumber: staff, preferences, actor: ctx.actor)
+                ctx.say("notice.prefs.saved")
             }
         }
     }
