@@ -41,8 +41,6 @@ public enum PageTemplates {
         ("session_costs", PackageResources.session_costs_mustache), ("money_statistics", PackageResources.money_statistics_mustache),
         ("abroad_list", PackageResources.abroad_list_mustache), ("abroad_file", PackageResources.abroad_file_mustache),
         ("offers", PackageResources.offers_mustache),
-        // Notices (issue 24).
-        ("notices", PackageResources.notices_mustache), ("notices_contact", PackageResources.notices_contact_mustache),
     ]
 
     /// Every template parsed once, on first use or at start (`load`).
