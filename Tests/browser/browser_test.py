@@ -27,6 +27,7 @@ from browser import Browser, first_alert, slug, with_query  # noqa: E402
 from kalan_server import Kalan, KalanError  # noqa: E402
 import journey_admin  # noqa: E402
 import journey_hr  # noqa: E402
+import journey_offline  # noqa: E402
 import journey_public  # noqa: E402
 import journey_ux  # noqa: E402
 
@@ -703,12 +704,12 @@ CHECKS = [
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
     ("x", "axe-core finds no serious or critical violation on any page visited, as each role", lambda run: check_x_axe(run)),
-] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS + journey_ux.CHECKS
+] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS + journey_ux.CHECKS + journey_offline.CHECKS
 # Read-only checks first (they use the crawl), then those that change data; axe-core's verdict on
 # every page the others visited comes last.
 # The checks of issue 20 come before HR's journeys: u7 looks for certificates due before h3 issues them.
 ORDER = (["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_ux.CHECKS + journey_hr.CHECKS + journey_public.CHECKS]
-         + ["x"])
+         + [c[0] for c in journey_offline.CHECKS] + ["x"])
 
 
 # ---------------------------------------------------------------------------------------------------
