@@ -29,7 +29,7 @@ struct OfferPlacesTests {
             try await f.workflow.enrol(staffNumber: staff[0], sessionCode: "S-IR-5G", actor: f.hr)
             try await f.workflow.enrol(staffNumber: staff[1], sessionCode: "S-IR-5G", actor: f.hr)
             // DNT's two places are taken: a third nomination from DNT is refused by the database.
-            await #expect(throws: KalanError.invalid(field: "offer_share", problem: .notAccepted)) {
+            await #expect(throws: KalanError.invalid(field: "offer_share", problem: .format(.freeSharePlace))) {
                 try await f.workflow.enrol(staffNumber: staff[2], sessionCode: "S-IR-5G", actor: f.hr)
             }
             let read = try await offers.offer(code: "IR-5G-2030", actor: Actor(name: "user:v", role: .viewer))

@@ -4,13 +4,16 @@ import Foundation
 public struct OfferShare: Sendable, Hashable, Codable {
     public var departmentCode: String
     public var departmentName: String
+    public var departmentNameEN: String
     public var places: Int
     /// Nominations of the department's staff to the offer's sessions (withdrawn and rejected aside).
     public var taken: Int
 
-    public init(departmentCode: String, departmentName: String, places: Int, taken: Int) {
-        (self.departmentCode, self.departmentName, self.places, self.taken) = (departmentCode, departmentName, places, taken)
+    public init(departmentCode: String, departmentName: String, departmentNameEN: String, places: Int, taken: Int) {
+        (self.departmentCode, self.departmentName, self.departmentNameEN, self.places, self.taken) = (departmentCode, departmentName, departmentNameEN, places, taken)
     }
+
+    public func name(in language: Language) -> String { language == .en ? departmentNameEN : departmentName }
 
     public var free: Int { max(0, places - taken) }
 }

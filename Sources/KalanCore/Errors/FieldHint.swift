@@ -39,4 +39,6 @@ public enum FieldHint: String, Sendable, Equatable, CaseIterable {
     case participant = "participant"
     case notInFuture = "not_in_future"
     case notAfterStart = "not_after_start"
+    case freeSharePlace = "free_share_place"
+    case notAfterStart = "not_after_start"
 }

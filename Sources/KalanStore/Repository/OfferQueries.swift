@@ -41,7 +41,7 @@ extension PostgresUnitOfWork {
         var shares: [UUID: [OfferShare]] = [:]
         for row in try await query(
             """
-            SELECT x.offer_id, d.code, d.name_fr, x.places,
+            SELECT x.offer_id, d.code, d.name_fr, d.name_en, x.places,
                    (SELECT count(*) FROM enrolment e JOIN training_session s ON s.id = e.session_id JOIN trainee t ON t.id = e.trainee_id
                     WHERE s.offer_id = x.offer_id AND t.department_id = x.department_id AND e.status NOT IN ('rejected', 'withdrawn')) AS taken
             FROM offer_share x JOIN department d ON d.id = x.department_id
@@ -49,7 +49,9 @@ extension PostgresUnitOfWork {
             """)
         {
             shares[try row.decode("offer_id"), default: []].append(
-                OfferShare(departmentCode: try row.decode("code"), departmentName: try row.decode("name_fr"), places: try row.decode("places"), taken: try row.decode("taken")))
+                OfferShare(
+                    departmentCode: try row.decode("code"), departmentName: try row.decode("name_fr"), departmentNameEN: try row.decode("name_en"), places: try row.decode("places"),
+                    taken: try row.decode("taken")))
         }
         for i in offers.indices { offers[i].shares = shares[offers[i].id] ?? [] }
         return offers

@@ -50,6 +50,9 @@ public struct PostgresRepository: KalanRepository {
             // sql/0002_closed_results.sql: the detail is "<staff number> <given name> <family name>".
             let parts = (error.detail ?? "").split(separator: " ", maxSplits: 1).map(String.init)
             return .rule(.resultsClosed(staffNumber: parts.first ?? "?", name: parts.count > 1 ? parts[1] : ""))
+        case ("23514", "enrolment_offer_share_check"):
+            // sql/migrations/0019_cooperation.sql: the department's share of the offer is full (or it has none).
+            return .invalid(field: "offer_share", problem: .format(.freeSharePlace))
         case ("23505", "enrolment_session_id_trainee_id_key"):
             return .rule(.alreadyInSession(staffNumber: "?", session: "?"))
         case ("23505", _):

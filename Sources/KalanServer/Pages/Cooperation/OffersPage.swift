@@ -48,7 +48,7 @@ struct OffersPage: Sendable {
                 deadline: page.t("offers.deadline", ["deadline": Format.day(o.deadline, language), "release": Format.day(o.releaseOn, language)]),
                 released: o.releasedAt.map { page.t("offers.released", ["day": Format.day(Day.of($0), language)]) },
                 partnerPays: page.t("offers.partner_pays", ["kinds": kinds(o.partnerPays)]), ministryPays: page.t("offers.ministry_pays", ["kinds": kinds(o.ministryPays)]),
-                shares: o.shares.map { ShareRow(department: "\($0.departmentCode) — \($0.departmentName)", places: "\($0.places)", taken: "\($0.taken)", free: "\($0.free)") },
+                shares: o.shares.map { ShareRow(department: "\($0.departmentCode) — \($0.name(in: language))", places: "\($0.places)", taken: "\($0.taken)", free: "\($0.free)") },
                 hasShares: !o.shares.isEmpty,
                 sessions: o.sessionCodes.isEmpty ? page.t("offers.no_session") : page.t("offers.sessions", ["codes": o.sessionCodes.joined(separator: ", ")]))
         }
