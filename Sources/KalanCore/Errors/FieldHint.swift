@@ -40,5 +40,4 @@ public enum FieldHint: String, Sendable, Equatable, CaseIterable {
     case notInFuture = "not_in_future"
     case notAfterStart = "not_after_start"
     case freeSharePlace = "free_share_place"
-    case notAfterStart = "not_after_start"
 }
