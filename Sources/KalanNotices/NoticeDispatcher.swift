@@ -70,7 +70,7 @@ public struct NoticeDispatcher: Sendable {
     enum Outcome: Sendable { case sent, retried, failed }
 
     /// Writes the reminders due today, then sends every due notice (batch after batch) until none
-    /// is left. A batch's notices go out together: a server that is slow to refuse (a gateway's
+    /// is left (a recipient's next notice becomes due once the one before it is sent). A batch's notices go out together: a server that is slow to refuse (a gateway's
     /// connection attempts run to their deadline) does not hold up the others.
     public func sendDue() async throws -> Round {
         _ = try await outbox.scheduleReminders(today: clock.today())
@@ -93,7 +93,6 @@ public struct NoticeDispatcher: Sendable {
                 case .failed: round.failed += 1
                 }
             }
-            if claimed.count < batch { break }
         }
         return round
     }

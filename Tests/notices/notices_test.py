@@ -313,6 +313,10 @@ def main():
         sent_emails = {n["id"] for n in notices if n["channel"] == "email" and n["status"] == "sent"}
         check(set(ids) == sent_emails and all(c == 1 for c in ids.values()),
               f"the relay got each sent e-mail once ({len(mails)} messages, {len(sent_emails)} sent)")
+        order = collections.defaultdict(list)
+        for _, rcpt, m, _ in mails:
+            order[rcpt[0]].append(message_id(m))
+        check(all(ids_ == sorted(ids_) for ids_ in order.values()), "each recipient got their e-mails in the order of the decisions")
         def mail(to, kind_words):
             return [m for frm, rcpt, m, raw in mails if to in rcpt and kind_words in m["Subject"]]
         enrolled = mail("aissata.maiga@mcenma.gouv.ml", "Place confirmée")
@@ -404,6 +408,14 @@ def main():
         lost = emails - set(got)
         twice = [i for i, c in got.items() if c > 1]
         check(all(n["status"] == "sent" for n in fault), f"every notice of the fault is sent ({len(fault)})")
+        order = collections.defaultdict(list)
+        for _, rcpt, m, _ in mails:
+            order[rcpt[0]].append(message_id(m))
+        check(all(ids_ == sorted(ids_) for ids_ in order.values()), "after the outage too, each recipient got their e-mails in order")
+        got_sms_all = kannel.received(since=runs)
+        promoted_at = [i for i, r in enumerate(got_sms_all) if r[1] == "+22377000040" and "une place s'est libérée" in r[3]]
+        waitlist_at = [i for i, r in enumerate(got_sms_all) if r[1] == "+22377000040" and "liste d'attente" in r[3]]
+        check(promoted_at and waitlist_at and waitlist_at[0] < promoted_at[0], "Agent4's SMS: the waitlist place before the promotion")
         check(not lost and not twice and set(got) == emails, f"e-mails: {len(emails)} written, {sum(got.values())} received, {len(lost)} lost, {len(twice)} twice")
         got_sms = kannel.received(since=runs)
         pairs = collections.Counter((r[1], r[3]) for r in got_sms)

@@ -35,6 +35,9 @@ public struct PostgresNoticeOutbox: NoticeOutbox {
                 FROM (SELECT id FROM notice
                       WHERE ((status = 'pending' AND next_attempt_at <= \(now)) OR (status = 'sending' AND claimed_until < \(now)))
                         AND channel = ANY(\(channels.map(\.rawValue)))
+                        -- In order per recipient: a waitlist place never arrives after the promotion that followed it.
+                        AND NOT EXISTS (SELECT 1 FROM notice o WHERE o.address = notice.address AND o.channel = notice.channel AND o.id < notice.id
+                                        AND o.status IN ('pending', 'sending'))
                       ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) due
                 WHERE n.id = due.id
                 RETURNING \(unescaped: Self.columns)
