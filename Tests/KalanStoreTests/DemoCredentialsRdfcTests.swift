@@ -7,7 +7,8 @@ import Testing
 
 /// Every demo credential (`kalan db seed --demo`, current and superseded copies) carries an
 /// eddsa-rdfc-2022 proof that verifies with the issuer's key, and its canonical N-Quads are PyLD's
-/// (scripts/rdfc_compare.py: PyLD with a loader that serves the pinned standard contexts only).
+/// (scripts/rdfc_compare.py: PyLD with a loader that serves the pinned standard contexts only), and
+/// openbadgeslib's OB 3.0 verifier accepts each (scripts/ob3_verify.py).
 @Suite("Demo credentials: eddsa-rdfc-2022, canonical N-Quads as PyLD's", .serialized)
 struct DemoCredentialsRdfcTests {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -73,5 +74,14 @@ struct DemoCredentialsRdfcTests {
         let last = compare.output.split(separator: "\n").last.map(String.init) ?? ""
         #expect(compare.code == 0 && last == "\(stored.count) of \(stored.count) documents canonicalize as PyLD does", "\(compare.output.suffix(3000))")
         print(last)
+
+        // An Open Badges 3.0 verifier Kalan did not write, pinned to the issuer's key, standard contexts only.
+        let documents = stride(from: 0, to: pairs.count, by: 2).map { pairs[$0] }
+        let ob3 = try await KalanProcess.run(
+            program: "/usr/bin/env",
+            ["python3", Self.repoRoot.appendingPathComponent("scripts/ob3_verify.py").path, key.publicKeyMultibase] + documents)
+        let verdict = ob3.output.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(ob3.code == 0 && verdict.hasPrefix("\(stored.count) of \(stored.count) credentials verified by openbadgeslib"), "\(ob3.output.suffix(3000))")
+        print(verdict)
     }
 }
