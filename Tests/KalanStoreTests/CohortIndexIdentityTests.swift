@@ -123,3 +123,23 @@ struct CohortIndexIdentityTests {
         }
     }
 }
+
+/// A report has a bound on its groups: past it, the answer says what to do rather than grow.
+@Suite("Cohort reports: a bound on the number of groups")
+struct CohortGroupBoundTests {
+    @Test func aReportWithMoreGroupsThanTheBoundIsRefusedNamingBy() async throws {
+        try await TestDatabase.withPool { pool in
+            _ = try await SyntheticSeed(trainees: 300, enrolmentsPerTrainee: 3).run(pool)
+            let repository = PostgresRepository(pool: pool, cohortIndex: CohortIndex())
+            let bounded = CohortStatistics(repository: repository, maxGroups: 10)
+            let sessions = try await CohortStatistics(repository: repository).cohorts(CohortQuery(by: [.session]), actor: CohortIndexIdentityTests.leadership)
+            #expect(sessions.groups.count == 15)
+            await #expect(throws: KalanError.invalid(field: "by", problem: .tooManyGroups(max: 10))) {
+                try await bounded.cohorts(CohortQuery(by: [.session]), actor: CohortIndexIdentityTests.leadership)
+            }
+            let message = KalanError.FieldProblem.tooManyGroups(max: 10).message(in: .fr)
+            #expect(message.contains("10 groupes"), "\(message)")
+            #expect(try await bounded.cohorts(CohortQuery(by: [.year]), actor: CohortIndexIdentityTests.leadership).groups.count <= 10)
+        }
+    }
+}

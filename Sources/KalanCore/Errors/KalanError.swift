@@ -65,6 +65,8 @@ public enum KalanError: Error, Sendable, Equatable {
         /// A value the database's own checks refuse (out of its limits or form), when no check in
         /// front of it named the problem more precisely.
         case notAccepted
+        /// A report that would have more than `max` groups (its answer would not fit the bounds).
+        case tooManyGroups(max: Int)
     }
 
     public enum RuleViolation: Sendable, Equatable {
@@ -82,10 +84,10 @@ public enum KalanError: Error, Sendable, Equatable {
         case dayOutsideSession(day: Day)
         case notCompleted
         case alreadyRevoked
-        /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
-        case resultsClosed(staffNumber: String, name: String)
         /// The key this server signs with was withdrawn (`kalan keys retire`): rotate before signing.
         case signingKeyWithdrawn
+        /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
+        case resultsClosed(staffNumber: String, name: String)
         /// Reopening needs completed or failed lines in the session.
         case resultsNotClosed(session: String)
     }
@@ -189,6 +191,7 @@ extension KalanError.FieldProblem {
         case .cycle: return t("admin.problem.cycle")
         case .locked: return t("admin.problem.locked")
         case .notAccepted: return t("problem.not_accepted")
+        case .tooManyGroups(let max): return t("problem.too_many_groups", ["max": String(max)])
         }
     }
 }
@@ -213,10 +216,10 @@ extension KalanError.RuleViolation {
         case .dayOutsideSession(let day): return t("rule.day_outside_session", ["day": Format.day(day, language)])
         case .notCompleted: return t("rule.not_completed")
         case .alreadyRevoked: return t("rule.already_revoked")
+        case .signingKeyWithdrawn: return t("rule.signing_key_withdrawn")
         case .resultsClosed(let number, let name): return t("rule.results_closed", ["staff": number, "name": name])
         case .resultsNotClosed(let session): return t("rule.results_not_closed", ["session": session])
         }
-        case .signingKeyWithdrawn: return t("rule.signing_key_withdrawn")
     }
 }
 

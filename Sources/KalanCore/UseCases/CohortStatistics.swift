@@ -3,10 +3,17 @@ import Foundation
 /// Cohort statistics for leadership, HR and admins; trainers see only the sessions they train.
 public struct CohortStatistics: Sendable {
     let repository: any KalanRepository
+    let maxGroups: Int
 
-    public init(repository: any KalanRepository) { self.repository = repository }
+    public init(repository: any KalanRepository, maxGroups: Int = CohortStatistics.maxGroups) {
+        self.repository = repository
+        self.maxGroups = maxGroups
+    }
 
     public static let maxDimensions = 3
+    /// The most groups a report gives: 5,000 sessions fit; a report by session and department
+    /// (100,000 groups, 700 MB while its JSON was written) is refused with what to do instead.
+    public static let maxGroups = 20_000
 
     public func cohorts(_ query: CohortQuery, actor: Actor) async throws -> CohortReport {
         guard query.by.count <= Self.maxDimensions else { throw KalanError.invalid(field: "by", problem: .range(min: 0, max: Self.maxDimensions)) }
@@ -20,7 +27,9 @@ public struct CohortStatistics: Sendable {
         scoped.domain = try query.domain.map { try Validate.domain($0) }
         if actor.role == .trainer { scoped.trainerID = actor.userID ?? UUID() }
         let final = scoped
-        return try await repository.transaction { try await $0.cohorts(final) }
+        let report = try await repository.transaction { try await $0.cohorts(final) }
+        guard report.groups.count <= maxGroups else { throw KalanError.invalid(field: "by", problem: .tooManyGroups(max: maxGroups)) }
+        return report
     }
 
     /// Every programme against its target; not for trainers, who work for partners.

@@ -22,9 +22,10 @@ public actor CohortIndex {
     var look: (snapshot: String, database: String)? { facts.map { ($0.snapshot, $0.database) } }
 
     /// True when the caller is to load everything; false when another report is loading already
-    /// (the caller waits with `loaded()` and looks again).
-    func beginLoad() -> Bool {
-        if loading { return false }
+    /// or has moved the index since the caller's look at `seen` (the caller waits with `loaded()`
+    /// and looks again).
+    func beginLoad(seen: String?) -> Bool {
+        if loading || facts?.snapshot != seen { return false }
         loading = true
         return true
     }

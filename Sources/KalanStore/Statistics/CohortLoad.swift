@@ -17,7 +17,7 @@ extension PostgresUnitOfWork {
             // older than half that loads everything again rather than trust a pruned log; so does a
             // look at another database (restored, or the server pointed elsewhere).
             guard let last, last.database == database, Self.transactions(from: last.snapshot, to: snapshot) < Self.logHorizon else {
-                guard await index.beginLoad() else {
+                guard await index.beginLoad(seen: last?.snapshot) else {
                     await index.loaded()
                     continue
                 }
