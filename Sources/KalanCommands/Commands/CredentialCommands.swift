@@ -6,11 +6,12 @@ import KalanConfiguration
 import KalanCore
 import KalanStore
 
-/// Generic eddsa-jcs-2022 signing and verification of any JSON document.
+/// Generic Data Integrity signing (eddsa-jcs-2022, or eddsa-rdfc-2022 for JSON-LD with the pinned
+/// contexts), verification and RDF canonicalization of any JSON document.
 struct CredentialCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "credential", abstract: "Sign or verify any JSON document with an eddsa-jcs-2022 Data Integrity proof.",
-        subcommands: [Sign.self, Verify.self])
+        commandName: "credential", abstract: "Sign, verify or canonicalize any JSON document with a Data Integrity proof.",
+        subcommands: [Sign.self, Verify.self, Canonicalize.self])
 
     static func read(_ path: String) throws -> JSONValue {
         let data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: path)
@@ -23,14 +24,20 @@ struct CredentialCommand: AsyncParsableCommand {
         @Option(help: "Multikey JSON with secretKeyMultibase.") var key: String
         @Option(name: .customLong("verification-method")) var verificationMethod: String
         @Option(help: "Proof creation time, RFC 3339.") var created: String?
+        @Option(help: "eddsa-jcs-2022 (any JSON) or eddsa-rdfc-2022 (JSON-LD with the pinned contexts).")
+        var cryptosuite = DataIntegrity.cryptosuite
         @Argument(help: "JSON file, or - for standard input.") var file: String
 
         func run() throws {
             let signingKey: Ed25519SigningKey
             do { signingKey = try IssuerKeyFile.load(key) } catch { throw ValidationError("--key: \(error)") }
+            guard DataIntegrity.verifiedSuites.contains(cryptosuite) else { throw ValidationError("--cryptosuite: \(cryptosuite) is not supported") }
             let document = try CredentialCommand.read(file)
             do {
-                let signed = try DataIntegrity.sign(document, key: signingKey, verificationMethod: verificationMethod, created: created)
+                let signed =
+                    cryptosuite == EddsaRdfc2022.cryptosuite
+                    ? try EddsaRdfc2022.sign(document: document, key: signingKey, verificationMethod: verificationMethod, created: created)
+                    : try DataIntegrity.sign(document, key: signingKey, verificationMethod: verificationMethod, created: created)
                 print(try signed.serialized())
             } catch {
                 throw ValidationError("cannot sign: \(error)")
