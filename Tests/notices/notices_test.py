@@ -252,7 +252,7 @@ def main():
     relay = Relay(free_port(), f"{root}/cert.pem", f"{root}/key.pem", mailbox)
     kannel = Kannel(root)
     http_port = free_port()
-    env = dict(os.environ, KALAN_DATA_DIR=root, KALAN_LANG="fr", KALAN_NOTICE_INTERVAL="1", KALAN_NOTICE_RETRY="1",
+    env = dict(os.environ, KALAN_DATA_DIR=root, KALAN_LANG="fr", KALAN_ALLOW_LOOPBACK_URL="1", KALAN_NOTICE_INTERVAL="1", KALAN_NOTICE_RETRY="1",
                KALAN_SMTP_URL=f"smtp://kalan:s3cret@localhost:{relay.port}?starttls=true&from=drh@mcenma.gouv.ml&name=DRH%20MCENMA&ca={root}/cert.pem",
                KALAN_SMS_URL=f"http://127.0.0.1:{kannel.sendsms}/cgi-bin/sendsms?username=kalan&password=kalanpw&from=MCENMA")
     kalan = Kalan(options.kalan, root, env)

@@ -31,6 +31,10 @@ struct Serve: AsyncParsableCommand {
     var changePublicURL = false
     @Flag(name: .customLong("rotate-signing-key"), help: "Make this server's signing key the database's key (the others must then get it too).")
     var rotateSigningKey = false
+    @Flag(
+        name: .customLong("allow-loopback-url"),
+        help: "Sign for this machine's own address when no public address is given (a trial; env KALAN_ALLOW_LOOPBACK_URL=1). Demo data needs no flag.")
+    var allowLoopbackURL = false
 
     /// The flags, checked before anything starts, as `global` checks the environment's settings:
     /// a bad value stops the command with exit 64 and names the flag.
@@ -86,6 +90,11 @@ struct Serve: AsyncParsableCommand {
                 configuration.publicURL = given
             } else if let recorded {
                 configuration.publicURL = recorded
+            } else if !allowLoopbackURL, ProcessInfo.processInfo.environment["KALAN_ALLOW_LOOPBACK_URL"] != "1",
+                !(try await SigningKeyInUse.record(on: database.pool).demo)
+            {
+                // Certificates carry the address for ever: the loopback one only for demo data or when asked.
+                throw CommandFailure(text: Messages.text("cli.serve.loopback_url", global.language, ["url": configuration.publicURL]), code: 4)
             }
             let issuer = OpenBadgeIssuer(key: key, publicURL: configuration.publicURL)
             let readURL = (readDatabaseURL ?? settings.readDatabaseURL).flatMap { $0.isEmpty ? nil : settings.withPassword($0) }
