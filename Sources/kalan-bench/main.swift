@@ -4,7 +4,7 @@ import KalanCore
 import Postgres
 
 // kalan-bench certificates COUNT [OUTDIR]
-//   Signs and renders COUNT certificates (Open Badges 3.0 credential with an eddsa-jcs-2022
+//   Signs and renders COUNT certificates (Open Badges 3.0 credential with an eddsa-rdfc-2022
 //   proof, then the PDF with its QR code), writing each PDF, and prints the time per certificate.
 // kalan-bench copy COUNT URL FILE
 //   Writes COUNT staff-like rows to FILE (tab-separated), then sends FILE through the Postgres

@@ -27,7 +27,7 @@ public struct CertificateRenderer: Sendable {
         guard let credential = content.signedCredential else { return pdf }
         return try PDFAttachment.embed(
             in: pdf, fileName: "\(content.serial).json", mimeType: "application/ld+json", contents: Data(credential.utf8),
-            description: "Signed credential: W3C Verifiable Credential 2.0, Open Badges 3.0, eddsa-jcs-2022")
+            description: "Signed credential: W3C Verifiable Credential 2.0, Open Badges 3.0, eddsa-rdfc-2022")
     }
 
     private func renderLocked(_ content: CertificateContent) throws -> Data {
