@@ -161,6 +161,41 @@ struct TrainingRoomPageTests {
         }
     }
 
+    @Test func theAPIKeepsAScanToldByItsContentAndListsTheDaysScans() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await f.app().test(.router) { client in
+                func post(_ role: String, _ file: [UInt8], type: String = "application/octet-stream", name: String? = "sheet") async throws -> (Int, String) {
+                    var headers = f.headers(role, extra: [.contentType: type])
+                    if let name { headers[HTTPField.Name("X-File-Name")!] = name }
+                    return try await client.execute(uri: "/api/v1/sessions/S-1/attendance/2030-03-06/scans", method: .post, headers: headers, body: ByteBuffer(bytes: file)) {
+                        (Int($0.status.code), String(buffer: $0.body))
+                    }
+                }
+                let added = try await post("trainer", Self.png, type: "image/png", name: "C:\\scans\\mercredi.png")
+                #expect(added.0 == 201 && added.1.contains(#""mediaType":"image\/png""#) && added.1.contains(#""fileName":"mercredi.png""#))
+                let same = try await post("hr", Self.png)
+                #expect(same.0 == 200)
+                // The Content-Type says PNG, the content is a PDF: kept as a PDF.
+                let pdf = try await post("admin", Array("%PDF-1.7 signed".utf8), type: "image/png")
+                #expect(pdf.0 == 201 && pdf.1.contains(#""mediaType":"application\/pdf""#))
+                let junk = try await post("trainer", Array("<html>not a scan</html>".utf8), type: "application/pdf")
+                #expect(junk.0 == 422 && junk.1.contains("PDF, JPEG, PNG"))
+                #expect(try await post("viewer", Self.jpeg).0 == 403)
+                #expect(try await post("stranger", Self.jpeg).0 == 404)
+                let outside = try await client.execute(
+                    uri: "/api/v1/sessions/S-1/attendance/2030-03-09/scans", method: .post, headers: f.headers("trainer", extra: [.contentType: "image/jpeg"]),
+                    body: ByteBuffer(bytes: Self.jpeg)
+                ) { Int($0.status.code) }
+                #expect(outside == 422)
+                let list = try await client.execute(uri: "/api/v1/sessions/S-1/attendance/2030-03-06/scans", method: .get, headers: f.headers("viewer")) {
+                    (Int($0.status.code), String(buffer: $0.body))
+                }
+                #expect(list.0 == 200 && list.1.components(separatedBy: #""sha256""#).count - 1 == 2)
+            }
+        }
+    }
+
     @Test func theOfflineScriptServiceWorkerAndManifestAreServedUnderTheContentPolicy() async throws {
         try await TestDatabase.withPool(maxConnections: 4) { pool in
             let f = try await APIFixture.make(pool)

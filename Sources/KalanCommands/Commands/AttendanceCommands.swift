@@ -9,7 +9,8 @@ import KalanStore
 struct Attendance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Record attendance (one day, or a whole roster from CSV), or print a session's sign-in sheet.",
-        subcommands: [AttendanceRecord.self, AttendanceSheetCommand.self], defaultSubcommand: AttendanceRecord.self)
+        subcommands: [AttendanceRecord.self, AttendanceSheetCommand.self, AttendanceScanCommand.self, AttendanceScansCommand.self],
+        defaultSubcommand: AttendanceRecord.self)
 }
 
 /// `kalan attendance sheet SESSION --pdf FILE`: the session's sign-in sheet (feuille d'émargement)
@@ -36,6 +37,56 @@ struct AttendanceSheetCommand: AsyncParsableCommand {
                 throw CommandFailure(text: ctx.t("room.sheet.cli_unwritable", ["path": pdf, "reason": error.localizedDescription]))
             }
             ctx.say("room.sheet.cli_written", ["path": pdf, "pages": String(content.days.count), "people": String(content.people.count)])
+        }
+    }
+}
+
+/// `kalan attendance scan SESSION --day D FILE`: the signed sheet of a day, scanned (PDF, JPEG, PNG).
+struct AttendanceScanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan", abstract: "Keep the signed sign-in sheet of a day, scanned or photographed (PDF, JPEG or PNG, at most 10 MiB).",
+        discussion: "The type is read from the file's content. A scan is never replaced: a second one is kept beside the first.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The session code.") var session: String
+    @Option(help: "The training day, YYYY-MM-DD.") var day: String
+    @Argument(help: "The scanned file.") var file: String
+
+    func run() async throws {
+        try await CommandContext.run(global) { ctx in
+            let day = try Validate.day(day, field: "--day")
+            let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+            if let size = attributes?[.size] as? Int, size > AttendanceScans.maxBytes { throw KalanError.tooLarge(maxBytes: AttendanceScans.maxBytes) }
+            guard let content = FileManager.default.contents(atPath: file) else {
+                throw CommandFailure(text: ctx.t("room.scan.cli_unreadable", ["path": file]))
+            }
+            let done = try await AttendanceScans(repository: ctx.repository, clock: ctx.clock).upload(
+                sessionCode: session, day: day, fileName: file, content: content, actor: ctx.actor)
+            ctx.say(
+                done.added ? "room.scan.cli_added" : "room.scan.done_same",
+                ["type": done.scan.mediaType.label, "day": done.scan.day.description, "sha256": done.scan.sha256])
+        }
+    }
+}
+
+/// `kalan attendance scans SESSION [--day D]`: the scans kept for a session.
+struct AttendanceScansCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scans", abstract: "List the signed sign-in sheets kept for a session (or one day).")
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var output: FormatOption
+    @Argument(help: "The session code.") var session: String
+    @Option(help: "Only this day, YYYY-MM-DD.") var day: String?
+
+    func run() async throws {
+        try await CommandContext.run(global) { ctx in
+            let only = try day.map { try Validate.day($0, field: "--day") }
+            let found = try await AttendanceScans(repository: ctx.repository, clock: ctx.clock).scans(sessionCode: session, day: only, actor: ctx.actor)
+            ctx.print(
+                Listing(
+                    columns: ["day", "file", "type", "bytes", "sha256", "uploaded_by", "uploaded_at"],
+                    rows: found.map {
+                        [$0.day.description, $0.fileName, $0.mediaType.label, String($0.size), $0.sha256, $0.uploadedBy, ISO8601DateFormatter().string(from: $0.uploadedAt)]
+                    }
+                ).render(output.format))
         }
     }
 }

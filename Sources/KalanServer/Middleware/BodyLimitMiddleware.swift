@@ -23,6 +23,7 @@ struct BodyLimitMiddleware<Context: RequestContext>: RouterMiddleware {
         case "/trainees/import", "/api/v1/trainees/import": 20 << 20
         // A signed sign-in sheet's scan (training room).
         case _ where path.hasPrefix("/sessions/") && path.hasSuffix("/attendance/scans"): AttendanceScanPage.bodyLimit
+        case _ where path.hasPrefix("/api/v1/sessions/") && path.hasSuffix("/scans"): AttendanceScanPage.bodyLimit
         // An end-of-mission report (cooperation).
         case _ where path.hasPrefix("/abroad/") && path.hasSuffix("/report"): AbroadFiles.maxReportBytes + 64 * 1024
         default: path.hasPrefix("/api/") ? 1 << 20 : 256 * 1024
