@@ -7,6 +7,8 @@ o1. At 1366 px, in English: a trainer opens two days of their session's sheet (t
     HR changes the second day's line on the server; the network returns: the first day's marks are
     saved by themselves, the second day's mark is refused and opening that day shows the differences.
 o2. The same at 390 px, in French.
+o3. Marks kept offline while the web session ends: back online, the sheet asks for the password;
+    after signing in, the marks that waited are sent by themselves.
 
 Screenshots go to the run's folder and to /work/notes/screens-offline/ (or $KALAN_OFFLINE_SHOTS).
 """
@@ -275,6 +277,56 @@ def journey(run, size, lang, tag):
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def check_o3_expired_session(run):
+    """o3. Marks kept offline while the web session ends: back online, the sheet asks for the
+    password; after signing in, what waited is sent by itself."""
+    bt = harness()
+    require = bt.require
+    profile = tempfile.mkdtemp(prefix="kalan-offline-o3-")
+    b = None
+    try:
+        finder = run.login("o3-finder", "formateur", "en")
+        sheet = bt.trainer_sheet(run, finder)
+        days = sheet.days()
+        require(len(days) >= 5, f"{sheet.code}: fewer than five training days ({days})")
+        path = with_query(sheet.url, day=days[4], lang="en")
+        b = ProfileBrowser(run.kalan.url, "o3-trainer", profile)
+        b.login("formateur", run.kalan.accounts["formateur"], "en")
+        b.open(path)
+        b.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1]; navigator.serviceWorker.ready.then(() => done(true)).catch(() => done(false))")
+        before = lines(b)
+        chosen = [s for s, (saved, checked, values) in before.items() if "excused" in values and saved != "excused"][:2]
+        require(len(chosen) == 2, f"{sheet.code} {days[4]}: fewer than two lines to mark excused")
+        b.set_offline(True)
+        for staff in chosen:
+            mark(b, staff, "excused")
+        require("2 not yet sent" in status_text(b), f"offline after two marks: {status_text(b)!r}")
+        # The web session ends meanwhile (its cookie is gone: the server no longer knows this browser).
+        b.driver.execute_cdp_cmd("Network.clearBrowserCookies", {})
+        b.set_offline(False)
+        wait(b.driver, "the sheet to ask for the password", lambda: b.driver.find_elements(By.ID, "offline-sign-in"), 30)
+        text = status_text(b)
+        require("Your session expired" in text and "2 mark(s) waiting" in text, f"the sheet says {text!r}")
+        shoot(run, b, "o3-1-session-expired-asks-password")
+        b.driver.find_element(By.ID, "offline-sign-in").click()
+        wait(b.driver, "the login page", lambda: b.driver.find_elements(By.NAME, "password"), 20)
+        form = b.form_with_field("password")
+        form.find_element(By.NAME, "username").send_keys("formateur")
+        form.find_element(By.NAME, "password").send_keys(run.kalan.accounts["formateur"])
+        form.find_element(By.CSS_SELECTOR, "button[type=submit], input[type=submit]").click()
+        wait(b.driver, "the marks that waited to be sent after signing in",
+             lambda: "Attendance recorded" in (b.driver.execute_script("return document.body ? document.body.innerText : ''") or ""), 40)
+        fresh = lines(b)
+        require(all(fresh[s][0] == "excused" for s in chosen), f"after signing in the server has {[fresh.get(s) for s in chosen]}")
+        shoot(run, b, "o3-2-signed-in-and-sent")
+        return f"{sheet.code} {days[4]}: 2 marks kept offline, session ended, password asked, sent after signing in"
+    finally:
+        if b is not None:
+            b.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def check_o1_offline_desktop(run):
     return journey(run, "desktop", "en", "o1")
 
@@ -286,4 +338,5 @@ def check_o2_offline_phone(run):
 CHECKS = [
     ("o1", "offline attendance: kept through reload and browser restart, sent on return, a changed sheet refused with differences (1366 px)", check_o1_offline_desktop),
     ("o2", "offline attendance at 390 px, in French", check_o2_offline_phone),
+    ("o3", "offline marks survive an expired web session: the password is asked, then they are sent", check_o3_expired_session),
 ]
