@@ -199,6 +199,7 @@ struct MoneyStatisticsTests {
             #expect(checked == 40)
             // The partners' contributions per year: their own lines, all filters off.
             let all = try await stats.money(MoneyQuery(), actor: f.hr)
+            #expect(all.total.sessions == 7 && all.total.costXOF > 0, "seven sessions have cost lines (seed \(seed))")
             let direct = try await pool.query(
                 """
                 SELECT extract(year FROM s.starts_on)::int AS year, p.code, sum(l.amount_xof)::bigint AS xof FROM cost_line l
@@ -211,6 +212,34 @@ struct MoneyStatisticsTests {
                 try await stats.money(MoneyQuery(filters: CohortQuery(from: Day("2031-01-01"), to: Day("2030-01-01"))), actor: f.hr)
             }
         }
+    }
+
+    @Test func kalanCostsAndAbroadCommandsPrintTheLinesTheStatisticsAndTheOverdue() async throws {
+        try #require(KalanProcess.isBuilt, "kalan must be built beside the tests (swift build --build-tests)")
+        let url = try await TestDatabase.shared.freshDatabaseURL()
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: 2)
+        let f = try await WorkflowFixture.make(pool)
+        try await f.session("S-TEH", from: "2030-03-04", to: "2030-03-22")
+        let staff = try await f.staff(2)
+        for number in staff { try await f.workflow.enrol(staffNumber: number, sessionCode: "S-TEH", actor: f.hr) }
+        try await AbroadFiles(repository: f.repository, clock: .fixed(Day("2030-03-01")!)).open(
+            .init(sessionCode: "S-TEH", staffNumber: staff[0], departsOn: "2030-03-02", returnsOn: "2030-03-24", funding: "state"), actor: f.hr)
+        await pool.close()
+        let common = ["--database-url", url, "--log-level", "error", "--lang", "en"]
+        let added = try await KalanProcess.run(
+            ["costs", "add", "S-TEH", "--kind", "lodging", "--amount", "9800.00", "--currency", "EUR", "--rate", "655.957", "--payer", "partner"] + common)
+        #expect(added.code == 0 && added.output.contains("9,800.00 EUR = 6,428,379 CFA F"), "\(added.output)")
+        let refused = try await KalanProcess.run(["costs", "add", "S-TEH", "--kind", "travel", "--amount", "10", "--currency", "USD", "--payer", "state"] + common)
+        #expect(refused.code != 0 && refused.output.contains("Exchange rate"), "\(refused.output)")
+        let csv = try await KalanProcess.run(["costs", "list", "S-TEH", "--format", "csv"] + common)
+        #expect(csv.output.contains("lodging,9800.00,EUR,655.957,6428379,partner"), "\(csv.output)")
+        let stats = try await KalanProcess.run(["costs", "stats", "--by", "funder", "--format", "csv"] + common)
+        #expect(stats.output.contains("partner:ITRC,1,6428379,2,3214190,0,,0,"), "\(stats.output)")
+        // The machine's clock is past 2030-03-24 only after that day: the list of all files is shown instead.
+        let files = try await KalanProcess.run(["abroad", "list", "--format", "csv"] + common)
+        #expect(files.code == 0 && files.output.contains(staff[0]) && files.output.contains("2030-03-24"), "\(files.output)")
+        let overdue = try await KalanProcess.run(["abroad", "list", "--overdue", "--department", "DNT", "--format", "json"] + common)
+        #expect(overdue.code == 0, "\(overdue.output)")
     }
 
     @Test func perHeadFiguresRoundHalfUpAndAreAbsentWithNobody() {
