@@ -12,7 +12,8 @@ import KalanStore
 /// - Key: the file at KALAN_SIGNING_KEY (or the data folder's) must exist and be the database's
 ///   key; a database with no key yet records it. Only `db seed --demo` creates a missing key.
 /// - Address: the recorded one; a different KALAN_PUBLIC_URL is refused. With none recorded, a
-///   command that signs records the KALAN_PUBLIC_URL it was given, or refuses (demo data aside).
+///   command that signs records the KALAN_PUBLIC_URL it was given, or refuses (demo data, or
+///   KALAN_ALLOW_LOOPBACK_URL=1, aside).
 public enum CommandIssuer {
     enum Use { case reads, signs, seedsDemo }
 
@@ -55,7 +56,10 @@ public enum CommandIssuer {
             if use != .reads { try await SigningKeyInUse.recordPublicURL(given, replace: false, on: ctx.runtime.pool) }
             return given
         }
-        if use == .signs, !recorded.demo { throw CommandFailure(text: ctx.t("cli.serve.no_url"), code: 4) }
+        // The loopback address only for demo data, or when the operator says so (a trial on this machine).
+        if use == .signs, !recorded.demo, ProcessInfo.processInfo.environment["KALAN_ALLOW_LOOPBACK_URL"] != "1" {
+            throw CommandFailure(text: ctx.t("cli.serve.no_url"), code: 4)
+        }
         return global.defaultPublicURL
     }
 
