@@ -149,7 +149,7 @@ let package = Package(
         .target(
             name: "KalanNotices",
             dependencies: [
-                "KalanCore",
+                "KalanCore", "KalanPrint",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

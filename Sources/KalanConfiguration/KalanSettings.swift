@@ -46,6 +46,8 @@ public struct KalanSettings: Sendable {
     public var noticeGiveUp: Int?
     /// Seconds between two rounds of the server's notice sender (KALAN_NOTICE_INTERVAL; default 10).
     public var noticeInterval: Int?
+    /// Who signs the convocations, name and title (KALAN_CONVOCATION_SIGNATORY; default: the catalogue's HR director).
+    public var convocationSignatory: String?
     /// Every setting given a value it cannot take, as "KALAN_NAME: what is expected, got …", in
     /// the order of the README's table.
     public private(set) var problems: [String] = []
@@ -104,6 +106,7 @@ public struct KalanSettings: Sendable {
         noticeInterval = typed("kalan.notice.interval", "KALAN_NOTICE_INTERVAL", expected: "a whole number of seconds from 1 to 3600") {
             Int($0).flatMap { (1...3600).contains($0) ? $0 : nil }
         }
+        convocationSignatory = value("kalan.convocation.signatory")
         signingKey = value("kalan.signing.key")
         serialPrefix = value("kalan.serial.prefix")
         fixturesDirectory = value("kalan.fixtures.dir")

@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanPrint
 import Logging
 import Metrics
 
@@ -9,11 +10,14 @@ public struct NoticeSenders: Sendable {
     public var sms: SMSGateway?
     /// Where certificates are verified, for the links in notices.
     public var publicURL: String
+    /// Who signs the convocations (nil: the catalogue's HR director).
+    public var signatory: String?
 
-    public init(smtp: SMTPSettings?, sms: SMSSettings?, publicURL: String) {
+    public init(smtp: SMTPSettings?, sms: SMSSettings?, publicURL: String, signatory: String? = nil) {
         self.smtp = smtp.map { SMTPClient(settings: $0) }
         self.sms = sms.map { SMSGateway(settings: $0) }
         self.publicURL = publicURL
+        self.signatory = signatory
     }
 
     /// The channels notices can go out on now; the others wait in the outbox.
@@ -125,7 +129,8 @@ public struct NoticeDispatcher: Sendable {
         switch notice.channel {
         case .email:
             guard let smtp = senders.smtp else { throw SMTPFailure(code: nil, message: "no relay configured") }
-            try await smtp.send(to: [address], message: Self.email(notice, settings: smtp.settings, publicURL: senders.publicURL, now: clock.now()))
+            let message = try Self.email(notice, settings: smtp.settings, publicURL: senders.publicURL, signatory: senders.signatory, now: clock.now())
+            try await smtp.send(to: [address], message: message)
         case .sms:
             guard let sms = senders.sms else { throw SMSFailure(status: nil, message: "no gateway configured") }
             let content = NoticeText.content(of: notice, publicURL: senders.publicURL, organizer: "kalan@localhost", now: clock.now())
@@ -135,8 +140,9 @@ public struct NoticeDispatcher: Sendable {
         }
     }
 
-    /// The e-mail of a notice, with its calendar invitation attached when it has one.
-    public static func email(_ notice: Notice, settings: SMTPSettings, publicURL: String, now: Date) -> String {
+    /// The e-mail of a notice, with its calendar invitation attached when it has one, and the
+    /// convocation (PDF) when it gives or keeps a seat.
+    public static func email(_ notice: Notice, settings: SMTPSettings, publicURL: String, signatory: String? = nil, now: Date) throws -> String {
         let content = NoticeText.content(of: notice, publicURL: publicURL, organizer: settings.from, now: now)
         var attachments: [MIMEMessage.Attachment] = []
         if let invitation = content.invitation {
@@ -144,6 +150,11 @@ public struct NoticeDispatcher: Sendable {
                 .init(
                     filename: "invitation.ics", contentType: "text/calendar; charset=UTF-8; method=\(invitation.method.rawValue)",
                     bytes: Array(invitation.text.utf8)))
+        }
+        if let letter = NoticeText.convocation(notice, signatory: signatory, today: Day.of(now)) {
+            let pdf = try ConvocationRenderer().render([letter], language: notice.language)
+            let name = Messages.text("notice.convocation_file", notice.language, ["session": notice.facts.session])
+            attachments.append(.init(filename: name, contentType: "application/pdf", bytes: Array(pdf)))
         }
         let host = settings.from.split(separator: "@").last.map(String.init) ?? "kalan"
         let message = MIMEMessage(

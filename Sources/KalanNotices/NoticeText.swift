@@ -1,5 +1,6 @@
 import Foundation
 import KalanCore
+import KalanPrint
 
 /// A notice's words, drawn from the catalogue (`notice.*`) in the recipient's language: the
 /// e-mail's subject, text and HTML, the SMS, and the calendar invitation where the decision
@@ -73,6 +74,22 @@ public enum NoticeText {
             description: Messages.text("notice.session_line", language, values) + "\n" + Messages.text("notice.partner_line", language, values),
             location: values["place"] ?? "", startsOn: facts.startsOn, endsOn: facts.endsOn, organizer: organizer,
             attendee: notice.address.map { (notice.recipientName, $0) }, stamp: now)
+    }
+
+    /// The convocation of a staff member's e-mail when the decision gives or keeps a seat (new dates too).
+    public static func convocation(_ notice: Notice, signatory: String?, today: Day) -> ConvocationLetter? {
+        guard notice.recipient == .trainee, notice.channel == .email else { return nil }
+        switch notice.kind {
+        case .enrolled, .promoted, .reminder: break
+        case .sessionChanged where notice.facts.status == "enrolled": break
+        default: return nil
+        }
+        let facts = notice.facts
+        let values = placeholders(notice, publicURL: "")
+        return ConvocationLetter(
+            personName: facts.personName.isEmpty ? notice.recipientName : facts.personName, staffNumber: facts.staffNumber, session: facts.session,
+            course: facts.course(notice.language), startsOn: facts.startsOn, endsOn: facts.endsOn, place: values["place"] ?? "", partner: facts.partner,
+            signatory: signatory ?? Messages.text("notice.convocation.signatory", notice.language), issuedOn: today)
     }
 
     static func placeholders(_ notice: Notice, publicURL: String) -> [String: String] {

@@ -253,6 +253,7 @@ def main():
     kannel = Kannel(root)
     http_port = free_port()
     env = dict(os.environ, KALAN_DATA_DIR=root, KALAN_LANG="fr", KALAN_ALLOW_LOOPBACK_URL="1", KALAN_NOTICE_INTERVAL="1", KALAN_NOTICE_RETRY="1",
+               KALAN_CONVOCATION_SIGNATORY="Mamadou Konaté, Directeur des ressources humaines",
                KALAN_SMTP_URL=f"smtp://kalan:s3cret@localhost:{relay.port}?starttls=true&from=drh@mcenma.gouv.ml&name=DRH%20MCENMA&ca={root}/cert.pem",
                KALAN_SMS_URL=f"http://127.0.0.1:{kannel.sendsms}/cgi-bin/sendsms?username=kalan&password=kalanpw&from=MCENMA")
     kalan = Kalan(options.kalan, root, env)
@@ -322,6 +323,7 @@ def main():
         enrolled = mail("aissata.maiga@mcenma.gouv.ml", "Place confirmée")
         check(len(enrolled) == 1, "Aïssata Maïga got 'Place confirmée : Réseaux 5G'")
         sample_mail = None
+        sample_letter = ""
         if enrolled:
             m = enrolled[0]
             sample_mail = next(raw for frm, rcpt, mm, raw in mails if mm is m)
@@ -332,6 +334,15 @@ def main():
             check(m.get_body(preferencelist=("html",)) is not None, "it has an HTML part")
             cal = calendar_of(m)
             check(cal is not None and str(cal.get("method")) == "REQUEST", "its .ics parses (icalendar) as METHOD:REQUEST")
+            pdfs = [p for p in m.iter_attachments() if p.get_content_type() == "application/pdf"]
+            check(len(pdfs) == 1 and pdfs[0].get_filename() == "convocation-S-5G-01.pdf", "the convocation is attached as a PDF")
+            if pdfs:
+                open(f"{root}/convocation.pdf", "wb").write(pdfs[0].get_payload(decode=True))
+                letter = subprocess.run(["pdftotext", "-layout", f"{root}/convocation.pdf", "-"], capture_output=True, text=True).stdout
+                check(all(w in letter for w in ("CONVOCATION", "RÉPUBLIQUE DU MALI", "Aïssata Maïga", "Réseaux 5G", "Institut de télécommunications de Téhéran",
+                                                "Mamadou Konaté", "Directeur des ressources humaines")),
+                      "the convocation opens (pdftotext): letterhead, person, course, partner, the signatory HR set")
+                sample_letter = letter
             changed = mail("aissata.maiga@mcenma.gouv.ml", "Changement")
             check(len(changed) == 1, "the date change reached her")
             if cal is not None and changed:
@@ -434,6 +445,7 @@ def main():
                     parsed = email.message_from_bytes(sample_mail, policy=email.policy.default)
                     out.write("\n--- decoded: Subject: " + str(parsed["Subject"]) + "\n--- text part:\n" + text_of(parsed))
                     out.write("--- invitation.ics:\n" + calendar_of(parsed).to_ical().decode())
+                out.write("\nThe attached convocation (convocation-S-5G-01.pdf) as pdftotext reads it:\n" + sample_letter)
                 out.write("\nSMS as received by Kannel's fake SMSC (sender, receiver, alphabet, text):\n")
                 for r in sample_sms + gsm:
                     out.write(f"  {r}\n")

@@ -131,7 +131,7 @@ public enum NoticeSetup {
         if url == nil { url = try await SigningKeyInUse.record(on: pool).publicURL }
         return NoticeSenders(
             smtp: settings.smtpURL.flatMap(SMTPSettings.init(url:)), sms: settings.smsURL.flatMap(SMSSettings.init(url:)),
-            publicURL: url ?? settings.publicURL ?? "http://127.0.0.1:8080")
+            publicURL: url ?? settings.publicURL ?? "http://127.0.0.1:8080", signatory: settings.convocationSignatory)
     }
 
     /// KALAN_NOTICE_RETRY and KALAN_NOTICE_GIVE_UP.
