@@ -21,6 +21,11 @@
     try { localStorage.setItem(STORE, JSON.stringify(all)); } catch (e) { /* full or private mode: the form still posts */ }
   }
   function size(marks) { return Object.keys(marks || {}).length; }
+  // A day as the pages write it: 28/11/2026 in French, 2026-11-28 in English.
+  function shortDay(day) {
+    var parts = String(day).split('-');
+    return document.documentElement.lang === 'fr' && parts.length === 3 ? parts[2] + '/' + parts[1] + '/' + parts[0] : day;
+  }
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return values[name] !== undefined ? values[name] : all; });
   }
@@ -85,7 +90,7 @@
       others.forEach(function (k, i) {
         var link = document.createElement('a');
         link.href = all[k].page;
-        link.textContent = all[k].session + ' ' + all[k].day + ' (' + size(all[k].marks) + ')' + (all[k].conflict ? ' – ' + texts.changed : '');
+        link.textContent = all[k].session + ' ' + shortDay(all[k].day) + ' (' + size(all[k].marks) + ')' + (all[k].conflict ? ' – ' + texts.changed : '');
         if (i > 0) p.appendChild(document.createTextNode(', '));
         p.appendChild(link);
       });

@@ -1,6 +1,6 @@
 // Kalan's service worker (/sw.js, scope /): keeps the trainer's attendance and scores sheets on the
 // device so that they open without a network. Pages: network first (fresh marks when the network is
-// there), the kept copy when it is not or when it is too slow; the stylesheet and the script: the kept
+// there), the kept copy when it is not or when it hangs (8 s); the stylesheet and the script: the kept
 // copy at once, refreshed behind. Nothing else is touched. Signing out forgets the kept pages.
 'use strict';
 var PAGES = 'kalan-pages-v1';
@@ -8,7 +8,8 @@ var ASSETS = 'kalan-assets-v1';
 var ASSET_PATHS = ['/assets/kalan.css', '/assets/attendance-offline.js', '/manifest.webmanifest', '/assets/kalan-icon-192.png'];
 // The words of the page shown when a page was never kept, in both languages (from the catalogue).
 var TEXTS = __TEXTS__;
-var SLOW_MS = 4000;
+// Past this, the kept copy (a link that hangs); a 2G answer of a sheet takes about 3 s.
+var SLOW_MS = 8000;
 
 self.addEventListener('install', function (event) {
   event.waitUntil(caches.open(ASSETS).then(function (cache) { return cache.addAll(ASSET_PATHS); }).then(function () { return self.skipWaiting(); }));
@@ -88,7 +89,8 @@ self.addEventListener('fetch', function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.method === 'POST' && url.pathname === '/logout') {
-    event.respondWith(caches.delete(PAGES).then(function () { return fetch(request); }));
+    // Signing out forgets the kept pages; the browser sends the form itself.
+    event.waitUntil(caches.delete(PAGES));
     return;
   }
   if (request.method === 'POST' && isSheet(url) && request.mode === 'navigate') {
