@@ -144,4 +144,24 @@ struct LegacyCredentialTests {
             #expect(try await s.issuing.reissueLegacy(actor: s.admin).reissued.isEmpty)
         }
     }
+
+    /// A posted credential is checked under the same per-address budget as the serial checks.
+    @Test func thePostedCredentialCheckIsRateLimitedWithTheSerialChecks() async throws {
+        try await TestDatabase.withPool { pool in
+            let s = try await trusted.setup(pool)
+            let issued = try await s.issuing.issue(staffNumber: "MCE-1", sessionCode: "S-CYB", actor: s.admin)
+            var configuration = ServerConfiguration(publicURL: Trusted.publicURL)
+            configuration.verificationBurst = 2
+            configuration.verificationsPerMinute = 1
+            let app = buildApplication(configuration: configuration, pool: s.pool, issuer: s.issuer, logger: Logger(label: "test"))
+            try await app.test(.router) { client in
+                #expect(try await apiVerdict(issued.certificate.credential, client)["verdict"] == "valid")
+                try await client.execute(uri: "/api/v1/certificates/\(issued.certificate.serial)/verification", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(
+                    uri: "/api/v1/credentials/verification", method: .post, headers: [.contentType: "application/json"],
+                    body: ByteBuffer(string: issued.certificate.credential)
+                ) { #expect($0.status == .tooManyRequests) }
+            }
+        }
+    }
 }
