@@ -31,8 +31,14 @@ struct NoticePageTests {
                 #expect(sent.status == 200 && sent.body.contains("1 notice(s) remise(s)"))
                 let row = try await pool.query("SELECT status, attempts FROM notice WHERE id = \(id)").firstRow()
                 #expect(try row.decode("status", as: String.self) == "pending" && (try row.decode("attempts", as: Int.self)) == 0)
+                #expect(roster.body.contains("/sessions/S-1/convocations.pdf"), "the roster prints its convocations")
+                let pdf = try await client.execute(uri: "/sessions/S-1/convocations.pdf?lang=fr", method: .get, headers: [.cookie: hr]) {
+                    (Int($0.status.code), $0.headers[.contentType], String(buffer: $0.body).prefix(5))
+                }
+                #expect(pdf.0 == 200 && pdf.1 == "application/pdf" && pdf.2 == "%PDF-", "one PDF of the seat holders' convocations")
                 let trainer = try await Pages.signIn(client, "trainer")
                 #expect(try await Pages.get(client, "/sessions/S-1/notices?lang=fr", trainer).status == 403, "trainers do not read the notices")
+                #expect(try await Pages.get(client, "/sessions/S-1/convocations.pdf?lang=fr", trainer).status == 403)
             }
         }
     }

@@ -7,10 +7,15 @@ public struct NoticeDesk: Sendable {
     let clock: WallClock
     /// The channels a sender is configured for; empty: notices wait, and the pages say so.
     public let channels: [NoticeChannel]
+    /// Who signs the convocations (KALAN_CONVOCATION_SIGNATORY); nil: the catalogue's HR director.
+    public let signatory: String?
 
-    public init(outbox: any NoticeOutbox, channels: [NoticeChannel], clock: WallClock = .system) {
-        (self.outbox, self.channels, self.clock) = (outbox, channels, clock)
+    public init(outbox: any NoticeOutbox, channels: [NoticeChannel], clock: WallClock = .system, signatory: String? = nil) {
+        (self.outbox, self.channels, self.clock, self.signatory) = (outbox, channels, clock, signatory)
     }
+
+    /// Today, for the date of a convocation.
+    public func today() -> Day { clock.today() }
 
     public func notices(_ filter: NoticeFilter, actor: Actor) async throws -> [Notice] {
         guard actor.managesRegister else { throw KalanError.forbidden }

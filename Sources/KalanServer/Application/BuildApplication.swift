@@ -77,7 +77,7 @@ public func buildApplication(
         accounts: accounts, repository: repository, readRepository: ports.readRepository, secureCookies: secureCookies, clock: configuration.clock
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
-    if let notices = ports.notices { NoticePages(desk: notices).add(to: pages) }
+    if let notices = ports.notices { NoticePages(desk: notices, repository: repository).add(to: pages) }
     TrainingRoomRoutes(repository: repository, publicURL: configuration.publicURL, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)

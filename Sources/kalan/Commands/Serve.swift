@@ -107,7 +107,7 @@ struct Serve: AsyncParsableCommand {
             // Notices: the sender runs with the server's services; HR's pages say which channels can send.
             let senders = try await NoticeSetup.senders(pool: database.pool, publicURL: configuration.publicURL)
             let outbox = PostgresNoticeOutbox(pool: database.pool)
-            ports.notices = NoticeDesk(outbox: outbox, channels: senders.channels, clock: configuration.clock)
+            ports.notices = NoticeDesk(outbox: outbox, channels: senders.channels, clock: configuration.clock, signatory: senders.signatory)
             let dispatcher = NoticeDispatcher(outbox: outbox, senders: senders, policy: NoticeSetup.policy(), clock: configuration.clock, logger: logger)
             ports.services.append(NoticeService(dispatcher: dispatcher, interval: .seconds(settings.noticeInterval ?? 10), logger: logger))
             let app = buildApplication(configuration: configuration, ports: ports, issuer: issuer, logger: logger)

@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import KalanCore
+import KalanPrint
 
 /// The notices in the pages (HR and admins): per session (from the roster) and per staff member
 /// (from their page), what was sent, when, by which channel, delivered or failed, with a button
 /// to send one again; a staff member's language or silence; a department head's contact.
 struct NoticePages: Sendable {
     let desk: NoticeDesk
+    let repository: any KalanRepository
 
     func add(to group: RouterGroup<KalanRequestContext>) {
         group.get("sessions/:code/notices") { request, context in try await session(request, code: try PageRoutes.code(context)) }
@@ -16,6 +18,7 @@ struct NoticePages: Sendable {
         group.post("trainees/:staffNumber/notices/preferences") { request, context in
             try await savePreferences(request, staffNumber: try HRRoutes.staff(context))
         }
+        group.get("sessions/:code/convocations.pdf") { request, context in try await convocations(request, code: try PageRoutes.code(context)) }
         group.get("departments/:code/contact") { request, context in try await contact(request, code: try PageRoutes.code(context)) }
         group.post("departments/:code/contact") { request, context in try await saveContact(request, code: try PageRoutes.code(context)) }
     }
@@ -156,6 +159,32 @@ struct NoticePages: Sendable {
             return try await self.contact(request, code: code, given: contact, flash: .bad([error.message(in: page.language)]))
         }
         return try await self.contact(request, code: code, flash: .ok([page.t("notice.contact.saved")]))
+    }
+
+    /// The convocations of a session's seat holders, one page each, to print (HR).
+    func convocations(_ request: Request, code: String) async throws -> Response {
+        let page = PageRequest(request)
+        let actor = try page.requireUser().actor
+        guard actor.managesRegister else { throw KalanError.forbidden }
+        let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: code, actor: actor)
+        let details = try await SessionQueries(repository: repository).rosterDetails(of: session, expanding: nil, actor: actor)
+        let partner = try await CatalogueQueries(repository: repository).partners(actor: actor).first { $0.id == session.partnerID }
+        let language = page.language
+        let place: String
+        if session.mode == .online {
+            place = page.t("notice.online")
+        } else {
+            let city = session.city.map { Names.city($0, language) } ?? ""
+            place = page.t("notice.place", ["city": city, "country": session.country.map { Names.country($0, language) } ?? ""])
+        }
+        let letters = lines.filter { $0.enrolment.status == .enrolled }.map { line in
+            ConvocationLetter(
+                personName: line.trainee.fullName, staffNumber: line.trainee.staffNumber, session: session.code, course: details.course?.title(in: language) ?? "",
+                startsOn: session.startsOn, endsOn: session.endsOn, place: place, partner: partner?.name ?? "",
+                signatory: desk.signatory ?? page.t("notice.convocation.signatory"), issuedOn: desk.today())
+        }
+        let pdf = try ConvocationRenderer().render(letters, language: language)
+        return CertificatePages.download(pdf, type: "application/pdf", name: "convocations-\(session.code).pdf")
     }
 
     /// `03/12/2026 14:05` (UTC) / `2026-12-03 14:05`.
