@@ -108,4 +108,6 @@ public protocol OfferStore: Sendable {
     func setShare(offerID: UUID, departmentID: UUID, places: Int) async throws
     func link(sessionID: UUID, toOffer offerID: UUID) async throws
     func markReleased(offerID: UUID, at: Date) async throws
+    /// Holds the offers' releases until the transaction ends: several servers release each offer once.
+    func lockOfferReleases() async throws
 }

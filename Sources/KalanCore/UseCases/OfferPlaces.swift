@@ -111,6 +111,8 @@ public struct OfferPlaces: Sendable {
         guard actor.managesRegister else { throw KalanError.forbidden }
         let now = clock.now(), today = Day.of(now)
         return try await repository.transaction { work in
+            // One release at a time (pages, command, each server's service): the next one reads the offers released.
+            try await work.lockOfferReleases()
             var released: [String] = []
             for offer in try await work.offers() where offer.releasedAt == nil && offer.releaseOn <= today {
                 try await work.markReleased(offerID: offer.id, at: now)

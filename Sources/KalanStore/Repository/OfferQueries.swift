@@ -76,4 +76,8 @@ extension PostgresUnitOfWork {
     func markReleased(offerID: UUID, at: Date) async throws {
         try await query("UPDATE offer SET released_at = \(at) WHERE id = \(offerID) AND released_at IS NULL")
     }
+
+    func lockOfferReleases() async throws {
+        try await query("SELECT pg_advisory_xact_lock(hashtext('kalan.offer.release'))")
+    }
 }

@@ -110,6 +110,8 @@ struct Serve: AsyncParsableCommand {
             ports.notices = NoticeDesk(outbox: outbox, channels: senders.channels, clock: configuration.clock, signatory: senders.signatory)
             let dispatcher = NoticeDispatcher(outbox: outbox, senders: senders, policy: NoticeSetup.policy(), clock: configuration.clock, logger: logger)
             ports.services.append(NoticeService(dispatcher: dispatcher, interval: .seconds(settings.noticeInterval ?? 10), logger: logger))
+            // Offers released on their day (issue 27), at start and every 10 minutes.
+            ports.services.append(CooperationService(repository: ports.repository, clock: configuration.clock, logger: logger))
             let app = buildApplication(configuration: configuration, ports: ports, issuer: issuer, logger: logger)
             logger.info("Kalan listening", metadata: ["url": "\(configuration.publicURL)"])
             // Written unbuffered: `make run` shows it through a pipe.
