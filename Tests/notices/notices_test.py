@@ -432,6 +432,10 @@ def main():
         pairs = collections.Counter((r[1], r[3]) for r in got_sms)
         check(len(got_sms) == len(sms) and all(c == 1 for c in pairs.values()),
               f"SMS: {len(sms)} written, {len(got_sms)} received, {max(0, len(sms) - len(got_sms))} lost, {sum(c - 1 for c in pairs.values())} twice")
+        metrics = subprocess.run(["curl", "-s", f"http://127.0.0.1:{http_port}/metrics"], capture_output=True, text=True).stdout
+        counted = {m.group(1): float(m.group(2)) for m in re.finditer(r'^(kalan_notices_(?:sent|retried)_total\{channel="email"\}) (\S+)$', metrics, re.M)}
+        check(counted.get('kalan_notices_sent_total{channel="email"}', 0) > 0 and counted.get('kalan_notices_retried_total{channel="email"}', 0) > 0,
+              f"/metrics counts the server's notices sent and retried ({counted})")
         attempts = max([n["attempts"] for n in fault] or [0])
         print(f"        fault figures: decisions 7/7, notices {len(fault)} (e-mail {len(emails)}, SMS {len(sms)}), most attempts for one notice {attempts}",
               flush=True)
