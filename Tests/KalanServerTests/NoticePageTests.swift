@@ -26,6 +26,8 @@ struct NoticePageTests {
                 #expect(page.body.contains("Aucun relais de messagerie"), "nothing configured: the page says nothing can be sent yet")
                 #expect(page.body.contains("20 agent(s) injoignable(s)"), "staff without e-mail or phone are listed")
                 #expect(page.body.contains("échec définitif") && page.body.contains("SMTP 550 mailbox unavailable") && page.body.contains("place confirmée"))
+                let failed = try await Pages.get(client, "/notices?lang=fr", hr)
+                #expect(failed.status == 200 && failed.body.contains("Notices en échec définitif") && failed.body.contains("SMTP 550 mailbox unavailable"))
                 let id = try await pool.query("SELECT id FROM notice WHERE status = 'failed'").firstRow().decode("id", as: Int64.self)
                 let sent = try await Pages.post(client, "/sessions/S-1/notices/resend?lang=fr", hr, "csrf=\(try Pages.csrf(page.body))&id=\(id)")
                 #expect(sent.status == 200 && sent.body.contains("1 notice(s) remise(s)"))

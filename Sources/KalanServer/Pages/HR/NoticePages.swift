@@ -11,6 +11,8 @@ struct NoticePages: Sendable {
     let repository: any KalanRepository
 
     func add(to group: RouterGroup<KalanRequestContext>) {
+        group.get("notices") { request, _ in try await failed(request) }
+        group.post("notices/resend") { request, _ in try await resend(request) }
         group.get("sessions/:code/notices") { request, context in try await session(request, code: try PageRoutes.code(context)) }
         group.post("sessions/:code/notices/resend") { request, context in try await resend(request, session: try PageRoutes.code(context)) }
         group.get("trainees/:staffNumber/notices") { request, context in try await person(request, staffNumber: try HRRoutes.staff(context)) }
@@ -50,6 +52,15 @@ struct NoticePages: Sendable {
         let path = "/sessions/\(PageRequest.segment(code))"
         let view = self.view(
             page, notices, heading: page.t("notice.page.title_session", ["session": code]), back: path, backLabel: code, action: "\(path)/notices/resend")
+        return page.render("notices", title: view.heading, view: view, flash: flash, wide: true)
+    }
+
+    /// Every notice that failed for good, whatever its session: HR's list to act on.
+    func failed(_ request: Request, flash: PageContext.Flash? = nil) async throws -> Response {
+        let page = PageRequest(request)
+        let actor = try page.requireUser().actor
+        let notices = try await desk.notices(NoticeFilter(status: .failed), actor: actor)
+        let view = self.view(page, notices, heading: page.t("notice.page.title_failed"), back: "/sessions", backLabel: page.t("layout.sessions"), action: "/notices/resend")
         return page.render("notices", title: view.heading, view: view, flash: flash, wide: true)
     }
 
@@ -108,7 +119,8 @@ struct NoticePages: Sendable {
         }
         let flash = PageContext.Flash.ok([page.t("notice.page.resent", ["count": String(count)])])
         if let staffNumber { return try await person(request, staffNumber: staffNumber, flash: flash) }
-        return try await session(request, code: code ?? "", flash: flash)
+        guard let code else { return try await failed(request, flash: flash) }
+        return try await session(request, code: code, flash: flash)
     }
 
     struct PreferencesInput: Decodable {
