@@ -21,5 +21,6 @@ public enum MigrationFiles {
         ("0017_attendance_scans.sql", PackageResources._017_attendance_scans_sql),
         ("0018_certificate_trust.sql", PackageResources._018_certificate_trust_sql),
         ("0019_cooperation.sql", PackageResources._019_cooperation_sql),
+        ("0020_cooperation_notices.sql", PackageResources._020_cooperation_notices_sql),
     ]
 }

@@ -25,7 +25,8 @@ public enum NoticeText {
         var paragraphs: [String] = []
         switch notice.recipient {
         case .trainee: paragraphs.append(t("greeting"))
-        case .head: paragraphs += [t("greeting"), t("head_copy")]
+        case .head: paragraphs += notice.kind.addressesHead ? [t("greeting")] : [t("greeting"), t("head_copy")]
+        case .hr: paragraphs.append(t("greeting"))
         case .trainer: paragraphs += [t("greeting"), t("trainer_intro")]
         }
         paragraphs.append(t("body.\(kind)"))
@@ -40,7 +41,7 @@ public enum NoticeText {
         if let reason = facts.reason, !reason.isEmpty, notice.kind == .rejected || notice.kind == .withdrawn || notice.kind == .revoked {
             sms += t("sms_reason")
         }
-        if notice.recipient == .head, let colon = sms.range(of: ": ") {
+        if notice.recipient == .head, !notice.kind.addressesHead, let colon = sms.range(of: ": ") {
             // The head's copy says whom it is about, in place of the sender's name.
             sms = t("sms_head") + sms[colon.upperBound...]
         }
@@ -113,6 +114,9 @@ public enum NoticeText {
         ]
         if let was = facts.wasStartsOn { values["was_from"] = day(was) }
         if let was = facts.wasEndsOn { values["was_to"] = day(was) }
+        if let due = facts.dueOn { values["due_on"] = day(due) }
+        if let offer = facts.offer { values["offer"] = offer }
+        if let places = facts.places { values["places"] = String(places) }
         if let change = facts.change { values["change"] = Messages.text("notice.change.\(change)", language) }
         return values
     }

@@ -164,7 +164,7 @@ struct CooperationAPITests {
             async let a = tomorrow.round()
             async let b = tomorrow.round()
             let rounds = try await [a, b]
-            #expect(rounds.flatMap { $0 } == ["LATER"])
+            #expect(rounds.flatMap(\.released) == ["LATER"])
             let audits = try await pool.query("SELECT count(*) AS n FROM audit_event WHERE action = 'offer.release'").first!.decode("n", as: Int.self)
             #expect(audits == 2)
         }

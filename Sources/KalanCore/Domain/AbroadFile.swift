@@ -107,4 +107,7 @@ public protocol AbroadStore: Sendable {
     func addExtension(fileID: UUID, returnsOn: Day, reason: String, by actor: String) async throws
     func attachReport(fileID: UUID, name: String, data: Data, at: Date) async throws
     func abroadReport(fileID: UUID) async throws -> (name: String, data: Data)?
+    /// Writes the notices of the files overdue on `day` not yet told (head and HR, once per file
+    /// and expected return); returns how many notices.
+    func scheduleOverdueNotices(on day: Day) async throws -> Int
 }

@@ -5,10 +5,15 @@ public enum NoticeKind: String, Sendable, Codable, CaseIterable {
     case nominated, enrolled, waitlisted, promoted, rejected, withdrawn, passed, failed, certified, revoked
     case sessionChanged = "session_changed", sessionCancelled = "session_cancelled", reminder, roster
     case rosterChanged = "roster_changed"
+    /// Cooperation (issue 27): written for the head and HR, not copies of a staff member's notice.
+    case abroadOverdue = "abroad_overdue", offerReleased = "offer_released"
+
+    /// Notices addressed to a head in their own right (no "copy for" paragraph).
+    public var addressesHead: Bool { self == .abroadOverdue || self == .offerReleased }
 }
 
 public enum NoticeRecipient: String, Sendable, Codable, CaseIterable {
-    case trainee, head, trainer
+    case trainee, head, trainer, hr
 }
 
 public enum NoticeChannel: String, Sendable, Codable, CaseIterable {
@@ -49,12 +54,17 @@ public struct NoticeFacts: Sendable, Codable, Hashable {
     public var change: String?
     /// For a trainer's roster: the names on it.
     public var roster: [String]?
+    /// For an overdue file abroad: the day the person was expected back.
+    public var dueOn: Day?
+    /// For a released offer: its code and the places the department did not use.
+    public var offer: String?
+    public var places: Int?
 
     enum CodingKeys: String, CodingKey {
         case staffNumber = "staff_number", givenName = "given_name", familyName = "family_name", session, courseFR = "course_fr"
         case courseEN = "course_en", startsOn = "starts_on", endsOn = "ends_on", mode, city, country, partner, status
         case waitlistPosition = "waitlist_position", sequence, enrolment, reason, serial, wasStartsOn = "was_starts_on"
-        case wasEndsOn = "was_ends_on", change, roster
+        case wasEndsOn = "was_ends_on", change, roster, dueOn = "due_on", offer, places
     }
 
     public init(

@@ -64,6 +64,14 @@ public struct AbroadFiles: Sendable {
         }
     }
 
+    /// Tells the head of each overdue person's department and HR, once per file and expected
+    /// return (the notices' outbox sends it); returns how many notices were written.
+    @discardableResult
+    public func tellOverdue() async throws -> Int {
+        let day = today
+        return try await repository.transaction { try await $0.scheduleOverdueNotices(on: day) }
+    }
+
     /// The day the person resumed duty (not before departure, not in the future).
     public func recordResumption(fileID: UUID, on text: String, actor: Actor) async throws {
         guard actor.managesRegister else { throw KalanError.forbidden }
