@@ -36,7 +36,7 @@ public enum KalanError: Error, Sendable, Equatable {
     case rateLimited(retryAfter: Int)
 
     public enum Entity: String, Sendable {
-        case department, trainee, partner, programme, course, session, enrolment, user, token, certificate
+        case department, trainee, partner, programme, course, session, enrolment, user, token, certificate, notice
     }
 
     public enum FieldProblem: Sendable, Equatable {

@@ -15,6 +15,8 @@ struct KalanAPI: APIProtocol {
     /// Session cookies carry Secure when Kalan is published over HTTPS.
     let secureCookies: Bool
     let clock: WallClock
+    /// HR's notices (the pages' desk); nil: the notice operations answer 503.
+    var notices: NoticeDesk? = nil
 
     var actor: Actor { RequestPrincipal.actor ?? Actor(name: "anonymous", role: .viewer) }
     var language: Language { RequestPrincipal.language }

@@ -85,7 +85,7 @@ public func buildApplication(
     let api = KalanAPI(
         repository: repository, readRepository: ports.readRepository, issuing: issuing, verification: verification, accounts: accounts,
         secureCookies: secureCookies,
-        clock: configuration.clock)
+        clock: configuration.clock, notices: ports.notices)
     do {
         try api.registerHandlers(
             on: apiRoutes, serverURL: try Servers.Server1.url(),
