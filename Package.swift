@@ -188,7 +188,7 @@ let package = Package(
         .executableTarget(
             name: "kalan",
             dependencies: [
-                "KalanCommands", "KalanConfiguration", "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres",
+                "KalanCommands", "KalanConfiguration", "KalanCore", "KalanStore", "KalanServer", "KalanCertificates", "Postgres", "KalanNotices",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
