@@ -78,8 +78,9 @@ struct BoundedRequestTests {
                 }
                 try await client.execute(uri: "/verify/NOPE-4?lang=en", method: .get) { response in
                     #expect(response.status == .tooManyRequests)
-                    // One request every 10 s at 6 a minute, less the time the first ones took on a busy machine.
-                    #expect((8...10).contains(Int(response.headers[.retryAfter] ?? "") ?? 0), "one request every 10 s at 6 a minute")
+                    // One request every 10 s at 6 a minute, less the time the first ones took on a busy
+                    // machine (up to 3 s in a loaded run of the whole suite).
+                    #expect((5...10).contains(Int(response.headers[.retryAfter] ?? "") ?? 0), "one request every 10 s at 6 a minute")
                     #expect(String(buffer: response.body).contains("Too many requests from your address"))
                 }
                 // The empty form and the issuer's profile are not counted.
@@ -212,7 +213,8 @@ struct BoundedRequestTests {
                     gone.abort()
                 }
                 var active: Double?
-                for _ in 0..<50 {
+                // Up to 15 s: a loaded run of the whole suite can take seconds to see the aborts.
+                for _ in 0..<150 {
                     try await Task.sleep(for: .milliseconds(100))
                     let text = try await client.execute(uri: "/metrics", method: .get) { String(buffer: $0.body) }
                     let line = text.split(separator: "\n").first { $0.hasPrefix("kalan_http_active_requests{") && $0.contains("method=\"POST\"") }

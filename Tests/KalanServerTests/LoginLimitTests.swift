@@ -80,7 +80,9 @@ struct LoginLimitTests {
     /// one account from one address: the limit holds across them.
     @Test func theLimitHoldsAcrossServers() async throws {
         let url = try await TestDatabase.shared.freshDatabaseURL()
-        let pools = [PostgresPool(configuration: .init(url: url), maxConnections: 5), PostgresPool(configuration: .init(url: url), maxConnections: 5)]
+        // 50 logins queue on each pool's five connections: a loaded 2-core run of the whole suite
+        // took more than the default 30 s to reach the last of them.
+        let pools = (0..<2).map { _ in PostgresPool(configuration: .init(url: url), maxConnections: 5, acquireTimeout: .seconds(180)) }
         let hasher = AccountsTests.CountingHasher()
         let servers = pools.map { Accounts(repository: PostgresRepository(pool: $0), hasher: hasher) }
         try await servers[0].addUser(username: "awa", displayName: "Awa", email: nil, role: .hr, partnerCode: nil, password: "bamako-2026!", actor: admin)
