@@ -38,6 +38,11 @@ struct CooperationAPITests {
                     let o = Self.json(r.body)
                     #expect(o["places"] as? Int == 4 && o["released"] as? Bool == false && o["partnerPays"] as? [String] == ["tuition", "travel"])
                 }
+                // The same code again: a duplicate named as such (it was a 500 in the contract test).
+                try await client.execute(uri: "/api/v1/offers", method: .post, headers: f.headers("hr", json: true), body: ByteBuffer(string: Self.offer)) { r in
+                    #expect(r.status == .conflict, "\(String(buffer: r.body))")
+                    #expect(String(buffer: r.body).contains("IR-1"))
+                }
                 for (change, field) in [
                     (#""places":4"#, #""places":0"#, "places"), (#""country":"IR""#, #""country":"Iran""#, "country"),
                     (#""deadline":"2027-06-05""#, #""deadline":"2027-06-11""#, "deadline"), (#""partner":"ITRC""#, #""partner":"NOPE""#, "partner"),

@@ -36,7 +36,8 @@ public enum KalanError: Error, Sendable, Equatable {
     case rateLimited(retryAfter: Int)
 
     public enum Entity: String, Sendable {
-        case department, trainee, partner, programme, course, session, enrolment, user, token, certificate, notice
+        case department, trainee, partner, programme, course, session, enrolment, user, token, certificate, notice, offer
+        case abroadFile = "abroad_file"
     }
 
     public enum FieldProblem: Sendable, Equatable {

@@ -98,6 +98,8 @@ extension KalanError.Entity {
         case "app_user": self = .user
         case "api_token": self = .token
         case "certificate": self = .certificate
+        case "offer": self = .offer
+        case "abroad_file": self = .abroadFile
         default: return nil
         }
     }
