@@ -9,11 +9,23 @@ public protocol KalanRepository: Sendable {
     /// body of one statement (a read, or one self-contained write), or of reads that need no common
     /// snapshot, where BEGIN and COMMIT would be two more round trips for nothing.
     func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T
+    /// A cohort report; a store that keeps figures in memory tallies outside any transaction.
+    func cohorts(_ query: CohortQuery) async throws -> CohortReport
+    /// Every programme against its target, likewise.
+    func programmeProgress() async throws -> [ProgrammeProgress]
 }
 
 extension KalanRepository {
     public func statement<T: Sendable>(_ body: @Sendable (any KalanUnitOfWork) async throws -> T) async throws -> T {
         try await transaction(body)
+    }
+
+    public func cohorts(_ query: CohortQuery) async throws -> CohortReport {
+        try await transaction { try await $0.cohorts(query) }
+    }
+
+    public func programmeProgress() async throws -> [ProgrammeProgress] {
+        try await transaction { try await $0.programmeProgress() }
     }
 }
 

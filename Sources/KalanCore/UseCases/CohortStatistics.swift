@@ -27,7 +27,7 @@ public struct CohortStatistics: Sendable {
         scoped.domain = try query.domain.map { try Validate.domain($0) }
         if actor.role == .trainer { scoped.trainerID = actor.userID ?? UUID() }
         let final = scoped
-        let report = try await repository.transaction { try await $0.cohorts(final) }
+        let report = try await repository.cohorts(final)
         guard report.groups.count <= maxGroups else { throw KalanError.invalid(field: "by", problem: .tooManyGroups(max: maxGroups)) }
         return report
     }
@@ -35,6 +35,6 @@ public struct CohortStatistics: Sendable {
     /// Every programme against its target; not for trainers, who work for partners.
     public func programmeProgress(actor: Actor) async throws -> [ProgrammeProgress] {
         guard actor.role != .trainer else { throw KalanError.forbidden }
-        return try await repository.transaction { try await $0.programmeProgress() }
+        return try await repository.programmeProgress()
     }
 }

@@ -118,22 +118,30 @@ extension PostgresUnitOfWork {
     func programmeProgress() async throws -> [ProgrammeProgress] {
         guard let cohortIndex else { return try await programmeProgressByScan() }
         let facts = try await refreshed(cohortIndex)
-        var sessionProgramme: [Int: UUID] = [:]
+        let inputs = try await programmeInputs()
+        return inputs.progress(CohortTally.programmes(facts: facts, sessionProgramme: inputs.sessions))
+    }
+
+    /// What programme progress reads besides the index: each session's programme, and the programmes.
+    func programmeInputs() async throws -> ProgrammeInputs {
+        var sessions: [Int: UUID] = [:]
         for row in try await query(
             """
             SELECT s.ordinal, coalesce(s.programme_id, c.programme_id) AS programme_id
             FROM training_session s JOIN course c ON c.id = s.course_id WHERE coalesce(s.programme_id, c.programme_id) IS NOT NULL
             """)
         {
-            sessionProgramme[try row.decode("ordinal")] = try row.decode("programme_id")
+            sessions[try row.decode("ordinal")] = try row.decode("programme_id")
         }
-        let counts = CohortTally.programmes(facts: facts, sessionProgramme: sessionProgramme)
-        return try await query("SELECT id, code, name_fr, name_en, starts_on, ends_on, target_trainees FROM programme ORDER BY starts_on, code").map {
-            let count = counts[try $0.decode("id", as: UUID.self)]
-            return ProgrammeProgress(
-                code: try $0.decode("code"), nameFR: try $0.decode("name_fr"), nameEN: try $0.decode("name_en"), startsOn: try $0.decode("starts_on"),
-                endsOn: try $0.decode("ends_on"), target: try $0.decode("target_trainees"), trained: count?.trained ?? 0, enrolled: count?.enrolled ?? 0)
+        let programmes = try await query("SELECT id, code, name_fr, name_en, starts_on, ends_on, target_trainees FROM programme ORDER BY starts_on, code").map {
+            (
+                id: try $0.decode("id", as: UUID.self),
+                progress: ProgrammeProgress(
+                    code: try $0.decode("code"), nameFR: try $0.decode("name_fr"), nameEN: try $0.decode("name_en"), startsOn: try $0.decode("starts_on"),
+                    endsOn: try $0.decode("ends_on"), target: try $0.decode("target_trainees"), trained: 0, enrolled: 0)
+            )
         }
+        return ProgrammeInputs(sessions: sessions, programmes: programmes)
     }
 
     /// Programme progress straight from the tables (the reference for the index).
@@ -152,6 +160,20 @@ extension PostgresUnitOfWork {
             ProgrammeProgress(
                 code: try $0.decode("code"), nameFR: try $0.decode("name_fr"), nameEN: try $0.decode("name_en"), startsOn: try $0.decode("starts_on"),
                 endsOn: try $0.decode("ends_on"), target: try $0.decode("target_trainees"), trained: try $0.decode("trained"), enrolled: try $0.decode("enrolled"))
+        }
+    }
+}
+
+/// Programme progress's reads besides the index, and the counts put in place.
+struct ProgrammeInputs: Sendable {
+    var sessions: [Int: UUID]
+    var programmes: [(id: UUID, progress: ProgrammeProgress)]
+
+    func progress(_ counts: [UUID: (trained: Int, enrolled: Int)]) -> [ProgrammeProgress] {
+        programmes.map { programme in
+            var progress = programme.progress
+            (progress.trained, progress.enrolled) = counts[programme.id] ?? (0, 0)
+            return progress
         }
     }
 }

@@ -3,7 +3,7 @@ import KalanCore
 
 /// What statistics need of one enrolment, in 16 bytes: a million enrolments take 16 MB.
 struct CohortFact: Sendable, Hashable {
-    /// The session, as its index in `CohortFacts.sessionOrdinals`.
+    /// The session, as its index in `CohortSnapshot.sessionOrdinals`.
     var session: Int32
     /// Index in `EnrolmentStatus.allCases`.
     var status: UInt8
@@ -16,15 +16,11 @@ struct CohortFact: Sendable, Hashable {
     var post: Int16
 }
 
-/// The register's figures as of one PostgreSQL snapshot, by staff member: each one's attributes
-/// and a run of facts in one shared array (no allocation per person, read in order by the tally).
-/// A change replaces a staff member whole (see sql/migrations/0008_statistics_index.sql).
-struct CohortFacts: Sendable {
-    /// `pg_current_snapshot()` taken before the last load: every change it did not see is read next time.
-    var snapshot: String
-    /// The database those figures are of (`CohortLoad.look`): another one is loaded whole.
-    var database: String
-    // Per staff member, by index.
+/// Up to `size` staff members: each one's attributes and a run of facts in one array (no
+/// allocation per person, read in order by the tally). Shared by every snapshot that has not
+/// changed it; changing a page that a report still reads copies that page only (`CohortFacts.page`).
+final class CohortPage: @unchecked Sendable {
+    static let size = 1024
     var first: [Int32] = []
     var count: [Int32] = []
     var woman: [Bool] = []
@@ -32,21 +28,72 @@ struct CohortFacts: Sendable {
     var category: [Int32] = []
     /// -1 when none.
     var department: [Int32] = []
-    var traineeIndex: [UUID: Int32] = [:]
-    /// Every staff member's facts, each a run `first[i] ..< first[i] + count[i]`.
     var facts: [CohortFact] = []
     /// Facts no run uses any more (a run that grew moved to the end).
     var unused = 0
+
+    init() {}
+
+    init(copying page: CohortPage) {
+        (first, count, woman, sex, category, department) = (page.first, page.count, page.woman, page.sex, page.category, page.department)
+        facts = page.facts
+        unused = page.unused
+        compact()
+    }
+
+    var trainees: Int { first.count }
+
+    /// Drops the unused facts, keeping every run in order.
+    func compact() {
+        guard unused > 0 else { return }
+        var packed: [CohortFact] = []
+        packed.reserveCapacity(facts.count - unused)
+        for i in first.indices {
+            let start = Int(first[i])
+            first[i] = Int32(packed.count)
+            packed.append(contentsOf: facts[start..<(start + Int(count[i]))])
+        }
+        facts = packed
+        unused = 0
+    }
+}
+
+/// The register's figures as of one PostgreSQL snapshot, immutable once published: a report
+/// tallies the snapshot it took while the index applies later changes to its own copy, which
+/// shares every page the changes did not touch (no copy of the index per report or per write).
+struct CohortSnapshot: Sendable {
+    /// `pg_current_snapshot()` taken before the last look: every change it did not see is read next time.
+    var snapshot: String
+    /// The database those figures are of (`CohortLoad.look`): another one is loaded whole.
+    var database: String
+    /// Staff member `i` is `pages[i / CohortPage.size]`, line `i % CohortPage.size`.
+    var pages: [CohortPage] = []
+    var traineeCount = 0
     var sessionOrdinals: [Int] = []
     var sessionIndex: [Int: Int32] = [:]
     var sexes = Interned<String>(), categories = Interned<String>(), departments = Interned<UUID>()
 
+    /// How many facts the snapshot holds (the enrolments counted).
+    var factCount: Int { pages.reduce(0) { $0 + $1.facts.count - $1.unused } }
+}
+
+/// The index's working copy: the published snapshot and what finds a staff member in it (kept
+/// out of the snapshot, so that a new staff member never copies a dictionary a report holds).
+/// A change replaces a staff member whole (see sql/migrations/0008_statistics_index.sql).
+struct CohortFacts: Sendable {
+    var current: CohortSnapshot
+    var traineeIndex: [UUID: Int32] = [:]
+
     init(snapshot: String, database: String) {
-        self.snapshot = snapshot
-        self.database = database
+        current = CohortSnapshot(snapshot: snapshot, database: database)
     }
 
-    var traineeCount: Int { first.count }
+    var snapshot: String {
+        get { current.snapshot }
+        set { current.snapshot = newValue }
+    }
+    var database: String { current.database }
+    var traineeCount: Int { current.traineeCount }
 
     /// A staff member as read from PostgreSQL: `facts` is the packed text of `CohortLoad.record`.
     struct Row: Sendable {
@@ -57,61 +104,54 @@ struct CohortFacts: Sendable {
         var facts: String
     }
 
+    /// Page `p`, copied first when a published snapshot still holds it.
+    private mutating func page(_ p: Int) -> CohortPage {
+        if !isKnownUniquelyReferenced(&current.pages[p]) { current.pages[p] = CohortPage(copying: current.pages[p]) }
+        return current.pages[p]
+    }
+
     mutating func replace(_ row: Row) {
         let parsed = parse(row.facts)
         let index: Int
         if let known = traineeIndex[row.id] {
             index = Int(known)
         } else {
-            index = first.count
+            index = current.traineeCount
             traineeIndex[row.id] = Int32(index)
-            first.append(Int32(facts.count))
-            count.append(0)
-            woman.append(false)
-            sex.append(0)
-            category.append(0)
-            department.append(-1)
+            current.traineeCount += 1
+            if index / CohortPage.size == current.pages.count { current.pages.append(CohortPage()) }
+            let page = page(index / CohortPage.size)
+            page.first.append(Int32(page.facts.count))
+            page.count.append(0)
+            page.woman.append(false)
+            page.sex.append(0)
+            page.category.append(0)
+            page.department.append(-1)
         }
-        woman[index] = row.sex == "F"
-        sex[index] = sexes.index(row.sex)
-        category[index] = categories.index(row.category)
-        department[index] = row.department.map { departments.index($0) } ?? -1
-        let old = Int(count[index])
+        let sex = current.sexes.index(row.sex), category = current.categories.index(row.category)
+        let department = row.department.map { current.departments.index($0) } ?? -1
+        let page = page(index / CohortPage.size), line = index % CohortPage.size
+        page.woman[line] = row.sex == "F"
+        page.sex[line] = sex
+        page.category[line] = category
+        page.department[line] = department
+        let old = Int(page.count[line])
         if parsed.count <= old {
-            let start = Int(first[index])
-            facts.replaceSubrange(start..<(start + parsed.count), with: parsed)
-            unused += old - parsed.count
+            let start = Int(page.first[line])
+            page.facts.replaceSubrange(start..<(start + parsed.count), with: parsed)
+            page.unused += old - parsed.count
         } else {
-            unused += old
-            first[index] = Int32(facts.count)
-            facts.append(contentsOf: parsed)
+            page.unused += old
+            page.first[line] = Int32(page.facts.count)
+            page.facts.append(contentsOf: parsed)
         }
-        count[index] = Int32(parsed.count)
-        if unused > 1 << 16 && unused > facts.count / 4 { compact() }
+        page.count[line] = Int32(parsed.count)
+        if page.unused > 256 && page.unused > page.facts.count / 4 { page.compact() }
     }
 
-    mutating func reserve(trainees: Int, facts count: Int) {
-        first.reserveCapacity(trainees)
-        self.count.reserveCapacity(trainees)
-        woman.reserveCapacity(trainees)
-        sex.reserveCapacity(trainees)
-        category.reserveCapacity(trainees)
-        department.reserveCapacity(trainees)
+    mutating func reserve(trainees: Int) {
         traineeIndex.reserveCapacity(trainees)
-        facts.reserveCapacity(count)
-    }
-
-    /// Drops the unused facts, keeping every run in staff order.
-    mutating func compact() {
-        var packed: [CohortFact] = []
-        packed.reserveCapacity(facts.count - unused)
-        for i in first.indices {
-            let start = Int(first[i])
-            first[i] = Int32(packed.count)
-            packed.append(contentsOf: facts[start..<(start + Int(count[i]))])
-        }
-        facts = packed
-        unused = 0
+        current.pages.reserveCapacity((trainees + CohortPage.size - 1) / CohortPage.size)
     }
 
     /// "ordinal,status,present,marked,pre,post,certificate" records separated by ";".
@@ -160,10 +200,10 @@ struct CohortFacts: Sendable {
     }
 
     mutating func session(ordinal: Int) -> Int32 {
-        if let index = sessionIndex[ordinal] { return index }
-        sessionIndex[ordinal] = Int32(sessionOrdinals.count)
-        sessionOrdinals.append(ordinal)
-        return Int32(sessionOrdinals.count - 1)
+        if let index = current.sessionIndex[ordinal] { return index }
+        current.sessionIndex[ordinal] = Int32(current.sessionOrdinals.count)
+        current.sessionOrdinals.append(ordinal)
+        return Int32(current.sessionOrdinals.count - 1)
     }
 }
 

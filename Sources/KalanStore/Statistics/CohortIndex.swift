@@ -14,6 +14,8 @@ public actor CohortIndex {
     private var waiting: [CheckedContinuation<Void, Never>] = []
     /// Whole loads done, for the tests and the logs.
     private(set) var wholeLoads = 0
+    /// Reports of the same question asked together, answered by one tally (`CohortBatches`).
+    nonisolated let batches = CohortBatches()
 
     public init() {}
 
@@ -49,15 +51,16 @@ public actor CohortIndex {
         for continuation in woken { continuation.resume() }
     }
 
-    /// Applies what was read from `base` as of `snapshot`; nil when another report moved the
-    /// index meanwhile (the caller reads again from the new base).
-    func apply(base: String, snapshot: String, rows: [CohortFacts.Row]) -> CohortFacts? {
+    /// Applies what was read from `base` as of `snapshot` and publishes the result; nil when
+    /// another report moved the index meanwhile (the caller reads again from the new base). The
+    /// snapshots that reports still tally keep their pages: only the pages changed are copied.
+    func apply(base: String, snapshot: String, rows: [CohortFacts.Row]) -> CohortSnapshot? {
         guard !loading, var updated = facts, updated.snapshot == base else { return nil }
-        facts = nil  // one owner while updating: no copy of the arrays
+        facts = nil  // one owner while updating: the index's own arrays are not copied
         for row in rows { updated.replace(row) }
         updated.snapshot = snapshot
         facts = updated
-        return updated
+        return updated.current
     }
 }
 

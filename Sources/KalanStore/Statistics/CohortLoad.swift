@@ -6,7 +6,7 @@ import Postgres
 /// members whose figures changed since the snapshot of the last look.
 extension PostgresUnitOfWork {
     /// Must run inside a transaction (the first look reads through a cursor).
-    func refreshed(_ index: CohortIndex) async throws -> CohortFacts {
+    func refreshed(_ index: CohortIndex) async throws -> CohortSnapshot {
         while true {
             let last = await index.look
             // Taken before reading: whatever this snapshot does not see is read again next time.
@@ -25,7 +25,7 @@ extension PostgresUnitOfWork {
                     let facts = try await everything(snapshot: snapshot, database: database)
                     await index.endLoad(facts)
                     Self.returnFreedMemory()
-                    return facts
+                    return facts.current
                 } catch {
                     await index.endLoad(nil)
                     throw error
@@ -50,11 +50,9 @@ extension PostgresUnitOfWork {
     /// filed, so that loading a million enrolments does not need their text at once.
     func everything(snapshot: String, database: String) async throws -> CohortFacts {
         var facts = CohortFacts(snapshot: snapshot, database: database)
-        // Room for everything at once: no copy while the arrays grow.
-        let sizes = try await query(
-            "SELECT (SELECT count(*) FROM enrolment)::int AS enrolments, (SELECT count(DISTINCT trainee_id) FROM enrolment)::int AS trainees"
-        ).firstRow()
-        facts.reserve(trainees: try sizes.decode("trainees"), facts: try sizes.decode("enrolments"))
+        // Room for every staff member at once (PostgreSQL's estimate): no rehash while the index grows.
+        let sizes = try await query("SELECT greatest(reltuples, 0)::int AS trainees FROM pg_class WHERE oid = 'trainee'::regclass").firstRow()
+        facts.reserve(trainees: try sizes.decode("trainees"))
         try await query(Self.everyone)
         while true {
             let rows = try await query("FETCH 2000 FROM kalan_cohort_facts")

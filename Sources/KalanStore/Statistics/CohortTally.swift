@@ -29,7 +29,7 @@ struct CohortTally {
     static let gainSum = 18, gainCount = 19, issued = 20, revoked = 21
     static let width = 22
 
-    static func report(_ query: CohortQuery, facts: CohortFacts, selection: CohortSelection) -> CohortReport {
+    static func report(_ query: CohortQuery, facts: CohortSnapshot, selection: CohortSelection) -> CohortReport {
         precondition(EnrolmentStatus.allCases.count == statusCount, "CohortTally.statusCount is out of date")
         let traineeDimensions = query.by.filter(\.isTraineeAttribute)
 
@@ -50,29 +50,32 @@ struct CohortTally {
         var comboOf = [Int32](repeating: 0, count: facts.traineeCount)
         var included = [Bool](repeating: true, count: facts.traineeCount)
         var tripleCombos: [Int: Int32] = [:]
-        for i in 0..<facts.traineeCount {
-            let department = facts.department[i], category = facts.category[i], sex = facts.sex[i]
-            if let allowed = allowedDepartments, !allowed.contains(department) {
-                included[i] = false
-                continue
-            }
-            guard !traineeDimensions.isEmpty else { continue }
-            // The attributes as one number, so that each distinct triple is named once.
-            let triple = (Int(department) + 1) << 40 | Int(category) << 20 | Int(sex)
-            if let known = tripleCombos[triple] {
-                comboOf[i] = known
-                continue
-            }
-            let keys = traineeDimensions.map { dimension -> String in
-                switch dimension {
-                case .department: department < 0 ? "" : selection.departmentCodes[facts.departments[department]] ?? ""
-                case .sex: facts.sexes[sex]
-                default: facts.categories[category]
+        for (p, page) in facts.pages.enumerated() {
+            for line in 0..<page.trainees {
+                let i = p * CohortPage.size + line
+                let department = page.department[line], category = page.category[line], sex = page.sex[line]
+                if let allowed = allowedDepartments, !allowed.contains(department) {
+                    included[i] = false
+                    continue
                 }
+                guard !traineeDimensions.isEmpty else { continue }
+                // The attributes as one number, so that each distinct triple is named once.
+                let triple = (Int(department) + 1) << 40 | Int(category) << 20 | Int(sex)
+                if let known = tripleCombos[triple] {
+                    comboOf[i] = known
+                    continue
+                }
+                let keys = traineeDimensions.map { dimension -> String in
+                    switch dimension {
+                    case .department: department < 0 ? "" : selection.departmentCodes[facts.departments[department]] ?? ""
+                    case .sex: facts.sexes[sex]
+                    default: facts.categories[category]
+                    }
+                }
+                let combo = traineeCombos.index(keys)
+                tripleCombos[triple] = combo
+                comboOf[i] = combo
             }
-            let combo = traineeCombos.index(keys)
-            tripleCombos[triple] = combo
-            comboOf[i] = combo
         }
 
         // One row of counters per (session group, trainee group): a table allocated at once when
@@ -84,15 +87,19 @@ struct CohortTally {
         var slots: [Int: Int] = [:]
         var slotCells: [Int] = []
         if !table {
-            for i in 0..<facts.traineeCount where included[i] {
-                let start = Int(facts.first[i])
-                for fact in facts.facts[start..<(start + Int(facts.count[i]))] {
-                    let group = Int(sessionGroup[Int(fact.session)])
-                    if group < 0 { continue }
-                    let cell = group * combos + Int(comboOf[i])
-                    if slots[cell] == nil {
-                        slots[cell] = slotCells.count
-                        slotCells.append(cell)
+            for (p, page) in facts.pages.enumerated() {
+                let first = page.first, count = page.count, all = page.facts
+                for line in first.indices where included[p * CohortPage.size + line] {
+                    let i = p * CohortPage.size + line
+                    let start = Int(first[line])
+                    for fact in all[start..<(start + Int(count[line]))] {
+                        let group = Int(sessionGroup[Int(fact.session)])
+                        if group < 0 { continue }
+                        let cell = group * combos + Int(comboOf[i])
+                        if slots[cell] == nil {
+                            slots[cell] = slotCells.count
+                            slotCells.append(cell)
+                        }
                     }
                 }
             }
@@ -102,25 +109,29 @@ struct CohortTally {
         var seen: [Int] = []
         seen.reserveCapacity(16)
         counters.withUnsafeMutableBufferPointer { c in
-            for i in 0..<facts.traineeCount where included[i] {
-                let combo = Int(comboOf[i]), woman = facts.woman[i], start = Int(facts.first[i])
-                seen.removeAll(keepingCapacity: true)
-                for fact in facts.facts[start..<(start + Int(facts.count[i]))] {
-                    let group = Int(sessionGroup[Int(fact.session)])
-                    if group < 0 { continue }
-                    let cell = group * combos + combo
-                    let slot = table ? cell : slots[cell, default: 0]
-                    let base = slot * width
-                    add(fact, at: base, to: c)
-                    if !seen.contains(slot) {
-                        seen.append(slot)
-                        c[base + trainees] += 1
-                        if woman { c[base + women] += 1 }
+            for (p, page) in facts.pages.enumerated() {
+                let first = page.first, count = page.count, womanOf = page.woman, all = page.facts
+                for line in first.indices where included[p * CohortPage.size + line] {
+                    let i = p * CohortPage.size + line
+                    let combo = Int(comboOf[i]), woman = womanOf[line], start = Int(first[line])
+                    seen.removeAll(keepingCapacity: true)
+                    for fact in all[start..<(start + Int(count[line]))] {
+                        let group = Int(sessionGroup[Int(fact.session)])
+                        if group < 0 { continue }
+                        let cell = group * combos + combo
+                        let slot = table ? cell : slots[cell, default: 0]
+                        let base = slot * width
+                        add(fact, at: base, to: c)
+                        if !seen.contains(slot) {
+                            seen.append(slot)
+                            c[base + trainees] += 1
+                            if woman { c[base + women] += 1 }
+                        }
                     }
-                }
-                if !seen.isEmpty {
-                    totalTrainees += 1
-                    if woman { totalWomen += 1 }
+                    if !seen.isEmpty {
+                        totalTrainees += 1
+                        if woman { totalWomen += 1 }
+                    }
                 }
             }
         }
@@ -185,7 +196,7 @@ struct CohortTally {
 extension CohortTally {
     /// Per programme (session ordinal → programme), distinct staff who completed one of its
     /// sessions and distinct staff given a seat in one (enrolled, completed or failed).
-    static func programmes(facts: CohortFacts, sessionProgramme: [Int: UUID]) -> [UUID: (trained: Int, enrolled: Int)] {
+    static func programmes(facts: CohortSnapshot, sessionProgramme: [Int: UUID]) -> [UUID: (trained: Int, enrolled: Int)] {
         var interned = Interned<UUID>()
         var programmeOfSession = [Int32](repeating: -1, count: facts.sessionOrdinals.count)
         for (ordinal, programme) in sessionProgramme {
@@ -197,20 +208,23 @@ extension CohortTally {
         let seated = Set([EnrolmentStatus.enrolled, .completed, .failed].compactMap { EnrolmentStatus.allCases.firstIndex(of: $0) }.map(UInt8.init))
         var trained = [Int](repeating: 0, count: programmes.count), enrolled = trained
         var seenTrained: [Int32] = [], seenEnrolled: [Int32] = []
-        for i in 0..<facts.traineeCount {
-            seenTrained.removeAll(keepingCapacity: true)
-            seenEnrolled.removeAll(keepingCapacity: true)
-            let start = Int(facts.first[i])
-            for fact in facts.facts[start..<(start + Int(facts.count[i]))] {
-                let p = programmeOfSession[Int(fact.session)]
-                guard p >= 0 else { continue }
-                if fact.status == completed, !seenTrained.contains(p) {
-                    seenTrained.append(p)
-                    trained[Int(p)] += 1
-                }
-                if seated.contains(fact.status), !seenEnrolled.contains(p) {
-                    seenEnrolled.append(p)
-                    enrolled[Int(p)] += 1
+        for page in facts.pages {
+            let first = page.first, count = page.count, all = page.facts
+            for line in first.indices {
+                seenTrained.removeAll(keepingCapacity: true)
+                seenEnrolled.removeAll(keepingCapacity: true)
+                let start = Int(first[line])
+                for fact in all[start..<(start + Int(count[line]))] {
+                    let p = programmeOfSession[Int(fact.session)]
+                    guard p >= 0 else { continue }
+                    if fact.status == completed, !seenTrained.contains(p) {
+                        seenTrained.append(p)
+                        trained[Int(p)] += 1
+                    }
+                    if seated.contains(fact.status), !seenEnrolled.contains(p) {
+                        seenEnrolled.append(p)
+                        enrolled[Int(p)] += 1
+                    }
                 }
             }
         }
