@@ -121,6 +121,7 @@ let package = Package(
             name: "KalanServer",
             dependencies: [
                 "KalanCore", "KalanStore", "KalanCertificates", "KalanPrint", "KalanPasswords", "KalanConfiguration", "KalanFiles", "Postgres",
+                "KalanNotices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIHummingbird", package: "swift-openapi-hummingbird"),

@@ -22,6 +22,13 @@ public enum NoticeText {
         let values = placeholders(notice, publicURL: publicURL)
         func t(_ key: String) -> String { Messages.text("notice.\(key)", language, values) }
 
+        if notice.kind == .signInCode {
+            // A code and nothing else: no session to describe, no copy, no invitation.
+            let paragraphs = [t("greeting"), t("body.sign_in_code"), t("signature"), t("footer")]
+            return NoticeContent(
+                subject: t("subject.sign_in_code"), text: paragraphs.joined(separator: "\n\n") + "\n", html: html(paragraphs, language: language),
+                sms: t("sms.sign_in_code"), invitation: nil)
+        }
         var paragraphs: [String] = []
         switch notice.recipient {
         case .trainee: paragraphs.append(t("greeting"))
@@ -117,6 +124,7 @@ public enum NoticeText {
         if let due = facts.dueOn { values["due_on"] = day(due) }
         if let offer = facts.offer { values["offer"] = offer }
         if let places = facts.places { values["places"] = String(places) }
+        if let code = facts.code { values["code"] = code }
         if let change = facts.change { values["change"] = Messages.text("notice.change.\(change)", language) }
         return values
     }

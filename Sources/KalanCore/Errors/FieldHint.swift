@@ -40,4 +40,9 @@ public enum FieldHint: String, Sendable, Equatable, CaseIterable {
     case notInFuture = "not_in_future"
     case notAfterStart = "not_after_start"
     case freeSharePlace = "free_share_place"
+    case signInCode = "sign_in_code"
+    case callClosing = "call_closing"
+    case beforeClosing = "before_closing"
+    case afterLastDay = "after_last_day"
+    case mark = "mark"
 }

@@ -38,6 +38,8 @@ public enum KalanError: Error, Sendable, Equatable {
     public enum Entity: String, Sendable {
         case department, trainee, partner, programme, course, session, enrolment, user, token, certificate, notice, offer
         case abroadFile = "abroad_file"
+        /// A staff member's application to a call (issue 26).
+        case application, evaluation
     }
 
     public enum FieldProblem: Sendable, Equatable {

@@ -223,7 +223,9 @@ public struct EnrolmentContext: Sendable {
 }
 
 /// Reads and writes inside one transaction.
-public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore, CertificateListStore, CooperationStore, AttendanceScanStore {
+public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStore, StatisticsStore, TraineeHistoryStore, AdminStore, CertificateListStore, CooperationStore, AttendanceScanStore,
+    StaffSignInStore, StaffRecordsStore
+{
     // Organisation
     func departments() async throws -> [Department]
     func department(code: String) async throws -> Department?

@@ -7,6 +7,10 @@ public enum NoticeKind: String, Sendable, Codable, CaseIterable {
     case rosterChanged = "roster_changed"
     /// Cooperation (issue 27): written for the head and HR, not copies of a staff member's notice.
     case abroadOverdue = "abroad_overdue", offerReleased = "offer_released"
+    /// Issue 31: a wallet offer's transaction code, to the holder only.
+    case walletCode = "wallet_code"
+    /// Issue 26: a staff member's sign-in code (no session), a declined application, the evaluation asked for.
+    case signInCode = "sign_in_code", applicationDeclined = "application_declined", evaluationReminder = "evaluation_reminder"
 
     /// Notices addressed to a head in their own right (no "copy for" paragraph).
     public var addressesHead: Bool { self == .abroadOverdue || self == .offerReleased }
@@ -59,12 +63,14 @@ public struct NoticeFacts: Sendable, Codable, Hashable {
     /// For a released offer: its code and the places the department did not use.
     public var offer: String?
     public var places: Int?
+    /// For a sign-in code: the code (the row forgets it once sent).
+    public var code: String?
 
     enum CodingKeys: String, CodingKey {
         case staffNumber = "staff_number", givenName = "given_name", familyName = "family_name", session, courseFR = "course_fr"
         case courseEN = "course_en", startsOn = "starts_on", endsOn = "ends_on", mode, city, country, partner, status
         case waitlistPosition = "waitlist_position", sequence, enrolment, reason, serial, wasStartsOn = "was_starts_on"
-        case wasEndsOn = "was_ends_on", change, roster, dueOn = "due_on", offer, places
+        case wasEndsOn = "was_ends_on", change, roster, dueOn = "due_on", offer, places, code
     }
 
     public init(
@@ -88,7 +94,8 @@ public struct Notice: Sendable, Hashable {
     public var address: String?
     public var recipientName: String
     public var language: Language
-    public var sessionID: UUID
+    /// Nil only for a sign-in code.
+    public var sessionID: UUID?
     public var enrolmentID: UUID?
     public var traineeID: UUID?
     public var facts: NoticeFacts
@@ -102,7 +109,7 @@ public struct Notice: Sendable, Hashable {
 
     public init(
         id: Int64, kind: NoticeKind, recipient: NoticeRecipient, channel: NoticeChannel, address: String?, recipientName: String, language: Language,
-        sessionID: UUID, enrolmentID: UUID?, traineeID: UUID?, facts: NoticeFacts, status: NoticeStatus, attempts: Int, firstAttemptAt: Date? = nil, nextAttemptAt: Date,
+        sessionID: UUID?, enrolmentID: UUID?, traineeID: UUID?, facts: NoticeFacts, status: NoticeStatus, attempts: Int, firstAttemptAt: Date? = nil, nextAttemptAt: Date,
         lastError: String?, createdAt: Date, sentAt: Date?
     ) {
         (self.id, self.kind, self.recipient, self.channel, self.address, self.recipientName) = (id, kind, recipient, channel, address, recipientName)

@@ -13,6 +13,8 @@ enum RequestPrincipal {
     @TaskLocal static var address = "unknown"
     /// The web session secret of the request's cookie, if any.
     @TaskLocal static var sessionSecret: String?
+    /// A staff member signed in with a code (issue 26), for the staff operations only.
+    @TaskLocal static var staff: StaffMember?
 }
 
 /// Authenticates every operation but the public ones by a bearer token or, from a browser, by the
@@ -20,7 +22,11 @@ enum RequestPrincipal {
 /// (403), on top of the cookie's SameSite=Strict.
 struct BearerAuthenticationMiddleware: ServerMiddleware {
     let accounts: Accounts
-    static let publicOperations: Set<String> = ["verifyCertificate", "verifyCredential", "login", "logout"]
+    /// Staff sessions (issue 26): the staff operations authenticate by the `kalan_staff` cookie alone.
+    var staffSignIn: StaffSignIn? = nil
+    static let publicOperations: Set<String> = ["verifyCertificate", "verifyCredential", "login", "logout", "requestStaffCode", "staffSignIn"]
+    /// A staff member's own operations: a staff session, never an account's token or session.
+    static let staffOperations: Set<String> = ["listMyTrainings", "evaluateMyTraining"]
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
@@ -34,6 +40,12 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
                 if operationID == "logout", cookie != nil, !request.isSameOrigin { return Self.originRefused(language) }
                 return try await RequestPrincipal.$sessionSecret.withValue(cookie) { try await next(request, body, metadata) }
             }
+            if Self.staffOperations.contains(operationID) {
+                let secret = StaffCookie.value(in: request.headerFields[.cookie])
+                if secret != nil, request.method != .get, request.method != .head, !request.isSameOrigin { return Self.originRefused(language) }
+                guard let secret, let found = try await staffSignIn?.authenticate(session: secret) else { return Self.unauthorized(language) }
+                return try await RequestPrincipal.$staff.withValue(found.member) { try await next(request, body, metadata) }
+            }
             let header = request.headerFields[.authorization] ?? ""
             let token = header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : ""
             if token.isEmpty, cookie != nil {
@@ -41,13 +53,7 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
             }
             let user: User? =
                 if !token.isEmpty { try await accounts.authenticate(token: token) } else if let cookie { try await accounts.authenticate(session: cookie)?.user } else { nil }
-            guard let user else {
-                return ProblemResponse.make(
-                    Problem(
-                        type: "/problems/unauthorized", title: Messages.text("api.unauthorized", language), status: 401,
-                        detail: Messages.text("api.unauthorized_detail", language)),
-                    extra: [.wwwAuthenticate: "Bearer"])
-            }
+            guard let user else { return Self.unauthorized(language) }
             return try await RequestPrincipal.$actor.withValue(user.actor) {
                 try await RequestPrincipal.$user.withValue(user) { try await next(request, body, metadata) }
             }
@@ -56,6 +62,14 @@ struct BearerAuthenticationMiddleware: ServerMiddleware {
 }
 
 extension BearerAuthenticationMiddleware {
+    static func unauthorized(_ language: Language) -> (HTTPResponse, HTTPBody?) {
+        ProblemResponse.make(
+            Problem(
+                type: "/problems/unauthorized", title: Messages.text("api.unauthorized", language), status: 401,
+                detail: Messages.text("api.unauthorized_detail", language)),
+            extra: [.wwwAuthenticate: "Bearer"])
+    }
+
     static func originRefused(_ language: Language) -> (HTTPResponse, HTTPBody?) {
         ProblemResponse.make(
             Problem(

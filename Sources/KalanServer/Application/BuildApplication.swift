@@ -78,6 +78,7 @@ public func buildApplication(
     ).add(to: pages)
     CertificatePages(accounts: accounts, repository: repository, issuing: issuing, clock: configuration.clock).add(to: pages)
     if let notices = ports.notices { NoticePages(desk: notices, repository: repository).add(to: pages) }
+    StaffRoutes(repository: repository, secureCookies: secureCookies, signatory: ports.notices?.signatory, clock: configuration.clock).add(to: pages)
     TrainingRoomRoutes(repository: repository, publicURL: configuration.publicURL, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
@@ -93,7 +94,8 @@ public func buildApplication(
             // half the time of large answers (statistics by session: 5,000 groups).
             configuration: .init(jsonEncodingOptions: []),
             middlewares: [
-                VerbatimHeadersMiddleware(), BearerAuthenticationMiddleware(accounts: accounts), NullRejectingMiddleware(),
+                VerbatimHeadersMiddleware(),
+                BearerAuthenticationMiddleware(accounts: accounts, staffSignIn: StaffSignIn(repository: repository, clock: configuration.clock)), NullRejectingMiddleware(),
                 IdempotencyMiddleware(store: ports.idempotency), ProblemMiddleware(),
             ])
     } catch {

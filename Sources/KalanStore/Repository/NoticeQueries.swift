@@ -21,7 +21,7 @@ public struct PostgresNoticeOutbox: NoticeOutbox {
     public func scheduleReminders(today: Day) async throws -> Int {
         try await mappingDriverErrors {
             try await pool.withTransaction { connection in
-                try await connection.query("SELECT notice_schedule_reminders(\(today)) AS n").firstRow().decode("n")
+                try await connection.query("SELECT notice_schedule_reminders(\(today)) + notice_schedule_evaluation_reminders(\(today)) AS n").firstRow().decode("n")
             }
         }
     }
@@ -36,9 +36,11 @@ public struct PostgresNoticeOutbox: NoticeOutbox {
                       WHERE ((status = 'pending' AND next_attempt_at <= \(now)) OR (status = 'sending' AND claimed_until < \(now)))
                         AND channel = ANY(\(channels.map(\.rawValue)))
                         -- In order per recipient: a waitlist place never arrives after the promotion that followed it.
-                        AND NOT EXISTS (SELECT 1 FROM notice o WHERE o.address = notice.address AND o.channel = notice.channel AND o.id < notice.id
-                                        AND o.status IN ('pending', 'sending'))
-                      ORDER BY next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) due
+                        -- A sign-in code waits for nothing: the person is waiting for it (issue 26).
+                        AND (kind = 'sign_in_code'
+                             OR NOT EXISTS (SELECT 1 FROM notice o WHERE o.address = notice.address AND o.channel = notice.channel AND o.id < notice.id
+                                            AND o.status IN ('pending', 'sending') AND o.kind <> 'sign_in_code'))
+                      ORDER BY kind <> 'sign_in_code', next_attempt_at, id LIMIT \(limit) FOR UPDATE SKIP LOCKED) due
                 WHERE n.id = due.id
                 RETURNING \(unescaped: Self.columns)
                 """
@@ -72,7 +74,8 @@ public struct PostgresNoticeOutbox: NoticeOutbox {
 
     public func notices(_ filter: NoticeFilter) async throws -> [Notice] {
         try await run { connection in
-            var sql: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM notice n WHERE true"
+            // Sign-in codes are nobody's business but their person's (issue 26): never listed.
+            var sql: PostgresQuery = "SELECT \(unescaped: Self.columns) FROM notice n WHERE n.kind <> 'sign_in_code'"
             if let code = filter.sessionCode { sql.append(" AND n.session_id = (SELECT id FROM training_session WHERE code = \(code))") }
             if let number = filter.staffNumber { sql.append(" AND n.trainee_id = (SELECT id FROM trainee WHERE staff_number = \(number))") }
             if let status = filter.status { sql.append(" AND n.status = \(status.rawValue)") }
@@ -86,7 +89,7 @@ public struct PostgresNoticeOutbox: NoticeOutbox {
             try await connection.query(
                 """
                 UPDATE notice SET status = 'pending', attempts = 0, first_attempt_at = NULL, next_attempt_at = \(now), claimed_until = NULL, sent_at = NULL
-                WHERE id = ANY(\(ids)) AND status IN ('failed', 'sent')
+                WHERE id = ANY(\(ids)) AND status IN ('failed', 'sent') AND kind <> 'sign_in_code'
                 """
             ).affectedRows
         }

@@ -33,6 +33,8 @@ struct PageContext {
     var csrf: String
     var flash: Flash?
     var otherLanguage: OtherLanguage
+    /// A staff member signed in with a code (issue 26): their name, for their own header.
+    var staffName: String?
     var view: Any
 }
 
@@ -42,6 +44,8 @@ struct PageRequest {
     let language: Language
     let user: User?
     let csrf: String
+    /// A staff member signed in with a code, on their own pages only (never an account, no role).
+    var staff: StaffMember? = nil
 
     var actor: Actor? { user?.actor }
 
@@ -66,7 +70,7 @@ struct PageRequest {
                 .init(username: $0.username, managesRegister: $0.actor.managesRegister, readsCatalogue: $0.role != .trainer, isAdmin: $0.actor.isAdmin)
             }, csrf: csrf, flash: flash,
             otherLanguage: .init(code: other.rawValue, label: Messages.text("layout.language_name", other), href: "\(request.uri.path)?\(items.joined(separator: "&"))"),
-            view: view)
+            staffName: staff?.displayName, view: view)
         let html: String
         do {
             html = try PageTemplates.render(context, named: template)

@@ -37,6 +37,10 @@ public enum PageTemplates {
         ("hr_certificates", PackageResources.hr_certificates_mustache), ("hr_revoke", PackageResources.hr_revoke_mustache),
         // Notices (issue 24).
         ("notices", PackageResources.notices_mustache), ("notices_contact", PackageResources.notices_contact_mustache),
+        // The staff member's own pages (issue 26).
+        ("staff_sign_in", PackageResources.staff_sign_in_mustache), ("my_trainings", PackageResources.my_trainings_mustache),
+        ("my_calls", PackageResources.my_calls_mustache), ("my_evaluation", PackageResources.my_evaluation_mustache),
+        ("hr_applications", PackageResources.hr_applications_mustache), ("evaluation_statistics", PackageResources.evaluation_statistics_mustache),
         // Cooperation: costs and who pays (issue 27).
         ("session_costs", PackageResources.session_costs_mustache), ("money_statistics", PackageResources.money_statistics_mustache),
         ("abroad_list", PackageResources.abroad_list_mustache), ("abroad_file", PackageResources.abroad_file_mustache),
