@@ -6,7 +6,7 @@ function setup(thread)
   thread:set("tid", #threads)
   table.insert(threads, thread)
 end
-local counter = 0
+local counter = tonumber(os.getenv("BENCH_START") or "0")
 local token = os.getenv("BENCH_TOKEN")
 local tag = os.getenv("BENCH_TAG")
 local span = tonumber(os.getenv("BENCH_SPAN") or "20000")

@@ -284,6 +284,8 @@ public protocol KalanUnitOfWork: CertificateStore, TraineeBulkStore, AccountStor
     /// Every line of a session: its last event and its number of events, in one read.
     func eventSummaries(sessionID: UUID) async throws -> [UUID: EnrolmentEventSummary]
     func roster(sessionID: UUID) async throws -> [RosterLine]
+    /// A session by its code, its course's code and its roster, in one statement (the API's roster).
+    func roster(sessionCode: String) async throws -> (session: TrainingSession, courseCode: String, lines: [RosterLine])?
 
     // Results
     func record(attendance status: AttendanceStatus, on day: Day, for enrolmentID: UUID, by actor: String) async throws

@@ -400,6 +400,14 @@ public struct ResultsRecording: Sendable {
         }
     }
 
+    /// The API's roster: the session, its course's code and its lines, in one statement.
+    public func rosterWithCourse(sessionCode: String, actor: Actor) async throws -> (session: TrainingSession, courseCode: String, lines: [RosterLine]) {
+        guard let found = try await repository.statement({ try await $0.roster(sessionCode: sessionCode) }), actor.canSee(found.session) else {
+            throw KalanError.notFound(.session, key: sessionCode)
+        }
+        return found
+    }
+
     public func roster(sessionCode: String, actor: Actor) async throws -> (TrainingSession, [RosterLine]) {
         // Two reads, no write: no BEGIN and COMMIT around them (sessions are never deleted).
         try await repository.statement { work in

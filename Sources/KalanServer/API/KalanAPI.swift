@@ -126,14 +126,14 @@ struct KalanAPI: APIProtocol {
 
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
-        let (session, lines) = try await ResultsRecording(repository: repository).roster(sessionCode: input.path.code, actor: actor)
-        let course = try await SessionQueries(repository: repository).course(of: session, actor: actor)
+        // One statement: the session, its course's code and the lines.
+        let (session, courseCode, lines) = try await ResultsRecording(repository: repository).rosterWithCourse(sessionCode: input.path.code, actor: actor)
         let days = session.trainingDays.count
         return .ok(
             .init(
                 body: .json(
                     .init(
-                        session: Self.schema(session, course?.code ?? ""),
+                        session: Self.schema(session, courseCode),
                         lines: lines.filter { input.query.past == true || !$0.enrolment.status.hasLeftTheRoster }.map {
                             .init(
                                 staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,

@@ -176,25 +176,59 @@ extension PostgresUnitOfWork {
         return summaries
     }
 
+    /// A roster line's columns, over `enrolment e` (and `waiting`, the order's first key).
+    static let rosterLine = """
+        SELECT e.id AS enrolment_id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at,
+               e.version AS enrolment_version, \(traineeColumns), d.code AS department_code,
+               (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'present') AS present_days,
+               (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'excused') AS excused_days,
+               (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'pre') AS pre_score,
+               (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'post') AS post_score,
+               CASE e.status WHEN 'waitlisted' THEN 1 ELSE 0 END AS waiting
+        FROM enrolment e JOIN trainee t ON t.id = e.trainee_id LEFT JOIN department d ON d.id = t.department_id
+        """
+
     func roster(sessionID: UUID) async throws -> [RosterLine] {
         let rows = try await query(
             """
-            SELECT e.id AS enrolment_id, e.session_id, e.trainee_id, e.status, e.waitlist_position, e.override_reason, e.requested_at,
-                   e.version AS enrolment_version, \(unescaped: Self.traineeColumns), d.code AS department_code,
-                   (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'present') AS present_days,
-                   (SELECT count(*) FROM attendance a WHERE a.enrolment_id = e.id AND a.status = 'excused') AS excused_days,
-                   (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'pre') AS pre_score,
-                   (SELECT score::float8 FROM assessment x WHERE x.enrolment_id = e.id AND x.kind = 'post') AS post_score
-            FROM enrolment e JOIN trainee t ON t.id = e.trainee_id LEFT JOIN department d ON d.id = t.department_id
+            \(unescaped: Self.rosterLine)
             WHERE e.session_id = \(sessionID)
-            ORDER BY CASE e.status WHEN 'waitlisted' THEN 1 ELSE 0 END, e.waitlist_position, t.family_name, t.given_name
+            ORDER BY waiting, e.waitlist_position, t.family_name, t.given_name
             """)
-        return try rows.map { row in
-            RosterLine(
-                enrolment: try Self.enrolment(row, id: "enrolment_id", version: "enrolment_version"), trainee: try Self.trainee(row), departmentCode: try row.decode("department_code"),
-                presentDays: try row.decode("present_days"), excusedDays: try row.decode("excused_days"),
-                preScore: try row.decode("pre_score"), postScore: try row.decode("post_score"))
-        }
+        return try rows.map(Self.rosterLine)
+    }
+
+    /// One statement for the API's roster: the session (columns prefixed `s_`), its course's code,
+    /// and one row per line (none: one row whose line columns are null).
+    func roster(sessionCode: String) async throws -> (session: TrainingSession, courseCode: String, lines: [RosterLine])? {
+        let rows = try await query(
+            """
+            SELECT s.id AS s_id, s.code AS s_code, s.course_id AS s_course_id, s.partner_id AS s_partner_id, s.programme_id AS s_programme_id,
+                   s.starts_on AS s_starts_on, s.ends_on AS s_ends_on, s.mode AS s_mode, s.city AS s_city, s.country AS s_country,
+                   s.capacity AS s_capacity, s.enrolment_deadline AS s_enrolment_deadline, s.status AS s_status,
+                   coalesce((SELECT array_agg(st.user_id) FROM session_trainer st WHERE st.session_id = s.id), '{}') AS s_trainer_ids,
+                   c.code AS s_course_code, r.*
+            FROM training_session s JOIN course c ON c.id = s.course_id
+            LEFT JOIN LATERAL (\(unescaped: Self.rosterLine) WHERE e.session_id = s.id) r ON true
+            WHERE s.code = \(sessionCode)
+            ORDER BY r.waiting, r.waitlist_position, r.family_name, r.given_name
+            """)
+        guard let first = rows.first else { return nil }
+        let session = TrainingSession(
+            id: try first.decode("s_id"), code: try first.decode("s_code"), courseID: try first.decode("s_course_id"), partnerID: try first.decode("s_partner_id"),
+            programmeID: try first.decode("s_programme_id"), startsOn: try first.decode("s_starts_on"), endsOn: try first.decode("s_ends_on"),
+            mode: try first.decode("s_mode", as: DeliveryMode.self), city: try first.decode("s_city"), country: try first.decode("s_country"),
+            capacity: try first.decode("s_capacity"), enrolmentDeadline: try first.decode("s_enrolment_deadline"),
+            status: try first.decode("s_status", as: SessionStatus.self), trainerIDs: try first.decode("s_trainer_ids"))
+        let lines = try first.decode("enrolment_id", as: UUID?.self) == nil ? [] : try rows.map(Self.rosterLine)
+        return (session, try first.decode("s_course_code"), lines)
+    }
+
+    static func rosterLine(_ row: PostgresRow) throws -> RosterLine {
+        RosterLine(
+            enrolment: try Self.enrolment(row, id: "enrolment_id", version: "enrolment_version"), trainee: try Self.trainee(row), departmentCode: try row.decode("department_code"),
+            presentDays: try row.decode("present_days"), excusedDays: try row.decode("excused_days"),
+            preScore: try row.decode("pre_score"), postScore: try row.decode("post_score"))
     }
 
     static func enrolment(_ row: PostgresRow, id: String = "id", version: String = "version") throws -> Enrolment {
