@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KalanCore
 import KalanFiles
+import KalanStore
 
 /// `kalan stats`: cohort figures and programme progress, as tables, CSV or JSON.
 struct StatisticsCommand: AsyncParsableCommand {
@@ -40,7 +41,7 @@ struct StatisticsCommand: AsyncParsableCommand {
                 let query = CohortQuery(
                     by: dimensions, from: try from.map { try Validate.day($0, field: "from") }, to: try to.map { try Validate.day($0, field: "to") },
                     courseCode: course, partnerCode: partner, programmeCode: programme, departmentCode: department, domain: domain)
-                let report = try await CohortStatistics(repository: ctx.repository).cohorts(query, actor: ctx.actor)
+                let report = try await CohortStatistics(repository: ctx.indexedRepository).cohorts(query, actor: ctx.actor)
                 if let xlsx {
                     let sheet = XLSXWorkbook.Sheet(name: ctx.t("cli.statistics.sheet"), rows: CohortTable.rows(report, language: ctx.language))
                     try XLSXWorkbook(sheets: [sheet]).data().write(to: URL(fileURLWithPath: xlsx))
@@ -72,7 +73,7 @@ struct StatisticsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CommandContext.run(global) { ctx in
-                let programmes = try await CohortStatistics(repository: ctx.repository).programmeProgress(actor: ctx.actor)
+                let programmes = try await CohortStatistics(repository: ctx.indexedRepository).programmeProgress(actor: ctx.actor)
                 if output.format == .json {
                     ctx.print(try Cohorts.json(programmes))
                     return
@@ -94,4 +95,10 @@ struct StatisticsCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+extension CommandContext {
+    /// The server's figures, read the server's way: the cohort index loaded whole (one read of
+    /// every enrolment's facts, about 3.5 s at a million), then tallied as `kalan serve` tallies.
+    var indexedRepository: PostgresRepository { PostgresRepository(pool: runtime.pool, cohortIndex: CohortIndex()) }
 }
