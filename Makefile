@@ -77,6 +77,7 @@ test: test-deps lint
 	scripts/browser-test.sh
 	scripts/reliability.sh
 	scripts/notices-test.sh
+	scripts/wallet-test.sh
 
 # Release build, then bench/run.sh: every measure beside its anchor (wrk, pgbench, TCPDF, a raw cairo
 # program) on 100,000 synthetic staff and 1,000,000 enrolments; one table printed and written to bench-results/.

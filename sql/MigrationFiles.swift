@@ -22,6 +22,7 @@ public enum MigrationFiles {
         ("0018_certificate_trust.sql", PackageResources._018_certificate_trust_sql),
         ("0019_cooperation.sql", PackageResources._019_cooperation_sql),
         ("0020_cooperation_notices.sql", PackageResources._020_cooperation_notices_sql),
+        ("0021_wallet_offers.sql", PackageResources._021_wallet_offers_sql),
         ("0022_staff_in_person.sql", PackageResources._022_staff_in_person_sql),
     ]
 }

@@ -4,10 +4,11 @@ import KalanCore
 /// Signs Kalan's certificates as Open Badges 3.0 credentials with an `eddsa-rdfc-2022` proof (Kalan
 /// still verifies the `eddsa-jcs-2022` proofs of the credentials it signed before).
 ///
-/// The verification method is an https key id under the issuer profile,
-/// `<public URL>/issuer#<publicKeyMultibase>`: the profile lists it under `verificationMethod`
-/// and `assertionMethod` with the profile as its `controller`, which binds the key to the
-/// ministry. Keys that signed before (did:key ids) stay listed, so old credentials still verify.
+/// The issuer is the ministry's `did:web` (`DIDWeb`, of the public URL) and the verification
+/// method `<did>#<publicKeyMultibase>`, listed under `assertionMethod` in the DID document
+/// (`didDocument(keys:)`), which wallets resolve. The Open Badges profile stays served at
+/// `<public URL>/issuer` (`profileURL`): credentials signed before name it as their issuer with
+/// https key ids under it (or did:key ids), and it lists every key, so they still verify.
 public struct OpenBadgeIssuer: CredentialIssuer {
     public let key: Ed25519SigningKey
     public let publicURL: String
@@ -21,8 +22,14 @@ public struct OpenBadgeIssuer: CredentialIssuer {
         self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
     }
 
-    public var issuerID: String { "\(publicURL)/issuer" }
-    public var keyID: String { "\(issuerID)#\(key.publicKeyMultibase)" }
+    /// The ministry's DID, the issuer of new credentials and of the status list.
+    public var issuerID: String { did }
+    public var did: String { DIDWeb.identifier(publicURL: publicURL) }
+    /// The Open Badges profile (`/issuer`): the issuer of the credentials signed before the DID.
+    public var profileURL: String { "\(publicURL)/issuer" }
+    public var keyID: String { "\(did)#\(key.publicKeyMultibase)" }
+    /// The https key id the credentials signed before the DID name.
+    public var profileKeyID: String { "\(profileURL)#\(key.publicKeyMultibase)" }
     public var publicKeyMultibase: String { key.publicKeyMultibase }
     public var statusListURL: String { publicURL + Self.statusListPath }
     public func statusListURL(list: Int) -> String { "\(publicURL)/status/\(list)" }
@@ -43,7 +50,7 @@ public struct OpenBadgeIssuer: CredentialIssuer {
         let language = content.language
         let partner = content.partner
         let facts = CertificateFacts(
-            serial: content.serial, credentialId: content.credentialID ?? content.verificationURL, issuerId: issuerID,
+            serial: content.serial, credentialId: content.credentialID ?? content.verificationURL, issuerId: issuerID, achievementBase: profileURL,
             issuerName: Messages.text("layout.ministry", language),
             partnerName: partner.name, partnerCountry: Names.country(partner.country, language), partnerCountryCode: partner.country,
             partnerId: "urn:uuid:\(partner.id.uuidString.lowercased())",
@@ -80,8 +87,9 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     public func profile(keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> JSONValue {
         var methods: [JSONValue] = []
         var seen: Set<String> = []
+        let withdrawn = Set(keys.filter(\.retired).map(\.publicKeyMultibase))
         for listed in keys.sorted(by: { ($0.id == keyID ? 0 : 1) < ($1.id == keyID ? 0 : 1) }) where seen.insert(listed.id).inserted {
-            let controller = listed.id.hasPrefix("did:") ? String(listed.id.prefix { $0 != "#" }) : issuerID
+            let controller = listed.id.hasPrefix("did:") ? String(listed.id.prefix { $0 != "#" }) : profileURL
             methods.append(
                 .object([
                     "id": .string(listed.id), "type": "Multikey", "controller": .string(controller),
@@ -90,10 +98,19 @@ public struct OpenBadgeIssuer: CredentialIssuer {
         }
         return .object([
             "@context": .array((OpenBadgeCredential.context + [contextURL]).map(JSONValue.string)),
-            "id": .string(issuerID), "type": .array(["Profile"]), "name": .string(Self.ministryFR), "url": .string(publicURL),
+            "id": .string(profileURL), "type": .array(["Profile"]), "name": .string(Self.ministryFR), "url": .string(publicURL),
             "verificationMethod": .array(methods),
-            "assertionMethod": .array(methods.compactMap { $0["id"] }.filter { id in !keys.contains { $0.retired && .string($0.id) == id } }),
+            "assertionMethod": .array(methods.filter { method in !withdrawn.contains(method["publicKeyMultibase"]?.stringValue ?? "") }.compactMap { $0["id"] }),
         ])
+    }
+
+    /// The DID document (`/.well-known/did.json`): every key that ever signed as `<did>#<multibase>`,
+    /// current first; a key withdrawn under any of its ids is described but no longer asserted.
+    public func didDocument(keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> JSONValue {
+        let withdrawn = Set(keys.filter(\.retired).map(\.publicKeyMultibase))
+        var ordered = [(publicKeyMultibase: key.publicKeyMultibase, retired: withdrawn.contains(key.publicKeyMultibase))]
+        ordered += keys.map { (publicKeyMultibase: $0.publicKeyMultibase, retired: withdrawn.contains($0.publicKeyMultibase)) }
+        return DIDWeb.document(did: did, keys: ordered)
     }
 
     /// The achievement a credential names by `<issuer>/achievements/<code>`, as JSON-LD in standard
@@ -101,7 +118,7 @@ public struct OpenBadgeIssuer: CredentialIssuer {
     public func achievement(code: String, titleFR: String, titleEN: String, domain: String, hours: Int, language: Language = .fr) -> JSONValue {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let encoded = code.addingPercentEncoding(withAllowedCharacters: allowed) ?? code
-        let id = "\(issuerID)/achievements/\(encoded)"
+        let id = "\(profileURL)/achievements/\(encoded)"
         let english = language == .en
         let other = english ? ("fr", titleFR) : ("en", titleEN)
         let hoursText = Messages.text("format.hours", language, ["hours": String(hours)])

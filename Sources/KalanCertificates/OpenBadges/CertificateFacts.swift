@@ -19,6 +19,9 @@ public struct CertificateFacts: Sendable, Equatable {
     public var credentialId: String
     /// The ministry: an https URL identifying it, and its name.
     public var issuerId: String
+    /// Where the achievements live (`<base>/achievements/<code>`): the issuer's Open Badges profile
+    /// URL when the issuer is a DID; nil: `issuerId`.
+    public var achievementBase: String?
     public var issuerName: String
     /// The partner institution that co-delivers the course: the achievement's `creator`.
     public var partnerName: String
@@ -61,7 +64,7 @@ public struct CertificateFacts: Sendable, Equatable {
     }
 
     public init(
-        serial: String, credentialId: String, issuerId: String, issuerName: String,
+        serial: String, credentialId: String, issuerId: String, achievementBase: String? = nil, issuerName: String,
         partnerName: String, partnerCountry: String, partnerCountryCode: String? = nil, partnerId: String? = nil,
         traineeGivenName: String, traineeFamilyName: String, traineeEmail: String? = nil,
         courseCode: String, titleFrench: String, titleEnglish: String, domain: String,
@@ -72,6 +75,7 @@ public struct CertificateFacts: Sendable, Equatable {
         self.serial = serial
         self.credentialId = credentialId
         self.issuerId = issuerId
+        self.achievementBase = achievementBase
         self.issuerName = issuerName
         self.partnerName = partnerName
         self.partnerCountry = partnerCountry
@@ -105,7 +109,7 @@ public struct CertificateFacts: Sendable, Equatable {
 public enum CertificateFactsError: Error, Sendable, Equatable {
     /// The credential id must be `urn:uuid:<uuid>` or an http(s) URL.
     case invalidCredentialId
-    /// The issuer id must be an http(s) URL.
+    /// The issuer id must be an http(s) URL, or a did:web with an http(s) achievement base.
     case invalidIssuerId
     case missingField(String)
     case sessionEndsBeforeItStarts
@@ -125,7 +129,9 @@ extension CertificateFacts {
             throw .missingField(name)
         }
         guard Self.isHTTPURL(credentialId) || Self.isUUIDURN(credentialId) else { throw .invalidCredentialId }
-        guard Self.isHTTPURL(issuerId) else { throw .invalidIssuerId }
+        guard Self.isHTTPURL(issuerId) || (issuerId.hasPrefix("did:web:") && achievementBase.map(Self.isHTTPURL) == true) else {
+            throw .invalidIssuerId
+        }
         guard sessionEnd >= sessionStart else { throw .sessionEndsBeforeItStarts }
         if let expiresAt, expiresAt <= issuedAt { throw .expiryNotAfterIssue }
         guard hours.isFinite, hours > 0, modules.allSatisfy({ $0.hours.isFinite && $0.hours >= 0 }) else {

@@ -153,7 +153,8 @@ public struct OpenBadgeCredential: Sendable {
     private var achievementId: String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~"))
         let code = facts.courseCode.addingPercentEncoding(withAllowedCharacters: allowed) ?? facts.courseCode
-        let base = facts.issuerId.hasSuffix("/") ? String(facts.issuerId.dropLast()) : facts.issuerId
+        let root = facts.achievementBase ?? facts.issuerId
+        let base = root.hasSuffix("/") ? String(root.dropLast()) : root
         return "\(base)/achievements/\(code)"
     }
 

@@ -177,9 +177,12 @@ public struct CredentialChecker {
         guard let index = entry["statusListIndex"]?.stringValue.flatMap({ Int($0) }),
             entry["statusPurpose"]?.stringValue == "revocation",
             list["id"]?.stringValue == entry["statusListCredential"]?.stringValue,
-            Self.issuerID(of: list) == issuer,
+            let listIssuer = Self.issuerID(of: list),
             case .verified(let listMethod) = DataIntegrity.verify(list, resolver: { boundKey($0, issuer: issuer, profile: profile) }),
             boundKey(listMethod, issuer: issuer, profile: profile) != nil,
+            // The credential's issuer, or (for the credentials signed before the ministry's DID) that
+            // DID, with a key the credential issuer's profile asserts.
+            listIssuer == issuer || (listIssuer.hasPrefix("did:") && listMethod.hasPrefix(listIssuer + "#")),
             list["credentialSubject"]?["statusPurpose"]?.stringValue == "revocation",
             let encoded = list["credentialSubject"]?["encodedList"]?.stringValue,
             let bits = try? BitstringStatusList.decode(encoded),

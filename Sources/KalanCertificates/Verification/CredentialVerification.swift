@@ -27,11 +27,23 @@ public struct CredentialVerification: Sendable {
         return issuer.profile(keys: keys)
     }
 
-    /// This Kalan as the issuer `document` names: at its address of today, or at one it had before
-    /// (`serve --change-public-url`), as a key recorded under that address shows; nil for anyone else.
+    /// The DID document: every key that ever signed, under the ministry's DID.
+    public func didDocument() async throws -> JSONValue { issuer.didDocument(keys: try await records.signingKeys()) }
+
+    /// What binds the keys of the issuer `document` names: the DID document for the ministry's DID,
+    /// the Open Badges profile for the credentials signed before it (issuer `<public URL>/issuer`).
+    static func evidenceProfile(of issuer: OpenBadgeIssuer, for document: JSONValue, keys: [(id: String, publicKeyMultibase: String, retired: Bool)])
+        -> JSONValue
+    {
+        CredentialChecker.issuerID(of: document) == issuer.did ? issuer.didDocument(keys: keys) : profile(of: issuer, keys: keys)
+    }
+
+    /// This Kalan as the issuer `document` names: its DID, its profile at its address of today, or at
+    /// one it had before (`serve --change-public-url`), as a key recorded under that address shows;
+    /// nil for anyone else.
     func ownIssuer(of document: JSONValue, keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> OpenBadgeIssuer? {
         guard let id = CredentialChecker.issuerID(of: document) else { return nil }
-        if id == issuer.issuerID { return issuer }
+        if id == issuer.did || id == issuer.profileURL { return issuer }
         guard id.hasSuffix("/issuer"), keys.contains(where: { $0.id.hasPrefix(id + "#") }) else { return nil }
         return OpenBadgeIssuer(key: issuer.key, publicURL: String(id.dropLast("/issuer".count)))
     }
@@ -57,7 +69,9 @@ public struct CredentialVerification: Sendable {
     /// names that issuer, and the caller gave no profile, or no status list while it has a status entry.
     /// With `proofOnly`, only an https key id with no key given needs them (the profile describes the key).
     public static func needsOwnRecords(_ document: JSONValue, given: CredentialChecker.Evidence, ownIssuerID: String, proofOnly: Bool) -> Bool {
-        guard CredentialChecker.issuerID(of: document) == ownIssuerID else { return false }
+        // The profile URL `<public URL>/issuer` stands for the DID of the same public URL too.
+        let did = ownIssuerID.hasSuffix("/issuer") ? DIDWeb.identifier(publicURL: String(ownIssuerID.dropLast("/issuer".count))) : ownIssuerID
+        guard let named = CredentialChecker.issuerID(of: document), named == ownIssuerID || named == did else { return false }
         if proofOnly {
             return given.publicKey == nil && given.profile == nil
                 && !(CredentialChecker.verificationMethod(of: document) ?? "did:").hasPrefix("did:")
@@ -79,9 +93,11 @@ public struct CredentialVerification: Sendable {
             let keys = try await records.signingKeys()
             own = ownIssuer(of: document, keys: keys)
             // The proof alone of our own credential: the key the profile describes for its method.
-            if proofOnly, let ownIssuer = own { evidence.profile = Self.profile(of: ownIssuer, keys: keys.map { ($0.id, $0.publicKeyMultibase, false) }) }
+            if proofOnly, let ownIssuer = own {
+                evidence.profile = Self.evidenceProfile(of: ownIssuer, for: document, keys: keys.map { ($0.id, $0.publicKeyMultibase, false) })
+            }
             if !proofOnly, let ownIssuer = own {
-                if evidence.profile == nil { evidence.profile = Self.profile(of: ownIssuer, keys: keys) }
+                if evidence.profile == nil { evidence.profile = Self.evidenceProfile(of: ownIssuer, for: document, keys: keys) }
                 if evidence.statusList == nil, let listURL, let list = ownIssuer.statusList(of: listURL) {
                     evidence.statusList = try await StatusListPublisher(issuer: ownIssuer, records: records, clock: clock).published(list: list)?.credential
                 }

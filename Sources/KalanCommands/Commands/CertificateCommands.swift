@@ -81,7 +81,7 @@ struct KeysCommand: AsyncParsableCommand {
 struct CertificateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "Issue, show, verify and revoke certificates.",
-        subcommands: [Issue.self, Show.self, Revoke.self, Reissue.self, PDF.self, Zip.self])
+        subcommands: [Issue.self, Show.self, Revoke.self, Reissue.self, PDF.self, Zip.self, Offer.self])
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue for completed enrolments: STAFF --session CODE, or a whole --session.")

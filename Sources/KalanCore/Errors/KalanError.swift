@@ -89,6 +89,8 @@ public enum KalanError: Error, Sendable, Equatable {
         case alreadyRevoked
         /// The key this server signs with was withdrawn (`kalan keys retire`): rotate before signing.
         case signingKeyWithdrawn
+        /// Issue 31: only a valid certificate (not revoked, not expired) goes to a wallet.
+        case certificateNotOfferable
         /// Rule 4: the enrolment is completed or failed; its attendance and scores are locked.
         case resultsClosed(staffNumber: String, name: String)
         /// Reopening needs completed or failed lines in the session.
@@ -220,6 +222,7 @@ extension KalanError.RuleViolation {
         case .notCompleted: return t("rule.not_completed")
         case .alreadyRevoked: return t("rule.already_revoked")
         case .signingKeyWithdrawn: return t("rule.signing_key_withdrawn")
+        case .certificateNotOfferable: return t("rule.certificate_not_offerable")
         case .resultsClosed(let number, let name): return t("rule.results_closed", ["staff": number, "name": name])
         case .resultsNotClosed(let session): return t("rule.results_not_closed", ["session": session])
         }

@@ -182,7 +182,10 @@ public struct CertificateIssuing: Sendable {
 
     /// A withdrawn key signs nothing more.
     func refuseWithdrawnKey(in work: any KalanUnitOfWork) async throws {
-        if try await work.signingKeys().contains(where: { $0.id == issuer.keyID && $0.retired }) { throw KalanError.rule(.signingKeyWithdrawn) }
+        // A key withdrawn under any of its ids (its https id under the profile, its DID URL).
+        if try await work.signingKeys().contains(where: { $0.publicKeyMultibase == issuer.publicKeyMultibase && $0.retired }) {
+            throw KalanError.rule(.signingKeyWithdrawn)
+        }
     }
 
     /// What `reissueLegacy` did: certificates given a credential with a status entry, and revoked

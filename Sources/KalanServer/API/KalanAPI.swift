@@ -17,6 +17,8 @@ struct KalanAPI: APIProtocol {
     let clock: WallClock
     /// HR's notices (the pages' desk); nil: the notice operations answer 503.
     var notices: NoticeDesk? = nil
+    /// Wallet offers (issue 31); nil: the operation answers 503.
+    var walletOffers: WalletOffers? = nil
 
     var actor: Actor { RequestPrincipal.actor ?? Actor(name: "anonymous", role: .viewer) }
     var language: Language { RequestPrincipal.language }

@@ -21,6 +21,8 @@ public struct ServerPorts: Sendable {
     public var services: [any Service]
     /// The notices' outbox for HR's pages, and the channels this server can send on; nil: no notice pages.
     public var notices: NoticeDesk?
+    /// Wallet offers (issue 31); nil: no wallet routes.
+    public var walletOffers: (any WalletOfferStore)?
 
     public init(
         repository: any KalanRepository, idempotency: any IdempotencyStore, readiness: any ReadinessProbe, poolUsage: (any PoolUsageProbe)? = nil,
@@ -82,11 +84,21 @@ public func buildApplication(
     TrainingRoomRoutes(repository: repository, publicURL: configuration.publicURL, clock: configuration.clock).add(to: pages)
     let verification = CredentialVerification(issuer: issuer, records: CredentialRecords(repository: repository), clock: configuration.clock)
     VerificationController<KalanRequestContext>(issuing: issuing, verification: verification).addRoutes(to: pages)
+    let walletOffers = ports.walletOffers.map { WalletOffers(store: $0, signer: issuer, publicURL: configuration.publicURL, clock: configuration.clock) }
+    if let walletOffers {
+        WalletController<KalanRequestContext>(offers: walletOffers).addRoutes(to: router.group())
+        WalletOfferPages(offers: walletOffers).add(to: pages)
+        // The holder's own offer, behind the staff member's sign-in (issue 26).
+        WalletOfferPages(offers: walletOffers).addStaff(
+            to: pages.group("me").add(middleware: StaffAuthenticator(signIn: StaffSignIn(repository: repository, clock: configuration.clock)))
+                .add(middleware: StaffPageErrorMiddleware()))
+    }
     // The routes come from openapi.yaml: the server cannot drift from its contract.
-    let api = KalanAPI(
+    var api = KalanAPI(
         repository: repository, readRepository: ports.readRepository, issuing: issuing, verification: verification, accounts: accounts,
         secureCookies: secureCookies,
         clock: configuration.clock, notices: ports.notices)
+    api.walletOffers = walletOffers
     do {
         try api.registerHandlers(
             on: apiRoutes, serverURL: try Servers.Server1.url(),

@@ -21,6 +21,7 @@ extension ServerPorts {
             services: [pool] + (readPool.map { [$0] } ?? []) + [CohortIndexWarmUp(repository: statistics, logger: logger)], readRepository: statistics)
         // No sender here: `kalan serve` adds the channels it is configured for, and the sender.
         ports.notices = NoticeDesk(outbox: PostgresNoticeOutbox(pool: pool), channels: [])
+        ports.walletOffers = PostgresWalletOffers(pool: pool)
         return ports
     }
 }

@@ -35,6 +35,10 @@ struct VerificationController<Context: RequestContext>: Sendable {
         router.get("verify/:serial/certificate.pdf") { request, context in try await download(request, context, pdf: true) }
         router.post("verify") { request, _ in try await pasted(request) }
         router.get("issuer") { _, _ in try await profile() }
+        // The ministry's DID document (did:web): at the origin's well-known place, and at `/did.json`
+        // for a Kalan served under a path (the proxy maps `/<path>/did.json` there).
+        router.get(".well-known/did.json") { _, _ in try await didDocument() }
+        router.get("did.json") { _, _ in try await didDocument() }
         router.get("issuer/achievements/:code") { request, context in try await achievement(request, context) }
         router.get("contexts/kalan-v1.jsonld") { _, _ in
             let text = try KalanContext.document(url: issuer.contextURL).serialized()
@@ -293,6 +297,13 @@ struct VerificationController<Context: RequestContext>: Sendable {
         case unreadable(String)
         case notJSON
         case parsed(JSONValue)
+    }
+
+    func didDocument() async throws -> Response {
+        let text = try await verification.didDocument().serialized()
+        return Response(
+            status: .ok, headers: [.contentType: "application/did+json", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func profile() async throws -> Response {

@@ -49,7 +49,7 @@ struct PageErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     /// JSON-LD context, the status list, a credential's download), and any page asked for as JSON.
     static func isJSONResource(_ request: Request) -> Bool {
         let path = request.uri.path
-        return path == "/issuer" || path.hasPrefix("/issuer/") || path.hasPrefix("/status/") || path.hasPrefix("/contexts/")
+        return path == "/issuer" || path.hasPrefix("/issuer/") || path.hasPrefix("/.well-known/") || path == "/did.json" || path.hasPrefix("/status/") || path.hasPrefix("/contexts/")
             || (path.hasPrefix("/verify/") && path.hasSuffix(".json")) || request.wantsJSON
     }
 
