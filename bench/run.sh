@@ -31,7 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-export KALAN_DATA_DIR="$work" KALAN_LOG_LEVEL=warning
+export KALAN_DATA_DIR="$work" KALAN_LOG_LEVEL=warning KALAN_ALLOW_LOOPBACK_URL=1
 results="$work/results.tsv"
 : > "$results"
 # One line of the table: measure, Kalan, anchor, ratio, goal, pass (yes/no/-).
@@ -188,7 +188,7 @@ for query in reports:
     print(f"GET /api/v1/statistics/cohorts?{name} (1 connection, {len(times)} requests)\tp50 {p50:.0f} ms, p95 {p95:.0f} ms\t—\t—\tp95 < 100 ms\t{'yes' if p95 < 100 else 'no'}")
 PY
 say "statistics under writes"
-python3 bench/stats-load.py writes "$PORT" "$token" BENCH-W SYN-C3 "$tag" "$DURATION" >> "$results"
+python3 bench/stats-load.py writes "$PORT" "$token" BENCH-W SYN-C3 "$tag" "$DURATION" "$N" >> "$results"
 say "kalan stats (the command line)"
 t0=$(date +%s.%N)
 "$KALAN" stats cohorts --by course --format csv > "$work/stats-cli.csv" 2> "$work/stats-cli.err" || true

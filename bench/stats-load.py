@@ -5,7 +5,7 @@
   cold PORT TOKEN PID      eight reports sent together to a server just started: the slowest
                            answer, the index loads done (from the server's log, by the caller) and
                            the server's peak memory right after
-  writes PORT TOKEN SESSION COURSE TAG SECONDS
+  writes PORT TOKEN SESSION COURSE TAG SECONDS STAFF
                            six clients reading by=course while four others enrol staff in SESSION
                            over HTTP: p50/p95/worst of the reports, and how many were stale (a
                            report that counts fewer enrolments in COURSE than were committed before
@@ -62,8 +62,8 @@ def cold(port, token, pid):
           f"one index load, RSS < 150 MB\t{'yes' if fine else 'no'}")
 
 
-def writes(port, token, session, course, tag, seconds):
-    seconds = float(seconds)
+def writes(port, token, session, course, tag, seconds, staff):
+    seconds, span = float(seconds), int(staff) // 4
     conn = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
     group = lambda report: next((g["enrolments"] for g in report["groups"] if g["group"] == [course]), 0)
     base = group(get(conn, "/api/v1/statistics/cohorts?by=course", token))
@@ -74,7 +74,7 @@ def writes(port, token, session, course, tag, seconds):
 
     def writer(k):
         c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=60)
-        n = 60000 + k * 5000
+        n = k * span
         while time.time() < stop:
             n += 1
             if n % 25 == 0:
