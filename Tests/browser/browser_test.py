@@ -29,6 +29,7 @@ import journey_admin  # noqa: E402
 import journey_hr  # noqa: E402
 import journey_offline  # noqa: E402
 import journey_public  # noqa: E402
+import journey_staff  # noqa: E402
 import journey_ux  # noqa: E402
 
 REPO_ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -704,12 +705,12 @@ CHECKS = [
     ("f", "no raw codes on French pages", check_f_no_raw_codes),
     ("g", "every page answers, without errors, in the language asked", check_g_status_and_lang),
     ("x", "axe-core finds no serious or critical violation on any page visited, as each role", lambda run: check_x_axe(run)),
-] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS + journey_ux.CHECKS + journey_offline.CHECKS
+] + journey_admin.CHECKS + journey_hr.CHECKS + journey_public.CHECKS + journey_ux.CHECKS + journey_offline.CHECKS + journey_staff.CHECKS
 # Read-only checks first (they use the crawl), then those that change data; axe-core's verdict on
 # every page the others visited comes last.
 # The checks of issue 20 come before HR's journeys: u7 looks for certificates due before h3 issues them.
 ORDER = (["e", "f", "g", "a", "b", "c", "d"] + [c[0] for c in journey_admin.CHECKS + journey_ux.CHECKS + journey_hr.CHECKS + journey_public.CHECKS]
-         + [c[0] for c in journey_offline.CHECKS] + ["x"])
+         + [c[0] for c in journey_offline.CHECKS] + [c[0] for c in journey_staff.CHECKS] + ["x"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -768,6 +769,7 @@ def main():
     results = []
     harness_error = None
     try:
+        journey_staff.prepare(run, wanted)  # its own Kalan (notices to a test SMTP server) starts beside this one
         kalan.start()
         if set(wanted) & {"e", "f", "g"}:  # the crawl feeds e, f and g; a–d find their pages themselves
             log("crawling every page")
