@@ -6,6 +6,7 @@ public enum CommandList {
         DatabaseCommand.self, DepartmentCommand.self, TraineeCommand.self, PartnerCommand.self, ProgrammeCommand.self,
         CourseCommand.self, SessionCommand.self, Nominate.self, Approve.self, Enrol.self, Reject.self, Withdraw.self,
         History.self, Attendance.self, Scores.self, Complete.self, ResultsCommand.self, CertificateCommand.self, KeysCommand.self,
-        CredentialCommand.self, NoticesCommand.self, StatisticsCommand.self, CallsCommand.self, EvaluationsCommand.self, CostsCommand.self, OffersCommand.self, AbroadCommand.self, UserCommand.self, TokenCommand.self,
+        CredentialCommand.self, NoticesCommand.self, StatisticsCommand.self, CallsCommand.self, EvaluationsCommand.self, CostsCommand.self, OffersCommand.self, AbroadCommand.self, UserCommand.self,
+        TokenCommand.self,
     ]
 }
