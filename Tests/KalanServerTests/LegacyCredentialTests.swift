@@ -25,6 +25,8 @@ struct LegacyCredentialTests {
         var document = try JSONValue(parsing: Data(stored.utf8))
         document["credentialStatus"] = nil
         document["proof"] = nil
+        // Signed before the ministry's DID: the issuer was the /issuer profile.
+        document["issuer"]?["id"] = .string(s.issuer.profileURL)
         let method = s.issuer.key.didKeyVerificationMethod
         let signed = try DataIntegrity.sign(document, key: s.issuer.key, verificationMethod: method, created: "2025-06-01T00:00:00Z").serialized()
         try await s.pool.query(
@@ -86,7 +88,7 @@ struct LegacyCredentialTests {
 
             // A stranger, with the issuer's profile but no register: "cannot be checked offline", exit 20.
             let profileFile = folder.appendingPathComponent("issuer.json")
-            try Data(try await trusted.profile(s).serialized().utf8).write(to: profileFile)
+            try Data(try await trusted.verification(s).issuerProfile().serialized().utf8).write(to: profileFile)
             let stranger = try await KalanProcess.run(
                 program: "/usr/bin/env",
                 [

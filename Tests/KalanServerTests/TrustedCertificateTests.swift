@@ -78,7 +78,9 @@ struct TrustedCertificateTests {
         CredentialVerification(issuer: s.issuer, records: CredentialRecords(repository: s.repository), clock: clock)
     }
 
-    func profile(_ s: Setup) async throws -> JSONValue { try await verification(s).issuerProfile() }
+    /// What binds the keys of new credentials: the ministry's DID document (issue 31; the /issuer
+    /// profile binds the credentials signed before the DID).
+    func profile(_ s: Setup) async throws -> JSONValue { try await verification(s).didDocument() }
 
     // MARK: - Binding, dates, status: the relying party's checks
 
@@ -427,7 +429,7 @@ struct TrustedCertificateTests {
             try await pool.query("INSERT INTO signing_key (id, public_key_multibase) VALUES ('did:key:zOld#zOld', 'zOld')")
             try await app(s).test(.router) { client in
                 let profile = try await client.execute(uri: "/issuer", method: .get) { try json($0) }
-                #expect(profile["id"] == .string(s.issuer.issuerID))
+                #expect(profile["id"] == .string(s.issuer.profileURL))
                 let methods = try #require(profile["verificationMethod"]?.arrayValue)
                 let current = try #require(methods.first { $0["id"] == .string(s.issuer.keyID) })
                 #expect(current["controller"] == .string(s.issuer.issuerID))

@@ -70,7 +70,7 @@ ALTER TABLE notice ALTER COLUMN session_id DROP NOT NULL;
 ALTER TABLE notice DROP CONSTRAINT notice_kind_check;
 ALTER TABLE notice ADD CONSTRAINT notice_kind_check CHECK (kind IN ('nominated', 'enrolled', 'waitlisted', 'promoted', 'rejected', 'withdrawn',
     'passed', 'failed', 'certified', 'revoked', 'session_changed', 'session_cancelled', 'reminder', 'roster', 'roster_changed',
-    'abroad_overdue', 'offer_released', 'sign_in_code', 'application_declined', 'evaluation_reminder'));
+    'abroad_overdue', 'offer_released', 'wallet_code', 'sign_in_code', 'application_declined', 'evaluation_reminder'));
 ALTER TABLE notice ADD CONSTRAINT notice_session_check CHECK (session_id IS NOT NULL OR kind = 'sign_in_code');
 
 CREATE FUNCTION notice_forget_code() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -44,6 +44,16 @@ public struct CredentialVerification: Sendable {
     func ownIssuer(of document: JSONValue, keys: [(id: String, publicKeyMultibase: String, retired: Bool)]) -> OpenBadgeIssuer? {
         guard let id = CredentialChecker.issuerID(of: document) else { return nil }
         if id == issuer.did || id == issuer.profileURL { return issuer }
+        // The DID of an address it had before: its public URL is read back from the credential's
+        // own URLs (status list, id), whose DID it must be.
+        if id.hasPrefix(DIDWeb.prefix), keys.contains(where: { $0.id.hasPrefix(id + "#") }) {
+            let urls = [CredentialChecker.statusListURL(of: document), document["id"]?.stringValue].compactMap { $0 }
+            for url in urls {
+                guard let cut = url.range(of: "/status/", options: .backwards) ?? url.range(of: "/verify/", options: .backwards) else { continue }
+                let base = String(url[..<cut.lowerBound])
+                if DIDWeb.identifier(publicURL: base) == id { return OpenBadgeIssuer(key: issuer.key, publicURL: base) }
+            }
+        }
         guard id.hasSuffix("/issuer"), keys.contains(where: { $0.id.hasPrefix(id + "#") }) else { return nil }
         return OpenBadgeIssuer(key: issuer.key, publicURL: String(id.dropLast("/issuer".count)))
     }
@@ -67,14 +77,14 @@ public struct CredentialVerification: Sendable {
 
     /// Whether checking `document` needs the records of the Kalan whose issuer is `ownIssuerID`: it
     /// names that issuer, and the caller gave no profile, or no status list while it has a status entry.
-    /// With `proofOnly`, only an https key id with no key given needs them (the profile describes the key).
+    /// With `proofOnly`, only a key id other than a did:key, with no key given, needs them (the profile or DID document describes the key).
     public static func needsOwnRecords(_ document: JSONValue, given: CredentialChecker.Evidence, ownIssuerID: String, proofOnly: Bool) -> Bool {
         // The profile URL `<public URL>/issuer` stands for the DID of the same public URL too.
         let did = ownIssuerID.hasSuffix("/issuer") ? DIDWeb.identifier(publicURL: String(ownIssuerID.dropLast("/issuer".count))) : ownIssuerID
         guard let named = CredentialChecker.issuerID(of: document), named == ownIssuerID || named == did else { return false }
         if proofOnly {
             return given.publicKey == nil && given.profile == nil
-                && !(CredentialChecker.verificationMethod(of: document) ?? "did:").hasPrefix("did:")
+                && !(CredentialChecker.verificationMethod(of: document) ?? DIDKey.prefix).hasPrefix(DIDKey.prefix)
         }
         return given.profile == nil || given.statusList == nil
     }

@@ -35,6 +35,8 @@ public enum PageTemplates {
         ("hr_confirm", PackageResources.hr_confirm_mustache), ("hr_trainee_form", PackageResources.hr_trainee_form_mustache),
         ("hr_deactivate", PackageResources.hr_deactivate_mustache), ("hr_departments", PackageResources.hr_departments_mustache),
         ("hr_certificates", PackageResources.hr_certificates_mustache), ("hr_revoke", PackageResources.hr_revoke_mustache),
+        // The certificate in the holder's wallet (issue 31).
+        ("wallet_offer", PackageResources.wallet_offer_mustache),
         // Notices (issue 24).
         ("notices", PackageResources.notices_mustache), ("notices_contact", PackageResources.notices_contact_mustache),
         // The staff member's own pages (issue 26).
