@@ -130,7 +130,9 @@ struct StaffCallsAndEvaluationsTests {
                 try await evaluations.answer(
                     sessionCode: "S-OLD", form: .init(content: "3", trainer: "3", organisation: "5", usefulness: "4", comment: nil), member: try await member("T-31"))
                 let three = try await Pages.get(client, "/statistics/evaluations?by=session&lang=en", hr)
-                #expect(three.body.contains("<td>3</td><td>4</td><td>4</td><td>4</td>") && three.body.contains("Très utile"), "\(three.body)")
+                #expect(
+                    three.body.contains(#"<td data-label="Content">3</td><td data-label="Trainer">4</td><td data-label="Organisation">4</td><td data-label="Use for my job">4</td>"#)
+                        && three.body.contains("Très utile"), "\(three.body)")
                 let csv = try await Pages.get(client, "/statistics/evaluations.csv?by=partner&lang=en", hr)
                 #expect(csv.status == 200 && csv.body.contains("ITRC,3,3.00,4.00,4.00,4.00") && csv.body.contains("Trop court"))
                 #expect(try await Pages.get(client, "/statistics/evaluations?lang=en", try await Pages.signIn(client, "trainer")).status == 403)
