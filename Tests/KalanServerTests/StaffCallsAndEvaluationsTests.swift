@@ -87,6 +87,15 @@ struct StaffCallsAndEvaluationsTests {
             @Sendable func member(_ number: String) async throws -> StaffMember {
                 StaffMember(try #require(try await repository.transaction { try await $0.trainee(staffNumber: number) }))
             }
+            // The reminder, the day after the last day: once, by e-mail and SMS, to the participant who can be reached.
+            let outbox = PostgresNoticeOutbox(pool: pool)
+            _ = try await outbox.scheduleReminders(today: Day("2027-05-13")!)
+            _ = try await outbox.scheduleReminders(today: Day("2027-05-15")!)
+            _ = try await outbox.scheduleReminders(today: Day("2027-05-16")!)
+            let reminders = try await pool.query("SELECT channel FROM notice WHERE kind = 'evaluation_reminder' ORDER BY channel").map {
+                try $0.decode("channel", as: String.self)
+            }
+            #expect(reminders == ["email", "sms"])
             try await f.app().test(.router) { client in
                 let aissata = try await StaffDoor.signIn(client, pool, identifier: "AG-2019-7", address: "aissata.maiga@mcenma.ml")
                 let mine = try await Pages.get(client, "/me?lang=en", aissata)
