@@ -150,6 +150,43 @@ struct StaffDoorTests {
         }
     }
 
+    @Test func theAPISignsInByCodeAndAnswersOnlyTheStaffMembersOwnTrainings() async throws {
+        try await TestDatabase.withPool(maxConnections: 6) { pool in
+            let f = try await APIFixture.make(pool)
+            try await StaffDoor.addPeople(pool)
+            try await f.app().test(.router) { client in
+                let json: HTTPFields = [.contentType: "application/json"]
+                for identifier in ["AG-2019-7", "NOBODY-9"] {
+                    try await client.execute(
+                        uri: "/api/v1/staff/code", method: .post, headers: json, body: ByteBuffer(string: #"{"identifier":"\#(identifier)"}"#)
+                    ) { #expect($0.status == .accepted, "\(identifier): the same answer") }
+                }
+                let code = try #require(try await StaffDoor.lastCode(pool, address: "aissata.maiga@mcenma.ml"))
+                try await client.execute(
+                    uri: "/api/v1/staff/session", method: .post, headers: json, body: ByteBuffer(string: #"{"identifier":"AG-2019-7","code":"000000x"}"#)
+                ) { #expect($0.status == .unprocessableContent) }
+                let cookie = try await client.execute(
+                    uri: "/api/v1/staff/session", method: .post, headers: json, body: ByteBuffer(string: #"{"identifier":"ag-2019-7","code":"\#(code)"}"#)
+                ) { response in
+                    #expect(response.status == .ok && String(buffer: response.body).contains("Aïssata Maïga"))
+                    return response.headers[.setCookie].map { String($0.split(separator: ";")[0]) }
+                }
+                let staff = try #require(cookie)
+                try await client.execute(uri: "/api/v1/staff/trainings", method: .get, headers: [.cookie: staff]) { response in
+                    let body = String(buffer: response.body)
+                    #expect(response.status == .ok && body.contains(#""session":"S-1""#) && body.contains(#""status":"enrolled""#), "\(body)")
+                }
+                // An account's token or session is no staff session; nobody is 401.
+                try await client.execute(uri: "/api/v1/staff/trainings", method: .get, headers: f.headers("hr")) { #expect($0.status == .unauthorized) }
+                try await client.execute(uri: "/api/v1/staff/trainings", method: .get) { #expect($0.status == .unauthorized) }
+                try await client.execute(
+                    uri: "/api/v1/staff/trainings/S-1/evaluation", method: .post, headers: [.cookie: staff, .contentType: "application/json"],
+                    body: ByteBuffer(string: #"{"content":3,"trainer":3,"organisation":3,"usefulness":3}"#)
+                ) { #expect($0.status == .unprocessableContent, "before the last day") }
+            }
+        }
+    }
+
     @Test func signingOutEndsTheSessionAndAFormFromElsewhereIsRefused() async throws {
         try await TestDatabase.withPool(maxConnections: 6) { pool in
             let f = try await APIFixture.make(pool)
