@@ -33,6 +33,8 @@ struct RosterPage: Sendable {
     struct LineCertificate {
         var serial, path, state: String
         var revocable: Bool
+        /// HR may show the participant a wallet offer (issue 31) while the certificate is valid.
+        var offerable: Bool
     }
 
     /// The session's certificates: how many completed enrolments, how many issued, the ZIP.
@@ -118,7 +120,7 @@ struct RosterPage: Sendable {
                     let state = certificate.status(on: clock.today())
                     return LineCertificate(
                         serial: certificate.serial, path: PageRequest.segment(certificate.serial), state: state.name(in: language),
-                        revocable: actor.isAdmin && state != .revoked)
+                        revocable: actor.isAdmin && state != .revoked, offerable: actor.managesRegister && state == .valid)
                 }
                 return shown
             },

@@ -20,17 +20,36 @@ struct WalletOfferPages: Sendable {
     /// The holder's own button (issue 26's `/me` group): an offer for their certificate, shown at once.
     func addStaff(to group: RouterGroup<KalanRequestContext>) {
         group.post("certificates/:serial/wallet") { request, context in try await holderOffer(request, serial: try CertificatePages.serial(context)) }
-        group.get("certificates/:serial/wallet") { request, _ in PageRequest(staff: request).redirect("/me") }
+        group.get("certificates/:serial/wallet") { request, context in try await holderShow(request, serial: try CertificatePages.serial(context)) }
+    }
+
+    /// The holder's page of a certificate's wallets: the copies wallets hold and the button for a new offer.
+    func holderShow(_ request: Request, serial: String) async throws -> Response {
+        let page = PageRequest(staff: request)
+        let member = try page.requireStaff()
+        let (_, copies) = try await offers.history(serial: serial, by: .holder(traineeID: member.traineeID, auditName: "staff:\(member.staffNumber)"))
+        var view = View(
+            serial: serial, path: PageRequest.segment(serial), heading: page.t("wallet.page.heading", ["serial": serial]), codes: [], hasCodes: false,
+            lines: [], copies: Self.copies(copies, page), hasCopies: !copies.isEmpty)
+        view.action = "/me/certificates/\(PageRequest.segment(serial))/wallet"
+        view.back = "/me"
+        return page.render("wallet_offer", title: page.t("wallet.page.title"), view: view)
+    }
+
+    static func copies(_ copies: [WalletCopy], _ page: PageRequest) -> [Copy] {
+        copies.map { Copy(holder: $0.holderDID, way: page.t("wallet.way.\($0.wayIn.rawValue)"), at: Self.instant($0.issuedAt)) }
     }
 
     func holderOffer(_ request: Request, serial: String) async throws -> Response {
         let page = PageRequest(staff: request)
         let member = try page.requireStaff()
         _ = try await page.staffForm()
-        let offer = try await offers.create(serial: serial, by: .holder(traineeID: member.traineeID, auditName: "staff:\(member.staffNumber)"))
+        let holder = WalletOffers.Maker.holder(traineeID: member.traineeID, auditName: "staff:\(member.staffNumber)")
+        let offer = try await offers.create(serial: serial, by: holder)
+        let (_, copies) = try await offers.history(serial: serial, by: holder)
         var view = View(
             serial: serial, path: PageRequest.segment(serial), heading: page.t("wallet.page.heading", ["serial": serial]), codes: codes(offer, page),
-            hasCodes: true, lines: [], copies: [], hasCopies: false)
+            hasCodes: true, lines: [], copies: Self.copies(copies, page), hasCopies: !copies.isEmpty)
         view.expires = page.t("wallet.page.expires", ["at": Self.instant(offer.expiresAt)])
         view.interactionUrl = offers.links(of: offer).interactionUrl
         view.action = "/me/certificates/\(PageRequest.segment(serial))/wallet"
@@ -106,7 +125,7 @@ struct WalletOfferPages: Sendable {
                 holder: offer.holderDID)
         }
         view.hasLines = !view.lines.isEmpty
-        view.copies = copies.map { Copy(holder: $0.holderDID, way: page.t("wallet.way.\($0.wayIn.rawValue)"), at: Self.instant($0.issuedAt)) }
+        view.copies = Self.copies(copies, page)
         return page.render("wallet_offer", title: page.t("wallet.page.title"), view: view)
     }
 
