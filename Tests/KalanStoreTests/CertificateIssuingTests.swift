@@ -75,7 +75,9 @@ struct CertificateIssuingTests {
             let issued = try await issuing(f).issue(staffNumber: staff[0], sessionCode: "S-1", actor: f.hr)
             let document = try JSONValue(parsing: issued.certificate.credential)
             #expect(DataIntegrity.verify(document, publicKey: issuer.key.publicKey).isVerified)
-            #expect(document["proof"]?[0]?["verificationMethod"] == .string("https://kalan.example.ml/issuer#\(issuer.publicKeyMultibase)"))
+            // Issue 31: new credentials are signed with a key of the ministry's did:web, which wallets resolve.
+            #expect(document["proof"]?[0]?["verificationMethod"] == .string("did:web:kalan.example.ml#\(issuer.publicKeyMultibase)"))
+            #expect(document["issuer"]?["id"] == .string("did:web:kalan.example.ml"))
             #expect(issued.certificate.credential.contains("Fondamentaux des télécoms"))
             let check = try #require(try await issuing(f).verify(serial: issued.certificate.serial, language: .fr))
             #expect(check.genuine && check.status == .valid)
