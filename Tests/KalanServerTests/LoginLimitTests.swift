@@ -102,9 +102,10 @@ struct LoginLimitTests {
     }
 
     /// Through the HTTP API: 100 concurrent logins on one account (the right password last), then
-    /// 40 concurrent wrong logins over 40 accounts from the same address.
+    /// 40 concurrent wrong logins over 40 accounts from the same address. The pools wait up to 180 s
+    /// for a connection: in the whole suite's loaded run, 22 of the 100 waited past 30 s (503).
     @Test func concurrentLoginsThroughTheAPIHoldBothLimits() async throws {
-        try await TestDatabase.withPool(maxConnections: 10) { pool in
+        try await TestDatabase.withPool(maxConnections: 10, acquireTimeout: .seconds(180)) { pool in
             let f = try await APIFixture.make(pool)
             try await f.app().test(.router) { client in
                 let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -121,7 +122,7 @@ struct LoginLimitTests {
                 #expect(counts[401, default: 0] + counts[429, default: 0] + counts[200, default: 0] == 100)
             }
         }
-        try await TestDatabase.withPool(maxConnections: 10) { pool in
+        try await TestDatabase.withPool(maxConnections: 10, acquireTimeout: .seconds(180)) { pool in
             let f = try await APIFixture.make(pool)
             try await f.app().test(.router) { client in
                 let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
