@@ -740,7 +740,7 @@ def main():
     base = os.environ.get("KALAN_TEST_DIR") or "/tmp"
     parser.add_argument("--shots", default=os.path.join(base, time.strftime("kalan-screenshots-%Y%m%d-%H%M%S")), help="screenshot folder")
     parser.add_argument("--only", default="", help="comma-separated check letters, e.g. a,e (default: all)")
-    parser.add_argument("--timeout", type=int, default=900, help="seconds for the whole run (default 900)")
+    parser.add_argument("--timeout", type=int, default=1500, help="seconds for the whole run (default 1500)")
     parser.add_argument("--keep", action="store_true", help="keep Kalan's data folder")
     parser.add_argument("--bypass-csp", action="store_true",
                         help="diagnosis only: let the browser ignore Content-Security-Policy (to see pages a CSP breaks)")
