@@ -1,11 +1,14 @@
 import Foundation
 import HTTPTypes
 
-/// The browser's web session: a secret in an HttpOnly, SameSite=Strict cookie (Secure when Kalan
-/// is published over HTTPS), stored hashed like an API token.
-enum SessionCookie {
-    static let name = "kalan_session"
+/// A session secret in an HttpOnly, SameSite=Strict cookie (Secure when Kalan is published over
+/// HTTPS), stored hashed like an API token: the account's and the staff member's cookies differ
+/// only by name.
+protocol SecretCookie {
+    static var name: String { get }
+}
 
+extension SecretCookie {
     static func set(secret: String, maxAge: Int, secure: Bool) -> String {
         "\(name)=\(secret); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
@@ -26,6 +29,11 @@ enum SessionCookie {
         }
         return nil
     }
+}
+
+/// The browser's web session of an account.
+enum SessionCookie: SecretCookie {
+    static let name = "kalan_session"
 }
 
 extension HTTPRequest {
