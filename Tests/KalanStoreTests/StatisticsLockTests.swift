@@ -41,7 +41,7 @@ struct StatisticsLockTests {
         // Pair i: first[i] leaves S-A (second[i] is promoted there) while second[i] leaves S-B
         // (first[i] is promoted there): the same two people, locked in opposite orders; newcomers
         // enrol meanwhile.
-        let pool = PostgresPool(configuration: .init(url: url), maxConnections: 8)
+        let pool = PostgresPool(configuration: .init(url: url), maxConnections: 8, acquireTimeout: .seconds(180))
         let workflow = EnrolmentWorkflow(repository: PostgresRepository(pool: pool), clock: .fixed(Day("2030-01-01")!))
         let admin = f.admin
         for i in 0..<20 {
