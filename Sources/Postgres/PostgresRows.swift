@@ -44,11 +44,14 @@ public struct PostgresRows: Sendable, Sequence {
 /// One row; values are decoded by column name.
 public struct PostgresRow: Sendable {
     public let columns: [String]
-    let types: [PostgresType]
-    let values: [String?]
-    let lookup: ColumnLookup
+    @usableFromInline let types: [PostgresType]
+    @usableFromInline let values: [String?]
+    @usableFromInline let lookup: ColumnLookup
 
     /// Decodes a column; the error names the column and both types, never the value.
+    /// Inlinable, so that the caller's module specializes it for `T` (unspecialized, looking up
+    /// `T`'s metadata was a tenth of the roster's time over the API, issue 29).
+    @inlinable
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard let index = lookup.index[column] else {
             throw PostgresError(kind: .decoding, column: column, reason: "no such column in the result")
@@ -56,6 +59,7 @@ public struct PostgresRow: Sendable {
         return try decode(at: index, as: T.self)
     }
 
+    @inlinable
     public func decode<T: PostgresDecodable>(at index: Int, as type: T.Type = T.self) throws(PostgresError) -> T {
         guard let text = values[index] else {
             guard let null = T.postgresNull else {
@@ -81,8 +85,9 @@ public struct PostgresRow: Sendable {
 }
 
 /// A result's column names by index: decoding by name costs one hash lookup, not a scan of the names.
+@usableFromInline
 final class ColumnLookup: Sendable {
-    let index: [String: Int]
+    @usableFromInline let index: [String: Int]
 
     init(_ columns: [String]) {
         var index: [String: Int] = [:]

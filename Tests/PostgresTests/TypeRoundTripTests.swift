@@ -27,6 +27,19 @@ struct TypeRoundTripTests {
         #expect(try await echo(day, "date") == day)
     }
 
+    @Test func uuidsAreReadByHandInEitherCaseAndMalformedOnesAreRefused() throws {
+        let id = try #require(UUID(uuidString: "0F8FAD5B-D9CB-469F-A165-70867728950E"))
+        #expect(try UUID(postgresText: "0f8fad5b-d9cb-469f-a165-70867728950e", type: .uuid) == id)
+        #expect(try UUID(postgresText: "0F8FAD5B-D9CB-469F-A165-70867728950E", type: .uuid) == id)
+        for _ in 0..<100 {
+            let any = UUID()
+            #expect(try UUID(postgresText: any.uuidString.lowercased(), type: .uuid) == any)
+        }
+        for bad in ["", "0f8fad5b-d9cb-469f-a165-70867728950", "0f8fad5bd-9cb-469f-a165-70867728950e", "0g8fad5b-d9cb-469f-a165-70867728950e", "0f8fad5b-d9cb-469f-a165-70867728950é"] {
+            #expect(throws: PostgresDecodingFailure.self) { try UUID(postgresText: bad, type: .uuid) }
+        }
+    }
+
     @Test func textKeepsAccentsApostrophesAndEmoji() async throws {
         for name in ["Touré", "Maïga", "N'Diaye", "Ag Ilyène", "Ségou 🇲🇱 ✓", "日本語", ""] {
             #expect(try await echo(name, "text") == name)

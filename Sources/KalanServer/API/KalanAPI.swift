@@ -129,19 +129,56 @@ struct KalanAPI: APIProtocol {
     func getRoster(_ input: Operations.GetRoster.Input) async throws -> Operations.GetRoster.Output {
         try ContractLimits.text(input.path.code, "code", min: 1, max: 40)
         // One statement: the session, its course's code and the lines.
-        let (session, courseCode, lines) = try await ResultsRecording(repository: repository).rosterWithCourse(sessionCode: input.path.code, actor: actor)
-        let days = session.trainingDays.count
-        return .ok(
-            .init(
-                body: .json(
-                    .init(
-                        session: Self.schema(session, courseCode),
-                        lines: lines.filter { input.query.past == true || !$0.enrolment.status.hasLeftTheRoster }.map {
-                            .init(
-                                staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
-                                waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,
-                                postScore: $0.postScore)
-                        }))))
+        let (session, courseCode, all) = try await ResultsRecording(repository: repository).rosterWithCourse(sessionCode: input.path.code, actor: actor)
+        let lines = all.filter { input.query.past == true || !$0.enrolment.status.hasLeftTheRoster }
+        let schema = Self.schema(session, courseCode), days = session.trainingDays.count
+        // Written straight to JSON when the server asks for it (DirectJSON.swift).
+        if DirectJSON.answer({ Self.writeRoster(schema, lines, trainingDays: days, to: &$0) }) {
+            return .ok(.init(body: .json(.init(session: schema, lines: []))))
+        }
+        return .ok(.init(body: .json(Self.roster(schema, lines, trainingDays: days))))
+    }
+
+    static func roster(_ session: Components.Schemas.Session, _ lines: [RosterLine], trainingDays days: Int) -> Operations.GetRoster.Output.Ok.Body.JsonPayload {
+        .init(
+            session: session,
+            lines: lines.map {
+                .init(
+                    staffNumber: $0.trainee.staffNumber, name: $0.trainee.fullName, department: $0.departmentCode, status: $0.enrolment.status.rawValue,
+                    waitlistPosition: $0.enrolment.waitlistPosition, attendanceRate: $0.attendanceRate(trainingDays: days), preScore: $0.preScore,
+                    postScore: $0.postScore)
+            })
+    }
+
+    /// The same members as `roster(_:_:trainingDays:)`, in the schema's order.
+    static func writeRoster(_ session: Components.Schemas.Session, _ lines: [RosterLine], trainingDays days: Int, to json: inout DirectJSON.Writer) {
+        json.object { json in
+            json.key("session")
+            json.object { json in
+                json.member("code", session.code)
+                json.member("course", session.course)
+                json.member("startsOn", session.startsOn)
+                json.member("endsOn", session.endsOn)
+                json.member("mode", session.mode.rawValue)
+                json.member("city", session.city)
+                json.member("country", session.country)
+                json.member("capacity", session.capacity)
+                json.member("status", session.status.rawValue)
+            }
+            json.key("lines")
+            json.array(lines) { json, line in
+                json.object { json in
+                    json.member("staffNumber", line.trainee.staffNumber)
+                    json.member("name", line.trainee.fullName)
+                    json.member("department", line.departmentCode)
+                    json.member("status", line.enrolment.status.rawValue)
+                    json.member("waitlistPosition", line.enrolment.waitlistPosition)
+                    json.member("attendanceRate", line.attendanceRate(trainingDays: days))
+                    json.member("preScore", line.preScore)
+                    json.member("postScore", line.postScore)
+                }
+            }
+        }
     }
 
     func enrol(_ input: Operations.Enrol.Input) async throws -> Operations.Enrol.Output {

@@ -108,7 +108,7 @@ public func buildApplication(
             middlewares: [
                 VerbatimHeadersMiddleware(),
                 BearerAuthenticationMiddleware(accounts: accounts, staffSignIn: StaffSignIn(repository: repository, clock: configuration.clock)), NullRejectingMiddleware(),
-                IdempotencyMiddleware(store: ports.idempotency), ProblemMiddleware(),
+                IdempotencyMiddleware(store: ports.idempotency), ProblemMiddleware(), DirectJSONMiddleware(),
             ])
     } catch {
         // Only a malformed server URL in openapi.yaml gets here: a build-time constant.
