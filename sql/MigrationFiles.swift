@@ -24,5 +24,6 @@ public enum MigrationFiles {
         ("0020_cooperation_notices.sql", PackageResources._020_cooperation_notices_sql),
         ("0021_wallet_offers.sql", PackageResources._021_wallet_offers_sql),
         ("0022_staff_in_person.sql", PackageResources._022_staff_in_person_sql),
+        ("0023_cohort_saved.sql", PackageResources._023_cohort_saved_sql),
     ]
 }

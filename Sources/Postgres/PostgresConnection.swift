@@ -45,6 +45,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private var isClosed = false
     /// A ROLLBACK that failed leaves the session in a state nobody knows.
     private var rollbackFailed = false
+    /// Statements prepared on this connection (PreparedStatements.swift).
+    private var statements = PreparedStatements()
     public let logger: Logger
 
     private init(handle: OpaquePointer, threadPool: NIOThreadPool, logger: Logger) {
@@ -213,6 +215,18 @@ public final class PostgresConnection: @unchecked Sendable {
         let values: [UnsafeMutablePointer<CChar>?] = bindings.values.map { $0.flatMap { strdup($0) } }
         defer { values.forEach { free($0) } }
         let types = bindings.types.map { Oid($0.rawValue) }
+        let key = PreparedStatements.Key(sql: query.sql, types: types)
+        if let (name, known) = statements.lookup(key) {
+            do {
+                return try executePrepared(key, name: name, known: known, values: values, types: types)
+            } catch let error as PostgresError where error.sqlState == "0A000" || error.sqlState == "26000" {
+                // The plan no longer fits the tables ("cached plan must not change result type"),
+                // or the server no longer has the statement: forgotten, and run unnamed when no
+                // transaction was under way (in one, the error stands: the transaction failed).
+                if error.sqlState == "26000" { statements.forgetAll() } else { statements.forget(key) }
+                guard PQtransactionStatus(handle) == PQTRANS_IDLE else { throw error }
+            }
+        }
         let result = values.withUnsafeBufferPointer { v in
             types.withUnsafeBufferPointer { t in
                 PQexecParams(
@@ -220,6 +234,28 @@ public final class PostgresConnection: @unchecked Sendable {
                     v.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
                     nil, nil, 0)
             }
+        }
+        defer { PQclear(result) }
+        return try read(result)
+    }
+
+    private func executePrepared(
+        _ key: PreparedStatements.Key, name: String, known: Bool, values: [UnsafeMutablePointer<CChar>?], types: [Oid]
+    ) throws -> PostgresRows {
+        if !known {
+            if statements.isFull {
+                try executeSimple("DEALLOCATE ALL")
+                statements.forgetAll()
+            }
+            let prepared = types.withUnsafeBufferPointer { PQprepare(handle, name, key.sql, Int32(types.count), $0.baseAddress) }
+            defer { PQclear(prepared) }
+            _ = try read(prepared)
+            statements.prepared(key, as: name)
+        }
+        let result = values.withUnsafeBufferPointer { v in
+            PQexecPrepared(
+                handle, name, Int32(values.count), v.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) },
+                nil, nil, 0)
         }
         defer { PQclear(result) }
         return try read(result)

@@ -199,16 +199,17 @@ extension PostgresUnitOfWork {
     }
 
     /// One statement for the API's roster: the session (columns prefixed `s_`), its course's code,
-    /// and one row per line (none: one row whose line columns are null).
+    /// and one row per line (none: one row whose line columns are null). The trainers' array is
+    /// read once beside the session, not once per line.
     func roster(sessionCode: String) async throws -> (session: TrainingSession, courseCode: String, lines: [RosterLine])? {
         let rows = try await query(
             """
             SELECT s.id AS s_id, s.code AS s_code, s.course_id AS s_course_id, s.partner_id AS s_partner_id, s.programme_id AS s_programme_id,
                    s.starts_on AS s_starts_on, s.ends_on AS s_ends_on, s.mode AS s_mode, s.city AS s_city, s.country AS s_country,
                    s.capacity AS s_capacity, s.enrolment_deadline AS s_enrolment_deadline, s.status AS s_status,
-                   coalesce((SELECT array_agg(st.user_id) FROM session_trainer st WHERE st.session_id = s.id), '{}') AS s_trainer_ids,
-                   c.code AS s_course_code, r.*
+                   coalesce(tr.ids, '{}') AS s_trainer_ids, c.code AS s_course_code, r.*
             FROM training_session s JOIN course c ON c.id = s.course_id
+            LEFT JOIN LATERAL (SELECT array_agg(st.user_id) AS ids FROM session_trainer st WHERE st.session_id = s.id) tr ON true
             LEFT JOIN LATERAL (\(unescaped: Self.rosterLine) WHERE e.session_id = s.id) r ON true
             WHERE s.code = \(sessionCode)
             ORDER BY r.waiting, r.waitlist_position, r.family_name, r.given_name

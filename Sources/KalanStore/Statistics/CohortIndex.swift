@@ -16,8 +16,19 @@ public actor CohortIndex {
     private(set) var wholeLoads = 0
     /// Reports of the same question asked together, answered by one tally (`CohortBatches`).
     nonisolated let batches = CohortBatches()
+    /// Starts from the image saved in PostgreSQL rather than from every enrolment, and says when a
+    /// new image is worth saving (`kalan stats`, CohortSaved.swift). The server keeps its memory
+    /// for the reports and does neither.
+    nonisolated let startsFromSaved: Bool
+    /// Loads from the saved image, for the tests.
+    private(set) var savedLoads = 0
+    /// Staff members read again since the image was saved or loaded; nil when the index holds no
+    /// saved image (a whole load).
+    private var changedSinceImage: Int?
 
-    public init() {}
+    public init(startsFromSaved: Bool = false) {
+        self.startsFromSaved = startsFromSaved
+    }
 
     /// Where the last look stood: its snapshot and the identity of the database it read; nil
     /// before the first (which loads everything).
@@ -40,10 +51,11 @@ public actor CohortIndex {
 
     /// Ends the load begun with `beginLoad()`: installs what was read (nil when it failed) and
     /// lets the waiting reports look again.
-    func endLoad(_ loaded: CohortFacts?) {
+    func endLoad(_ loaded: CohortFacts?, fromImage: Bool = false) {
         if let loaded {
             facts = loaded
-            wholeLoads += 1
+            if fromImage { savedLoads += 1 } else { wholeLoads += 1 }
+            changedSinceImage = fromImage ? 0 : nil
         }
         loading = false
         let woken = waiting
@@ -58,9 +70,23 @@ public actor CohortIndex {
         guard !loading, var updated = facts, updated.snapshot == base else { return nil }
         facts = nil  // one owner while updating: the index's own arrays are not copied
         for row in rows { updated.replace(row) }
+        changedSinceImage? += rows.count
         updated.snapshot = snapshot
         facts = updated
         return updated.current
+    }
+
+    /// The facts to save when the saved image is missing (a whole load) or behind by more than a
+    /// thousand staff members; nil otherwise.
+    func toSave() -> CohortFacts? {
+        guard startsFromSaved, !loading, let facts else { return nil }
+        if let changed = changedSinceImage, changed <= 1000 { return nil }
+        return facts
+    }
+
+    /// The image of `snapshot` is saved.
+    func saved(_ snapshot: String) {
+        if facts?.snapshot == snapshot { changedSinceImage = 0 }
     }
 }
 

@@ -22,6 +22,11 @@ extension PostgresUnitOfWork {
                     continue
                 }
                 do {
+                    // `kalan stats`: the saved image, then (next turn) the changes since it.
+                    if last == nil, index.startsFromSaved, let saved = try await savedFacts(database: database, now: snapshot) {
+                        await index.endLoad(saved, fromImage: true)
+                        continue
+                    }
                     let facts = try await everything(snapshot: snapshot, database: database)
                     await index.endLoad(facts)
                     Self.returnFreedMemory()
