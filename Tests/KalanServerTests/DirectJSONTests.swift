@@ -62,11 +62,13 @@ struct DirectJSONTests {
             let query = CohortQuery(by: [.session, .sex])
             let report = try await CohortStatistics(repository: repository).cohorts(query, actor: admin)
 
-            try await f.app().test(.router) { client in
+            try await f.app().test(.live) { client in
                 func body(_ uri: String) async throws -> Data {
                     try await client.execute(uri: uri, method: .get, headers: f.headers("hr")) { response in
                         #expect(response.status == .ok, "\(uri)")
                         #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                        // The length sent is the answer's, not the placeholder's (a real client reads that many bytes).
+                        #expect(response.headers[.contentLength] == nil || response.headers[.contentLength] == String(response.body.readableBytes), "\(uri)")
                         return Data(String(buffer: response.body).utf8)
                     }
                 }

@@ -129,8 +129,11 @@ struct DirectJSONMiddleware: ServerMiddleware {
     ) async throws -> (HTTPTypes.HTTPResponse, HTTPBody?) {
         guard DirectJSON.operations.contains(operationID) else { return try await next(request, body, metadata) }
         let slot = DirectJSON.Slot()
-        let (response, placeholder) = try await DirectJSON.$slot.withValue(slot) { try await next(request, body, metadata) }
+        var (response, placeholder) = try await DirectJSON.$slot.withValue(slot) { try await next(request, body, metadata) }
         guard let bytes = slot.bytes, response.status == .ok else { return (response, placeholder) }
+        // The placeholder's length was set by the generated code: the answer's own replaces it
+        // (else the connection sends the placeholder's few hundred bytes of the answer).
+        response.headerFields[.contentLength] = String(bytes.count)
         return (response, HTTPBody(bytes))
     }
 }
