@@ -40,6 +40,16 @@ struct TypeRoundTripTests {
         }
     }
 
+    @Test func byteaOfAMegabyteRoundTripsAndMalformedHexIsRefused() async throws {
+        let big = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) })
+        #expect(try await echo(big, "bytea") == big)
+        #expect(try Data(postgresText: "\\x", type: .bytea) == Data())
+        #expect(try Data(postgresText: "\\xDEadBe", type: .bytea) == Data([0xde, 0xad, 0xbe]))
+        for bad in ["", "x00", "\\x0", "\\x0g", "\\x00é"] {
+            #expect(throws: PostgresDecodingFailure.self) { try Data(postgresText: bad, type: .bytea) }
+        }
+    }
+
     @Test func textKeepsAccentsApostrophesAndEmoji() async throws {
         for name in ["Touré", "Maïga", "N'Diaye", "Ag Ilyène", "Ségou 🇲🇱 ✓", "日本語", ""] {
             #expect(try await echo(name, "text") == name)
