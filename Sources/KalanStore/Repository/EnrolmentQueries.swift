@@ -202,18 +202,7 @@ extension PostgresUnitOfWork {
     /// and one row per line (none: one row whose line columns are null). The trainers' array is
     /// read once beside the session, not once per line.
     func roster(sessionCode: String) async throws -> (session: TrainingSession, courseCode: String, lines: [RosterLine])? {
-        let rows = try await query(
-            """
-            SELECT s.id AS s_id, s.code AS s_code, s.course_id AS s_course_id, s.partner_id AS s_partner_id, s.programme_id AS s_programme_id,
-                   s.starts_on AS s_starts_on, s.ends_on AS s_ends_on, s.mode AS s_mode, s.city AS s_city, s.country AS s_country,
-                   s.capacity AS s_capacity, s.enrolment_deadline AS s_enrolment_deadline, s.status AS s_status,
-                   coalesce(tr.ids, '{}') AS s_trainer_ids, c.code AS s_course_code, r.*
-            FROM training_session s JOIN course c ON c.id = s.course_id
-            LEFT JOIN LATERAL (SELECT array_agg(st.user_id) AS ids FROM session_trainer st WHERE st.session_id = s.id) tr ON true
-            LEFT JOIN LATERAL (\(unescaped: Self.rosterLine) WHERE e.session_id = s.id) r ON true
-            WHERE s.code = \(sessionCode)
-            ORDER BY r.waiting, r.waitlist_position, r.family_name, r.given_name
-            """)
+        let rows = try await query(Self.rosterStatement(sessionCode: sessionCode))
         guard let first = rows.first else { return nil }
         let session = TrainingSession(
             id: try first.decode("s_id"), code: try first.decode("s_code"), courseID: try first.decode("s_course_id"), partnerID: try first.decode("s_partner_id"),
@@ -223,6 +212,21 @@ extension PostgresUnitOfWork {
             status: try first.decode("s_status", as: SessionStatus.self), trainerIDs: try first.decode("s_trainer_ids"))
         let lines = try first.decode("enrolment_id", as: UUID?.self) == nil ? [] : try rows.map(Self.rosterLine)
         return (session, try first.decode("s_course_code"), lines)
+    }
+
+    /// The API roster's statement; `bench/roster.sql` runs the same text in pgbench (a test compares them).
+    static func rosterStatement(sessionCode: String) -> PostgresQuery {
+        """
+        SELECT s.id AS s_id, s.code AS s_code, s.course_id AS s_course_id, s.partner_id AS s_partner_id, s.programme_id AS s_programme_id,
+               s.starts_on AS s_starts_on, s.ends_on AS s_ends_on, s.mode AS s_mode, s.city AS s_city, s.country AS s_country,
+               s.capacity AS s_capacity, s.enrolment_deadline AS s_enrolment_deadline, s.status AS s_status,
+               coalesce(tr.ids, '{}') AS s_trainer_ids, c.code AS s_course_code, r.*
+        FROM training_session s JOIN course c ON c.id = s.course_id
+        LEFT JOIN LATERAL (SELECT array_agg(st.user_id) AS ids FROM session_trainer st WHERE st.session_id = s.id) tr ON true
+        LEFT JOIN LATERAL (\(unescaped: Self.rosterLine) WHERE e.session_id = s.id) r ON true
+        WHERE s.code = \(sessionCode)
+        ORDER BY r.waiting, r.waitlist_position, r.family_name, r.given_name
+        """
     }
 
     static func rosterLine(_ row: PostgresRow) throws -> RosterLine {
