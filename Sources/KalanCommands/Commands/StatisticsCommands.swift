@@ -78,9 +78,9 @@ struct StatisticsCommand: AsyncParsableCommand {
             try await CommandContext.run(global) { ctx in
                 let repository = ctx.indexedRepository
                 let programmes = try await CohortStatistics(repository: repository).programmeProgress(actor: ctx.actor)
-                await ctx.saveCohortIndex(repository)
                 if output.format == .json {
                     ctx.print(try Cohorts.json(programmes))
+                    await ctx.saveCohortIndex(repository)
                     return
                 }
                 let headings =
@@ -97,6 +97,7 @@ struct StatisticsCommand: AsyncParsableCommand {
                             ]
                         }
                     ).render(output.format))
+                await ctx.saveCohortIndex(repository)
             }
         }
     }

@@ -77,7 +77,6 @@ enum DirectJSON {
         mutating func member(_ name: StaticString, _ value: Double?) {
             guard let value, value.isFinite else { return }
             key(name)
-            separate()
             // "1" rather than "1.0", as JSONEncoder writes it.
             if value == value.rounded(), abs(value) < 1e15 { bytes.append(contentsOf: String(Int64(value)).utf8) } else { bytes.append(contentsOf: "\(value)".utf8) }
             needsComma = true
